@@ -1,0 +1,176 @@
+"""The team of a business: members, roles and invitations. Owners and admins manage; agents read."""
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.accounts.auth_api import login_response
+from apps.accounts.serializers import LoginResultSerializer
+from apps.core.pagination import CursorPagination
+from apps.core.permissions import IsTeamManager, IsTenantMember, request_role
+from apps.core.views import TenantSummarySerializer
+from tenants.models import Role, User
+from tenants.selectors import access_invite, access_member, invite_list, member_list
+from apps.accounts import services
+from apps.accounts.models import TeamEvent
+from tenants.services import invite_for_token
+
+
+class MemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user_id = serializers.IntegerField()
+    email = serializers.EmailField(source="user.email")
+    first_name = serializers.CharField(source="user.first_name")
+    last_name = serializers.CharField(source="user.last_name")
+    role = serializers.ChoiceField(choices=Role.choices)
+    joined_at = serializers.DateTimeField(source="created_at")
+    is_you = serializers.SerializerMethodField()
+
+    def get_is_you(self, member) -> bool:
+        return member.user_id == self.context["request"].user.pk
+
+
+class InviteSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    invited_by = serializers.EmailField(source="invited_by.email", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=["pending", "accepted", "revoked", "expired"])
+
+
+class MemberPagination(CursorPagination):
+    ordering = ("created_at", "id")  # the founding owner first
+
+
+def _page(view: APIView, queryset, serializer_class, pagination_class=CursorPagination):
+    paginator = pagination_class()
+    page = paginator.paginate_queryset(queryset, view.request, view=view)
+    data = serializer_class(page, many=True, context={"request": view.request}).data
+    return paginator.get_paginated_response(data)
+
+
+class MemberListApi(APIView):
+    permission_classes = [IsTenantMember]
+
+    @extend_schema(responses=MemberSerializer(many=True), operation_id="team_members_list",
+                   parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)])
+    def get(self, request):
+        return _page(self, member_list(tenant=request.tenant), MemberSerializer, MemberPagination)
+
+
+class MemberDetailApi(APIView):
+    permission_classes = [IsTeamManager]
+
+    class InputSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(choices=Role.choices)
+
+    @extend_schema(request=InputSerializer, responses=MemberSerializer, operation_id="team_members_update")
+    def patch(self, request, member_id: int):
+        member = access_member(tenant=request.tenant, member_id=member_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = services.team_role_change(member=member, role=data.validated_data["role"], actor=request.user,
+                                           actor_role=request_role(request))
+        return Response(MemberSerializer(member, context={"request": request}).data)
+
+    @extend_schema(responses={204: None}, operation_id="team_members_destroy")
+    def delete(self, request, member_id: int):
+        member = access_member(tenant=request.tenant, member_id=member_id)
+        services.team_member_remove(member=member, actor=request.user, actor_role=request_role(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InviteListApi(APIView):
+    permission_classes = [IsTeamManager]
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
+
+    @extend_schema(responses=InviteSerializer(many=True), operation_id="team_invites_list",
+                   parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)])
+    def get(self, request):
+        return _page(self, invite_list(tenant=request.tenant), InviteSerializer)
+
+    @extend_schema(request=InputSerializer, responses={201: InviteSerializer}, operation_id="team_invites_create")
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invite = services.team_invite(
+            tenant=request.tenant, actor=request.user, actor_role=request_role(request), **data.validated_data
+        )
+        return Response(InviteSerializer(invite).data, status=status.HTTP_201_CREATED)
+
+
+class InviteDetailApi(APIView):
+    permission_classes = [IsTeamManager]
+
+    @extend_schema(responses={204: None}, operation_id="team_invites_destroy")
+    def delete(self, request, invite_id):
+        services.team_invite_revoke(invite=access_invite(tenant=request.tenant, invite_id=invite_id), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InviteAcceptApi(APIView):
+    """Open to anyone holding the link: shows the invitation, and joins the team."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "invite_accept"
+
+    class InfoSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        role = serializers.ChoiceField(choices=Role.choices)
+        tenant = TenantSummarySerializer()
+        needs_password = serializers.BooleanField(help_text="False when the email already has a login.")
+
+    class InputSerializer(serializers.Serializer):
+        token = serializers.CharField(max_length=200)
+        password = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=128)
+        first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+        last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+
+    @extend_schema(parameters=[OpenApiParameter("token", str, required=True)], responses=InfoSerializer,
+                   operation_id="team_invites_accept_info")
+    def get(self, request):
+        invite = invite_for_token(token=request.query_params.get("token", ""), tenant=request.tenant)
+        info = {
+            "email": invite.email,
+            "role": invite.role,
+            "tenant": {"slug": request.tenant.slug, "name": request.tenant.name},
+            "needs_password": not User.objects.filter(email__iexact=invite.email).exists(),
+        }
+        return Response(self.InfoSerializer(info).data)
+
+    @extend_schema(request=InputSerializer, responses=LoginResultSerializer, operation_id="team_invites_accept")
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.team_join(tenant=request.tenant, **data.validated_data)
+        return login_response(request, user)
+
+
+
+class TeamEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=TeamEvent.Action.choices)
+    actor_email = serializers.EmailField()
+    subject_email = serializers.EmailField()
+    detail = serializers.DictField()
+    created_at = serializers.DateTimeField()
+
+
+class TeamActivityApi(APIView):
+    """The team's activity log, newest first (owners and admins)."""
+
+    permission_classes = [IsTeamManager]
+
+    @extend_schema(responses=TeamEventSerializer(many=True), operation_id="team_activity_list",
+                   parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)])
+    def get(self, request):
+        return _page(self, TeamEvent.objects.all(), TeamEventSerializer)

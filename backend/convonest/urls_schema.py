@@ -1,0 +1,10 @@
+"""Both hosts' APIs in one OpenAPI document (docs/api/openapi.yaml). Not served as routes."""
+from django.urls import include, path
+
+from convonest.urls_common import api_common_patterns
+
+urlpatterns = [
+    path("api/", include(api_common_patterns)),
+    path("api/", include("tenants.urls")),
+    path("api/", include("apps.accounts.urls")),
+]

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from tenants.models import Membership, Role, Tenant, User
+from tenants.services import public_site_ensure, tenant_signup, tenant_url
+
+
+class Command(BaseCommand):
+    help = "Create the demo business and its owner (DEMO_TENANT_SLUG, DEMO_EMAIL, DEMO_PASSWORD). Idempotent."
+
+    def handle(self, *args, **options):
+        public_site_ensure()
+        slug, email, password = settings.DEMO_TENANT_SLUG, settings.DEMO_EMAIL, settings.DEMO_PASSWORD
+        tenant = Tenant.objects.filter(slug=slug).first()
+        if tenant is None:
+            tenant = tenant_signup(business_name="Demo Business", slug=slug, email=email, password=password).tenant
+            self.stdout.write(f"created demo business {tenant_url(tenant)}")
+        user = User.objects.get(email__iexact=email) if User.objects.filter(email__iexact=email).exists() \
+            else User.objects.create_user(email=email, password=password)
+        # Keep the documented demo login working even if someone changed it in a previous run.
+        if not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": Role.OWNER})
+        self.stdout.write(f"demo: {tenant_url(tenant)}  login {email} / {password}")

@@ -1,0 +1,52 @@
+"""Reads of the control plane. Tenant-owned rows are always looked up *within* a given tenant."""
+import uuid
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tenants.models import Invite, Membership, ResellerMembership, ResellerRole, Role, Tenant
+
+# What a reseller's people may do inside the businesses the reseller runs.
+RESELLER_ROLE_IN_TENANT = {ResellerRole.ADMIN: Role.ADMIN, ResellerRole.SUPPORT: Role.AGENT}
+
+
+def tenant_role_for(*, user, tenant: Tenant) -> str | None:
+    """The user's role in `tenant`: their own membership, else what their reseller role grants."""
+    role = Membership.objects.filter(user=user, tenant=tenant).values_list("role", flat=True).first()
+    if role is not None:
+        return role
+    if tenant.reseller_id is None:
+        return None
+    reseller_role = (
+        ResellerMembership.objects.filter(user=user, reseller_id=tenant.reseller_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return RESELLER_ROLE_IN_TENANT.get(reseller_role)
+
+
+def member_list(*, tenant: Tenant) -> QuerySet[Membership]:
+    return Membership.objects.filter(tenant=tenant).select_related("user")
+
+
+def access_member(*, tenant: Tenant, member_id) -> Membership:
+    """A membership of `tenant`. Missing and "another tenant's" are the same 404."""
+    try:
+        return member_list(tenant=tenant).get(pk=int(member_id))
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def invite_list(*, tenant: Tenant) -> QuerySet[Invite]:
+    return Invite.objects.filter(tenant=tenant).select_related("invited_by")
+
+
+def access_invite(*, tenant: Tenant, invite_id) -> Invite:
+    try:
+        return invite_list(tenant=tenant).get(pk=uuid.UUID(str(invite_id)))
+    except (Invite.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def owner_count(*, tenant: Tenant) -> int:
+    return Membership.objects.filter(tenant=tenant, role=Role.OWNER).count()

@@ -1,0 +1,243 @@
+"""Writes to the control plane: the public site, signup, login handoff, team membership and invites."""
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.cache import caches
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from apps.core.errors import ApplicationError, Conflict
+from tenants import schema_pool
+from tenants.models import Domain, Invite, Membership, Role, Tenant, User
+from tenants.selectors import owner_count
+from tenants.slugs import slug_problem
+
+HANDOFF_SALT = "convonest.login-handoff"
+HANDOFF_MAX_AGE = 300
+
+
+# --- URLs ---------------------------------------------------------------------------------------
+
+def _origin(host: str) -> str:
+    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+    return f"{settings.SITE_SCHEME}://{host}{port}"
+
+
+def tenant_url(tenant: Tenant) -> str:
+    domain = tenant.get_primary_domain()
+    return _origin(domain.domain if domain else f"{tenant.slug}.{settings.BASE_DOMAIN}")
+
+
+def tenant_domain_for(slug: str) -> str:
+    return f"{slug}.{settings.BASE_DOMAIN}"
+
+
+def tenant_schema_for(slug: str) -> str:
+    # Hyphens are not allowed unquoted in schema names; slugs have no underscores, so this is 1:1.
+    # The prefix keeps clear of PostgreSQL's reserved names (pg_*, public, information_schema).
+    return "t_" + slug.replace("-", "_")
+
+
+# --- The public site ------------------------------------------------------------------------------
+
+def public_site_ensure() -> Tenant:
+    """The public tenant row and its BASE_DOMAIN host. Idempotent; runs after every migrate."""
+    public, _ = Tenant.objects.get_or_create(
+        schema_name="public", defaults={"name": "ConvoNest", "slug": "public"}
+    )
+    Domain.objects.get_or_create(domain=settings.BASE_DOMAIN, defaults={"tenant": public, "is_primary": True})
+    return public
+
+
+# --- Signup -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignupResult:
+    tenant: Tenant
+    user: User
+    login_url: str
+
+
+def tenant_signup(*, business_name: str, slug: str, email: str, password: str) -> SignupResult:
+    """Create a business with its owner, on a ready schema from the pool.
+
+    An email that already has a ConvoNest login may sign up another business, but only with that
+    login's password (people often run more than one business).
+    """
+    email = email.strip().lower()
+    problem = slug_problem(slug)
+    if problem:
+        raise ValidationError({"slug": [problem]})
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None and not user.check_password(password):
+        raise ValidationError({"email": ["This email already has a ConvoNest login; enter its password."]})
+    if user is None:
+        try:
+            validate_password(password, user=User(email=email))
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
+
+    try:
+        with transaction.atomic():
+            schema_name = tenant_schema_for(slug)
+            schema_pool.pool_claim(schema_name=schema_name)
+            tenant = Tenant(schema_name=schema_name, name=business_name.strip(), slug=slug)
+            tenant.save()  # migrates inline only if the pool was empty
+            connection.set_schema_to_public()
+            Domain.objects.create(domain=tenant_domain_for(slug), tenant=tenant, is_primary=True)
+            if user is None:
+                user = User.objects.create_user(email=email, password=password)
+            Membership.objects.create(user=user, tenant=tenant, role=Role.OWNER)
+            transaction.on_commit(_refill_pool_later)
+    except IntegrityError:
+        # Lost a race for the same slug between validation and insert.
+        raise ValidationError({"slug": ["This address is already taken."]}) from None
+    return SignupResult(tenant=tenant, user=user, login_url=login_handoff_url(user=user, tenant=tenant))
+
+
+def _refill_pool_later() -> None:
+    from tenants.tasks import schema_pool_refill
+
+    schema_pool_refill.delay()
+
+
+# --- Login handoff: signup on the public host, signed in on the tenant host --------------------
+
+def login_handoff_url(*, user: User, tenant: Tenant) -> str:
+    token = signing.dumps({"u": user.pk, "t": tenant.pk, "n": uuid.uuid4().hex}, salt=HANDOFF_SALT)
+    return f"{tenant_url(tenant)}/welcome?token={token}"
+
+
+def login_handoff_consume(*, token: str, tenant: Tenant) -> User:
+    """The user a handoff token names, if it is fresh, unused, and for this tenant. Single use."""
+    invalid = ApplicationError("This sign-in link is invalid or has expired. Please log in.", code="invalid_token")
+    try:
+        data = signing.loads(token, salt=HANDOFF_SALT, max_age=HANDOFF_MAX_AGE)
+    except signing.BadSignature:
+        raise invalid from None
+    if data.get("t") != tenant.pk:
+        raise invalid
+    if not caches["global"].add(f"handoff-used:{data['n']}", 1, timeout=HANDOFF_MAX_AGE * 2):
+        raise invalid
+    user = User.objects.filter(pk=data.get("u"), is_active=True, memberships__tenant=tenant).first()
+    if user is None:
+        raise invalid
+    return user
+
+
+# --- Team ---------------------------------------------------------------------------------------
+
+def _ensure_an_owner_remains(member: Membership) -> None:
+    if member.role == Role.OWNER and owner_count(tenant=member.tenant) <= 1:
+        raise Conflict("A business needs at least one owner. Make someone else owner first.",
+                       code="last_owner")
+
+
+def _check_can_grant(*, actor_role: str, role: str) -> None:
+    # Admins manage the team but cannot create or change owners; only owners can.
+    if role == Role.OWNER and actor_role != Role.OWNER:
+        raise ApplicationError("Only an owner can make someone an owner.", code="permission_denied", status_code=403)
+
+
+@transaction.atomic
+def member_role_change(*, member: Membership, role: str, actor_role: str) -> Membership:
+    _check_can_grant(actor_role=actor_role, role=role)
+    if member.role == Role.OWNER and actor_role != Role.OWNER:
+        raise ApplicationError("Only an owner can change an owner's role.", code="permission_denied", status_code=403)
+    member = Membership.objects.select_for_update().get(pk=member.pk)
+    # Lock the tenant's owners so two concurrent demotions cannot both pass the check.
+    list(Membership.objects.select_for_update().filter(tenant=member.tenant, role=Role.OWNER))
+    if member.role == Role.OWNER and role != Role.OWNER:
+        _ensure_an_owner_remains(member)
+    member.role = role
+    member.save(update_fields=["role"])
+    return member
+
+
+@transaction.atomic
+def member_remove(*, member: Membership, actor_role: str) -> None:
+    if member.role == Role.OWNER and actor_role != Role.OWNER:
+        raise ApplicationError("Only an owner can remove an owner.", code="permission_denied", status_code=403)
+    list(Membership.objects.select_for_update().filter(tenant=member.tenant, role=Role.OWNER))
+    _ensure_an_owner_remains(member)
+    member.delete()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_create(*, tenant: Tenant, email: str, role: str, invited_by: User, actor_role: str) -> tuple[Invite, str]:
+    """Create an invite and mail its link. Returns the invite and the raw token (only ever in the mail)."""
+    email = email.strip().lower()
+    _check_can_grant(actor_role=actor_role, role=role)
+    if Membership.objects.filter(tenant=tenant, user__email__iexact=email).exists():
+        raise ValidationError({"email": ["This person is already a member of the team."]})
+    token = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            invite = Invite.objects.create(
+                tenant=tenant, email=email, role=role, invited_by=invited_by, token_hash=_token_hash(token),
+                expires_at=timezone.now() + timedelta(days=settings.INVITE_LIFETIME_DAYS),
+            )
+    except IntegrityError:
+        raise ValidationError({"email": ["An invite to this address is already pending. Revoke it to send a new one."]}) from None
+    link = f"{tenant_url(tenant)}/invite/accept?token={token}"
+    transaction.on_commit(lambda: send_mail(
+        subject=f"You're invited to {tenant.name} on ConvoNest",
+        message=f"{invited_by.email} invited you to join {tenant.name} as {invite.get_role_display()}.\n\n"
+                f"Accept the invitation: {link}\n\nThe link expires in {settings.INVITE_LIFETIME_DAYS} days.",
+        from_email=None, recipient_list=[email],
+    ))
+    return invite, token
+
+
+def invite_revoke(*, invite: Invite) -> None:
+    if invite.status != "pending":
+        raise Conflict(f"This invite is already {invite.status}.", code="invite_not_pending")
+    invite.revoked_at = timezone.now()
+    invite.save(update_fields=["revoked_at"])
+
+
+def invite_for_token(*, token: str, tenant: Tenant) -> Invite:
+    """The pending invite of this tenant that the token opens; the same error for every failure."""
+    invite = Invite.objects.filter(token_hash=_token_hash(token or ""), tenant=tenant).first()
+    if invite is None or invite.status != "pending":
+        raise ApplicationError("This invitation is invalid, already used, or expired.", code="invalid_token",
+                               status_code=404)
+    return invite
+
+
+@transaction.atomic
+def invite_accept(*, token: str, tenant: Tenant, password: str | None, first_name: str = "",
+                  last_name: str = "") -> User:
+    """Join the team. A new person sets a password; someone with a login proves it with theirs."""
+    invite = invite_for_token(token=token, tenant=tenant)
+    invite = Invite.objects.select_for_update().get(pk=invite.pk)
+    if invite.status != "pending":
+        raise ApplicationError("This invitation is invalid, already used, or expired.", code="invalid_token",
+                               status_code=404)
+    user = User.objects.filter(email__iexact=invite.email).first()
+    if user is None:
+        if not password:
+            raise ValidationError({"password": ["Choose a password."]})
+        try:
+            validate_password(password, user=User(email=invite.email))
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
+        user = User.objects.create_user(email=invite.email, password=password,
+                                        first_name=first_name.strip(), last_name=last_name.strip())
+    elif not password or not user.check_password(password):
+        raise ValidationError({"password": ["Enter the password of your existing ConvoNest login."]})
+    Membership.objects.get_or_create(user=user, tenant=tenant, defaults={"role": invite.role})
+    invite.accepted_at = timezone.now()
+    invite.save(update_fields=["accepted_at"])
+    return user
