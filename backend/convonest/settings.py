@@ -1,4 +1,5 @@
 """ConvoNest settings. Every value comes from the environment; `.env.example` documents each one."""
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,8 +9,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent  # backend/
 REPO_DIR = BASE_DIR.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-change-me" if DEBUG else None)
-TESTING = env_bool("CONVONEST_TESTING", False)
+TESTING = env_bool("CONVONEST_TESTING", "PYTEST_VERSION" in os.environ)  # pytest sets PYTEST_VERSION
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-change-me" if DEBUG or TESTING else None)
 
 # --- Hosts and tenancy ------------------------------------------------------------------------
 # The bare BASE_DOMAIN is the public site; {slug}.BASE_DOMAIN (or a custom Domain row) is a tenant.
@@ -85,19 +86,21 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Tests share the Redis server with a running `make dev`; their keys carry their own prefix.
+CACHE_PREFIX = "cntest" if TESTING else "cn"
 CACHES = {
     # Tenant-scoped: django-tenants prefixes every key with the current schema.
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
-        "KEY_PREFIX": "cn",
+        "KEY_PREFIX": CACHE_PREFIX,
     },
     # Platform-wide: login throttling by email, single-use tokens. Keys name their scope explicitly.
     "global": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "cn-global",
+        "KEY_PREFIX": f"{CACHE_PREFIX}-global",
     },
 }
 
@@ -198,11 +201,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A test run's worker must not take a dev worker's tasks (or the reverse) on a shared Redis.
+CELERY_TASK_DEFAULT_QUEUE = "cntest" if TESTING else "celery"
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(REPO_DIR / ".data" / "celerybeat"))
-
-# --- Secrets at rest --------------------------------------------------------------------------
-# Comma-separated Fernet keys; the first encrypts, all decrypt (rotation). See apps.core.crypto.
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY", "" if not DEBUG else "")
 
 # --- Integrations (used by later modules) -------------------------------------------------------
 WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "")

@@ -63,7 +63,16 @@ class CurrentUserApi(UserDetailsView):
 
 
 class PasswordChangeApi(PasswordChangeView):
+    """Change the password. Other devices are signed out; this one gets fresh cookies."""
+
     permission_classes = [IsTenantMember]
+
+    @extend_schema(responses=LoginResultSerializer)
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return login_response(request, request.user)
 
 
 class PasswordResetApi(PasswordResetView):

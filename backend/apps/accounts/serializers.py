@@ -8,6 +8,7 @@ from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.accounts.login_throttle import client_ip, login_check_allowed, login_record_failure, login_record_success
 from apps.core.auth import TENANT_CLAIM, current_tenant_id
@@ -83,7 +84,13 @@ class LoginResultSerializer(serializers.Serializer):
 
 
 class PasswordChangeSerializer(BasePasswordChangeSerializer):
-    """dj-rest-auth's, with Django's password validators applied by SetPasswordForm."""
+    """dj-rest-auth's checks (old password, Django's validators), but no Django session to update:
+    every refresh token of the user is revoked instead, so other devices are signed out."""
+
+    def save(self):
+        self.set_password_form.save()
+        for token in OutstandingToken.objects.filter(user=self.user):
+            BlacklistedToken.objects.get_or_create(token=token)
 
 
 class PasswordResetSerializer(serializers.Serializer):

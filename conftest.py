@@ -1,0 +1,91 @@
+"""Test fixtures shared by every backend test: a real PostgreSQL with two businesses, real Redis.
+
+The session builds the test database once: public schema, a warm schema pool, and two tenants,
+`alpha` and `beta`, each with an owner. They are committed, so Celery workers and other connections
+see them. Each test then runs in a transaction that is rolled back (PostgreSQL DDL included), so a
+test may sign up businesses or claim pooled schemas without leaking into the next one.
+"""
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class Business:
+    """One test tenant: its row, host, owner, and a client factory speaking to its host."""
+
+    def __init__(self, tenant, owner):
+        self.tenant = tenant
+        self.owner = owner
+        self.host = f"{tenant.slug}.{settings.BASE_DOMAIN}"
+
+    def client(self, user=None, password: str = PASSWORD) -> APIClient:
+        """An API client on this host, logged in through the real login endpoint when `user` is given."""
+        client = APIClient(HTTP_HOST=self.host)
+        if user is not None:
+            response = client.post("/api/auth/login/", {"email": user.email, "password": password}, format="json")
+            assert response.status_code == 200, response.content
+        return client
+
+    def add_member(self, email: str, role: str):
+        from tenants.models import Membership, User
+
+        user = User.objects.filter(email=email).first() or User.objects.create_user(email=email, password=PASSWORD)
+        Membership.objects.create(user=user, tenant=self.tenant, role=role)
+        return user
+
+
+def _signup(slug: str) -> Business:
+    from tenants.services import tenant_signup
+
+    result = tenant_signup(business_name=slug.title() + " Ltd", slug=slug, email=f"owner@{slug}.example",
+                           password=PASSWORD)
+    return Business(result.tenant, result.user)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from tenants.schema_pool import pool_fill
+
+    with django_db_blocker.unblock():
+        pool_fill(3)
+        businesses = {slug: _signup(slug) for slug in ("alpha", "beta")}
+        pool_fill(3)
+    settings.TEST_BUSINESSES = businesses  # read by the fixtures below
+    yield
+
+
+@pytest.fixture
+def alpha(db) -> Business:
+    return _fresh(settings.TEST_BUSINESSES["alpha"])
+
+
+@pytest.fixture
+def beta(db) -> Business:
+    return _fresh(settings.TEST_BUSINESSES["beta"])
+
+
+def _fresh(business: Business) -> Business:
+    business.tenant.refresh_from_db()
+    business.owner.refresh_from_db()
+    return business
+
+
+@pytest.fixture
+def public_client(db) -> APIClient:
+    return APIClient(HTTP_HOST=settings.BASE_DOMAIN)
+
+
+@pytest.fixture(autouse=True)
+def _reset_schema_and_cache():
+    """Every test starts in the public schema with no leftover cache keys (throttles, tokens)."""
+    yield
+    connection.set_schema_to_public()
+    from apps.core.redis import redis_client
+
+    client = redis_client()
+    keys = list(client.scan_iter(match=f"*{settings.CACHE_PREFIX}*", count=1000))
+    if keys:
+        client.delete(*keys)
