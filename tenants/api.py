@@ -1,5 +1,5 @@
 """Public-host API: signup and the subdomain availability check."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ class SignupApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "signup"
 
+    @extend_schema_serializer(component_name="Signup")
     class InputSerializer(serializers.Serializer):
         business_name = serializers.CharField(max_length=200, trim_whitespace=True)
         slug = serializers.CharField(max_length=SLUG_MAX + 10, trim_whitespace=True)
@@ -35,6 +36,7 @@ class SignupApi(APIView):
                 raise serializers.ValidationError(problem)
             return value
 
+    @extend_schema_serializer(component_name="SignupResult")
     class OutputSerializer(serializers.Serializer):
         tenant = SignupTenantSerializer()
         url = serializers.CharField(help_text="The business's own address.")
@@ -58,6 +60,7 @@ class SlugCheckApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema_serializer(component_name="SlugCheck")
     class OutputSerializer(serializers.Serializer):
         slug = serializers.CharField()
         available = serializers.BooleanField()

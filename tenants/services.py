@@ -90,7 +90,7 @@ def tenant_signup(*, business_name: str, slug: str, email: str, password: str) -
             schema_name = tenant_schema_for(slug)
             schema_pool.pool_claim(schema_name=schema_name)
             tenant = Tenant(schema_name=schema_name, name=business_name.strip(), slug=slug)
-            tenant.save()  # migrates inline only if the pool was empty
+            tenant.save(verbosity=0)  # migrates inline only if the pool was empty
             connection.set_schema_to_public()
             Domain.objects.create(domain=tenant_domain_for(slug), tenant=tenant, is_primary=True)
             if user is None:

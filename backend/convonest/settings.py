@@ -184,7 +184,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api",
     "ENUM_NAME_OVERRIDES": {"RoleEnum": "tenants.models.Role"},
     "PREPROCESSING_HOOKS": [],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "apps.core.schema.add_error_envelope"],
 }
 
 # --- Email ------------------------------------------------------------------------------------

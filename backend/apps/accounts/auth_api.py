@@ -9,7 +9,7 @@ from dj_rest_auth.views import (
     PasswordResetView,
     UserDetailsView,
 )
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -37,8 +37,15 @@ class LoginApi(LoginView):
     throttle_classes: list = []  # failures are counted in LoginSerializer instead of all attempts
 
 
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+@extend_schema_view(post=extend_schema(request=None, responses=DetailSerializer, operation_id="auth_logout"))
 class LogoutApi(LogoutView):
     """Blacklists the refresh token and clears the cookies."""
+
+    http_method_names = ["post", "options"]
 
 
 class TenantCookieTokenRefreshSerializer(CookieTokenRefreshSerializer):
@@ -91,6 +98,7 @@ class HandoffApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema_serializer(component_name="Handoff")
     class InputSerializer(serializers.Serializer):
         token = serializers.CharField(max_length=1000)
 

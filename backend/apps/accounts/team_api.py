@@ -1,5 +1,5 @@
 """The team of a business: members, roles and invitations. Owners and admins manage; agents read."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -65,6 +65,7 @@ class MemberListApi(APIView):
 class MemberDetailApi(APIView):
     permission_classes = [IsTeamManager]
 
+    @extend_schema_serializer(component_name="MemberUpdate")
     class InputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
@@ -87,6 +88,7 @@ class MemberDetailApi(APIView):
 class InviteListApi(APIView):
     permission_classes = [IsTeamManager]
 
+    @extend_schema_serializer(component_name="InviteCreate")
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
@@ -123,12 +125,14 @@ class InviteAcceptApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "invite_accept"
 
+    @extend_schema_serializer(component_name="InviteAcceptInfo")
     class InfoSerializer(serializers.Serializer):
         email = serializers.EmailField()
         role = serializers.ChoiceField(choices=Role.choices)
         tenant = TenantSummarySerializer()
         needs_password = serializers.BooleanField(help_text="False when the email already has a login.")
 
+    @extend_schema_serializer(component_name="InviteAccept")
     class InputSerializer(serializers.Serializer):
         token = serializers.CharField(max_length=200)
         password = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=128)
