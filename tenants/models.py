@@ -78,6 +78,9 @@ class ResellerMembership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "reseller"], name="uniq_reseller_membership")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in reseller {self.reseller_id} as {self.role}"
+
 
 class Tenant(TenantMixin):
     """A business: one PostgreSQL schema, one subdomain, its own WhatsApp credentials."""
@@ -113,6 +116,9 @@ class Membership(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "tenant"], name="uniq_membership")]
         indexes = [models.Index(fields=["tenant", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.tenant_id} as {self.role}"
+
 
 class Invite(models.Model):
     """An invitation to join a tenant. Only a hash of its token is stored; the token is single-use."""
@@ -139,6 +145,9 @@ class Invite(models.Model):
         ]
         indexes = [models.Index(fields=["tenant", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"invite of {self.email} to {self.tenant_id}"
+
     @property
     def status(self) -> str:
         if self.accepted_at:
@@ -160,3 +169,6 @@ class PooledSchema(models.Model):
     schema_name = models.CharField(max_length=63, unique=True)
     fingerprint = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.schema_name

@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from apps.core.errors import ApplicationError, Conflict
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
@@ -14,7 +15,6 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from apps.core.errors import ApplicationError, Conflict
 from tenants import schema_pool
 from tenants.models import Domain, Invite, Membership, Role, Tenant, User
 from tenants.selectors import owner_count
@@ -189,7 +189,8 @@ def invite_create(*, tenant: Tenant, email: str, role: str, invited_by: User, ac
                 expires_at=timezone.now() + timedelta(days=settings.INVITE_LIFETIME_DAYS),
             )
     except IntegrityError:
-        raise ValidationError({"email": ["An invite to this address is already pending. Revoke it to send a new one."]}) from None
+        pending = "An invite to this address is already pending. Revoke it to send a new one."
+        raise ValidationError({"email": [pending]}) from None
     link = f"{tenant_url(tenant)}/invite/accept?token={token}"
     transaction.on_commit(lambda: send_mail(
         subject=f"You're invited to {tenant.name} on ConvoNest",

@@ -1,8 +1,7 @@
 """The public site (BASE_DOMAIN): signup, and later resellers, billing and Meta's webhooks."""
 from django.urls import include, path
 
-from convonest.urls_common import api_common_patterns, probe_patterns
-from convonest.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
+from convonest.urls_common import api_common_patterns, handler400, handler403, handler404, handler500, probe_patterns  # noqa: F401
 
 urlpatterns = probe_patterns + [
     path("api/", include(api_common_patterns)),

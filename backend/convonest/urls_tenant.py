@@ -1,8 +1,7 @@
 """A business's host ({slug}.BASE_DOMAIN): the product API, always inside that tenant's schema."""
 from django.urls import include, path
 
-from convonest.urls_common import api_common_patterns, probe_patterns
-from convonest.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
+from convonest.urls_common import api_common_patterns, handler400, handler403, handler404, handler500, probe_patterns  # noqa: F401
 
 urlpatterns = probe_patterns + [
     path("api/", include(api_common_patterns)),

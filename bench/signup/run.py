@@ -120,7 +120,8 @@ def _run(sizes: list[int], signups: int) -> int:
     print(f"\nsignup benchmark ({signups} signups per cell, median and max seconds, real password hashing)")
     print(f"{'existing tenants':>17} | {'pooled schema':>20} | {'inline migrations':>20} | pooled / inline")
     for size, p_med, p_max, i_med, i_max in rows:
-        print(f"{size:>17} | {p_med:>8.3f} s (max {p_max:.3f}) | {i_med:>8.3f} s (max {i_max:.3f}) | {p_med / i_med:>10.2f}")
+        print(f"{size:>17} | {p_med:>8.3f} s (max {p_max:.3f}) | {i_med:>8.3f} s (max {i_max:.3f}) "
+              f"| {p_med / i_med:>10.2f}")
     first, last = rows[0], rows[-1]
     print(f"\npooled signup at {last[0]} vs {first[0]} existing tenants: {last[1] / first[1]:.2f}x")
     print(f"of each signup, hashing the owner's password (PBKDF2, Django's default) takes {hashing:.3f} s")

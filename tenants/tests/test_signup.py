@@ -130,7 +130,8 @@ def test_an_existing_login_can_sign_up_a_second_business_only_with_its_password(
 
     from conftest import PASSWORD
 
-    right = public_client.post("/api/signup/", {**GOOD, "email": alpha.owner.email, "password": PASSWORD}, format="json")
+    right = public_client.post("/api/signup/", {**GOOD, "email": alpha.owner.email, "password": PASSWORD},
+                               format="json")
     assert right.status_code == 201
     assert set(Membership.objects.filter(user=alpha.owner).values_list("tenant__slug", flat=True)) == \
         {"alpha", "acme-flowers"}

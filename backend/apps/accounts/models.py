@@ -20,3 +20,6 @@ class TeamEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject_email}"

@@ -6,15 +6,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from apps.accounts import services
 from apps.accounts.auth_api import login_response
+from apps.accounts.models import TeamEvent
 from apps.accounts.serializers import LoginResultSerializer
 from apps.core.pagination import CursorPagination
 from apps.core.permissions import IsTeamManager, IsTenantMember, request_role
 from apps.core.views import TenantSummarySerializer
 from tenants.models import Role, User
 from tenants.selectors import access_invite, access_member, invite_list, member_list
-from apps.accounts import services
-from apps.accounts.models import TeamEvent
 from tenants.services import invite_for_token
 
 
@@ -113,7 +113,8 @@ class InviteDetailApi(APIView):
 
     @extend_schema(responses={204: None}, operation_id="team_invites_destroy")
     def delete(self, request, invite_id):
-        services.team_invite_revoke(invite=access_invite(tenant=request.tenant, invite_id=invite_id), actor=request.user)
+        invite = access_invite(tenant=request.tenant, invite_id=invite_id)
+        services.team_invite_revoke(invite=invite, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -153,18 +153,31 @@ def test_reseller_people_act_in_their_resellers_businesses_only(alpha, beta):
     assert _login(beta.client(), staff.email).status_code == 400
 
 
+def _change_password(client, old: str):
+    return client.post("/api/auth/password/change/", {"old_password": old, "new_password1": "brand-new-pass-77",
+                                                       "new_password2": "brand-new-pass-77"}, format="json")
+
+
 def test_password_change_needs_the_old_password(alpha):
     client = alpha.client(alpha.owner)
 
-    wrong = client.post("/api/auth/password/change/", {"old_password": "nope-nope-nope", "new_password1": "brand-new-pass-77",
-                                                        "new_password2": "brand-new-pass-77"}, format="json")
-    right = client.post("/api/auth/password/change/", {"old_password": PASSWORD, "new_password1": "brand-new-pass-77",
-                                                        "new_password2": "brand-new-pass-77"}, format="json")
+    wrong = _change_password(client, "nope-nope-nope")
+    right = _change_password(client, PASSWORD)
 
     assert wrong.status_code == 400 and "old_password" in wrong.json()["errors"]
     assert right.status_code == 200
     alpha.owner.refresh_from_db()
     assert alpha.owner.check_password("brand-new-pass-77")
+
+
+def test_password_change_signs_out_other_devices_but_not_this_one(alpha):
+    laptop, phone = alpha.client(alpha.owner), alpha.client(alpha.owner)
+
+    assert _change_password(laptop, PASSWORD).status_code == 200
+
+    assert phone.post("/api/auth/token/refresh/").status_code == 401
+    assert laptop.post("/api/auth/token/refresh/").status_code == 200
+    assert laptop.get("/api/auth/user/").status_code == 200
 
 
 def test_password_reset_mails_a_link_on_this_host_and_the_link_sets_a_new_password(alpha):

@@ -80,7 +80,8 @@ def test_an_invite_is_mailed_and_accepting_it_sets_the_password_and_signs_in(inv
     assert accepted.json()["user"]["role"] == "admin"
     assert newcomer.get("/api/auth/user/").json()["first_name"] == "Nia"
 
-    again = APIClient(HTTP_HOST=alpha.host).post("/api/team/invites/accept/", {"token": token, "password": "x-y-z-1234567"},
+    again = APIClient(HTTP_HOST=alpha.host).post("/api/team/invites/accept/",
+                                                  {"token": token, "password": "x-y-z-1234567"},
                                                   format="json")
     assert again.status_code == 404 and again.json()["code"] == "invalid_token"
 
@@ -147,7 +148,8 @@ def test_only_owners_make_owners(invite, alpha):
     assert admin_client.patch(f"/api/team/members/{agent_id}/", {"role": "owner"}, format="json").status_code == 403
     assert admin_client.patch(f"/api/team/members/{agent_id}/", {"role": "admin"}, format="json").status_code == 200
     owner_client = alpha.client(alpha.owner)
-    assert owner_client.patch(f"/api/team/members/{agent_id}/", {"role": "owner"}, format="json").json()["role"] == "owner"
+    promoted = owner_client.patch(f"/api/team/members/{agent_id}/", {"role": "owner"}, format="json")
+    assert promoted.json()["role"] == "owner"
 
 
 def test_the_last_owner_can_be_neither_demoted_nor_removed(alpha):

@@ -92,3 +92,14 @@ def test_the_openapi_schema_documents_both_hosts(public_client):
     paths = response.json()["paths"]
     assert {"/api/signup/", "/api/auth/login/", "/api/team/members/", "/api/site/"} <= set(paths)
     assert public_client.get("/api/docs/").status_code == 200
+
+
+def test_a_custom_domain_serves_its_business(alpha, settings):
+    from tenants.models import Domain
+
+    settings.ALLOWED_HOSTS = [".localhost", "chat.alpha-shop.example"]
+    Domain.objects.create(domain="chat.alpha-shop.example", tenant=alpha.tenant, is_primary=False)
+
+    response = APIClient(HTTP_HOST="chat.alpha-shop.example").get("/api/site/")
+
+    assert response.json()["tenant"]["slug"] == "alpha"
