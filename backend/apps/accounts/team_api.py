@@ -1,6 +1,7 @@
 """The team of a business: members, roles and invitations. Owners and admins manage; agents read."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -46,20 +47,14 @@ class MemberPagination(CursorPagination):
     ordering = ("created_at", "id")  # the founding owner first
 
 
-def _page(view: APIView, queryset, serializer_class, pagination_class=CursorPagination):
-    paginator = pagination_class()
-    page = paginator.paginate_queryset(queryset, view.request, view=view)
-    data = serializer_class(page, many=True, context={"request": view.request}).data
-    return paginator.get_paginated_response(data)
-
-
-class MemberListApi(APIView):
+@extend_schema_view(get=extend_schema(operation_id="team_members_list"))
+class MemberListApi(ListAPIView):
     permission_classes = [IsTenantMember]
+    serializer_class = MemberSerializer
+    pagination_class = MemberPagination
 
-    @extend_schema(responses=MemberSerializer(many=True), operation_id="team_members_list",
-                   parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)])
-    def get(self, request):
-        return _page(self, member_list(tenant=request.tenant), MemberSerializer, MemberPagination)
+    def get_queryset(self):
+        return member_list(tenant=self.request.tenant)
 
 
 class MemberDetailApi(APIView):
@@ -85,18 +80,18 @@ class MemberDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InviteListApi(APIView):
+@extend_schema_view(get=extend_schema(operation_id="team_invites_list"))
+class InviteListApi(ListAPIView):
     permission_classes = [IsTeamManager]
+    serializer_class = InviteSerializer
+
+    def get_queryset(self):
+        return invite_list(tenant=self.request.tenant)
 
     @extend_schema_serializer(component_name="InviteCreate")
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         role = serializers.ChoiceField(choices=Role.choices, default=Role.AGENT)
-
-    @extend_schema(responses=InviteSerializer(many=True), operation_id="team_invites_list",
-                   parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)])
-    def get(self, request):
-        return _page(self, invite_list(tenant=request.tenant), InviteSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: InviteSerializer}, operation_id="team_invites_create")
     def post(self, request):
@@ -170,12 +165,10 @@ class TeamEventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class TeamActivityApi(APIView):
+@extend_schema_view(get=extend_schema(operation_id="team_activity_list"))
+class TeamActivityApi(ListAPIView):
     """The team's activity log, newest first (owners and admins)."""
 
     permission_classes = [IsTeamManager]
-
-    @extend_schema(responses=TeamEventSerializer(many=True), operation_id="team_activity_list",
-                   parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)])
-    def get(self, request):
-        return _page(self, TeamEvent.objects.all(), TeamEventSerializer)
+    serializer_class = TeamEventSerializer
+    queryset = TeamEvent.objects.all()

@@ -1,0 +1,21 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+
+import "@/styles/globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "ConvoNest", template: "%s · ConvoNest" },
+  description: "WhatsApp Business messaging for your whole team.",
+};
+
+export const viewport: Viewport = {
+  themeColor: "#027a48",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-dvh font-sans">{children}</body>
+    </html>
+  );
+}

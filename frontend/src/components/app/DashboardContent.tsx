@@ -1,0 +1,78 @@
+"use client";
+
+import Link from "next/link";
+
+import { CampaignsIcon, ContactsIcon, InboxIcon, TemplatesIcon, UsersIcon } from "@/components/icons";
+import { RoleBadge } from "@/components/team/RoleBadge";
+import { Badge, buttonClasses, Card, CardBody, CardHeader } from "@/components/ui";
+import { PageHeader } from "./PageHeader";
+import { useSession } from "./SessionProvider";
+
+const COMING = [
+  { href: "/inbox", label: "Inbox", icon: InboxIcon, text: "Answer WhatsApp conversations as a team." },
+  { href: "/contacts", label: "Contacts", icon: ContactsIcon, text: "Keep customers and their messaging consent." },
+  { href: "/templates", label: "Templates", icon: TemplatesIcon, text: "Write templates and get them approved." },
+  { href: "/campaigns", label: "Campaigns", icon: CampaignsIcon, text: "Send templates to many contacts." },
+];
+
+/** What exists today (your business, your role, your team) and what is on its way. No made-up numbers. */
+export function DashboardContent() {
+  const { user } = useSession();
+  const canManageTeam = user.role === "owner" || user.role === "admin";
+
+  return (
+    <>
+      <PageHeader title={user.tenant.name} description="Your ConvoNest dashboard." />
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="You" />
+          <CardBody className="space-y-2 text-sm text-slate-700">
+            <p>
+              Logged in as <strong>{user.email}</strong>
+            </p>
+            <p className="flex items-center gap-2">
+              Your role: <RoleBadge role={user.role} />
+            </p>
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader title="Your team" />
+          <CardBody className="flex flex-col items-start gap-3 text-sm text-slate-700">
+            <p className="flex items-start gap-2">
+              <UsersIcon className="mt-0.5 size-5 shrink-0 text-brand-700" />
+              {canManageTeam
+                ? "Invite colleagues and choose who can manage the team."
+                : "See who else works in this business."}
+            </p>
+            <Link href="/settings#team" className={buttonClasses("secondary", "sm")}>
+              {canManageTeam ? "Manage your team" : "View your team"}
+            </Link>
+          </CardBody>
+        </Card>
+      </div>
+
+      <section aria-labelledby="coming-soon" className="mt-10">
+        <h2 id="coming-soon" className="mb-4 text-base font-semibold text-slate-900">
+          On the way
+        </h2>
+        <ul className="grid gap-4 sm:grid-cols-2">
+          {COMING.map(({ href, label, icon: Icon, text }) => (
+            <li key={href}>
+              <Link href={href} className="flex h-full items-start gap-3 rounded-xl border border-slate-200 bg-white p-4 hover:border-brand-300">
+                <Icon className="size-5 shrink-0 text-slate-400" />
+                <span>
+                  <span className="flex items-center gap-2 font-medium text-slate-900">
+                    {label} <Badge tone="amber">Coming soon</Badge>
+                  </span>
+                  <span className="mt-1 block text-sm text-slate-600">{text}</span>
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import type { ComponentType, SVGProps } from "react";
+
+import { CampaignsIcon, ContactsIcon, DashboardIcon, InboxIcon, SettingsIcon, TemplatesIcon } from "@/components/icons";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: ComponentType<SVGProps<SVGSVGElement>>;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: "/dashboard", label: "Dashboard", icon: DashboardIcon },
+  { href: "/inbox", label: "Inbox", icon: InboxIcon },
+  { href: "/contacts", label: "Contacts", icon: ContactsIcon },
+  { href: "/templates", label: "Templates", icon: TemplatesIcon },
+  { href: "/campaigns", label: "Campaigns", icon: CampaignsIcon },
+  { href: "/settings", label: "Settings", icon: SettingsIcon },
+];
+
+export function isActive(pathname: string, href: string): boolean {
+  return pathname === href || pathname.startsWith(`${href}/`);
+}

@@ -1,0 +1,130 @@
+"use client";
+
+import Link from "next/link";
+import { useEffect, useState, type FormEvent } from "react";
+
+import { acceptInvite, getInviteInfo } from "@/lib/api/team";
+import type { InviteAcceptInfo } from "@/lib/api/types";
+import { toApiError, type ApiError } from "@/lib/apiClient";
+import { RoleBadge } from "@/components/team/RoleBadge";
+import { Alert, Button, buttonClasses, Spinner, TextField } from "@/components/ui";
+
+type Load = { state: "loading" } | { state: "ready"; info: InviteAcceptInfo } | { state: "failed"; message: string };
+
+/** Shows who invited whom to what, asks for a password if the person is new, and joins. */
+export function InviteAcceptForm({ token }: { token: string | undefined }) {
+  const [load, setLoad] = useState<Load>(token ? { state: "loading" } : { state: "failed", message: "This invitation link is incomplete." });
+  const [firstName, setFirstName] = useState("");
+  const [lastName, setLastName] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<ApiError | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  useEffect(() => {
+    if (!token) return;
+    let cancelled = false;
+    getInviteInfo(token)
+      .then((info) => !cancelled && setLoad({ state: "ready", info }))
+      .catch((err: unknown) => !cancelled && setLoad({ state: "failed", message: toApiError(err).message }));
+    return () => {
+      cancelled = true;
+    };
+  }, [token]);
+
+  if (load.state === "loading") {
+    return (
+      <p role="status" className="flex items-center gap-3 text-slate-700">
+        <Spinner className="text-brand-700" /> Opening your invitation…
+      </p>
+    );
+  }
+  if (load.state === "failed") {
+    return (
+      <div className="space-y-4">
+        <Alert>{load.message}</Alert>
+        <p className="text-sm text-slate-600">Ask the person who invited you to send a new invitation.</p>
+        <Link href="/login" className={buttonClasses("secondary", "md", "w-full")}>
+          Go to login
+        </Link>
+      </div>
+    );
+  }
+
+  const { info } = load;
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!token) return;
+    setSubmitting(true);
+    setError(null);
+    try {
+      await acceptInvite(
+        info.needs_password ? { token, password, first_name: firstName, last_name: lastName } : { token, password },
+      );
+      window.location.replace("/dashboard");
+    } catch (err) {
+      setError(toApiError(err));
+      setSubmitting(false);
+    }
+  }
+
+  const shownFields = ["password", "first_name", "last_name"];
+  const generalError = error && !shownFields.some((field) => error.fieldError(field)) ? error.message : null;
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <div className="rounded-lg bg-slate-50 px-4 py-3 text-sm text-slate-700">
+        <p>
+          <strong>{info.tenant.name}</strong> invited <strong>{info.email}</strong> to join as{" "}
+          <RoleBadge role={info.role} />.
+        </p>
+      </div>
+      {generalError ? <Alert>{generalError}</Alert> : null}
+      {info.needs_password ? (
+        <>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <TextField
+              label="First name"
+              autoComplete="given-name"
+              value={firstName}
+              onChange={(event) => setFirstName(event.target.value)}
+              error={error?.fieldError("first_name")}
+            />
+            <TextField
+              label="Last name"
+              autoComplete="family-name"
+              value={lastName}
+              onChange={(event) => setLastName(event.target.value)}
+              error={error?.fieldError("last_name")}
+            />
+          </div>
+          <TextField
+            label="Choose a password"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            error={error?.fieldError("password")}
+            hint="At least 10 characters; not a common password."
+          />
+        </>
+      ) : (
+        // The email already has a ConvoNest login (from another business): proving it is enough.
+        <TextField
+          label="Your ConvoNest password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          error={error?.fieldError("password")}
+          hint={<>You already have a ConvoNest login with <strong>{info.email}</strong>; enter its password.</>}
+        />
+      )}
+      <Button type="submit" loading={submitting} className="w-full">
+        Join {info.tenant.name}
+      </Button>
+    </form>
+  );
+}

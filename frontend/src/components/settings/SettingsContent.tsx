@@ -1,0 +1,75 @@
+"use client";
+
+import { useEffect } from "react";
+
+import { useSession } from "@/components/app/SessionProvider";
+import { PageHeader } from "@/components/app/PageHeader";
+import { RoleBadge } from "@/components/team/RoleBadge";
+import { TeamSection } from "@/components/team/TeamSection";
+import { Card, CardBody, CardHeader } from "@/components/ui";
+import { PasswordChangeForm } from "./PasswordChangeForm";
+
+/** Settings: Account (who you are, password) and Team. Sections have anchors (#account, #team). */
+export function SettingsContent() {
+  const { user } = useSession();
+  const name = `${user.first_name ?? ""} ${user.last_name ?? ""}`.trim();
+
+  // The sections render only after the session has loaded, too late for the browser's own jump to
+  // "#team" from a link like /settings#team; do it now that they exist.
+  useEffect(() => {
+    const id = window.location.hash.slice(1);
+    if (id) document.getElementById(id)?.scrollIntoView();
+  }, []);
+
+  return (
+    <>
+      <PageHeader title="Settings" description={user.tenant.name} />
+      <nav aria-label="Settings sections" className="mb-8 flex gap-2 text-sm">
+        <a href="#account" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+          Account
+        </a>
+        <a href="#team" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+          Team
+        </a>
+      </nav>
+
+      <section id="account" aria-labelledby="account-heading" className="scroll-mt-20 space-y-6">
+        <h2 id="account-heading" className="text-lg font-semibold text-slate-900">
+          Account
+        </h2>
+        <Card>
+          <CardHeader title="Profile" />
+          <CardBody>
+            <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[8rem_1fr]">
+              {name ? (
+                <>
+                  <dt className="text-slate-500">Name</dt>
+                  <dd className="text-slate-900">{name}</dd>
+                </>
+              ) : null}
+              <dt className="text-slate-500">Email</dt>
+              <dd className="text-slate-900">{user.email}</dd>
+              <dt className="text-slate-500">Role</dt>
+              <dd>
+                <RoleBadge role={user.role} />
+              </dd>
+            </dl>
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Password" />
+          <CardBody>
+            <PasswordChangeForm />
+          </CardBody>
+        </Card>
+      </section>
+
+      <section id="team" aria-labelledby="team-heading" className="mt-12 scroll-mt-20 space-y-6">
+        <h2 id="team-heading" className="text-lg font-semibold text-slate-900">
+          Team
+        </h2>
+        <TeamSection viewerRole={user.role} />
+      </section>
+    </>
+  );
+}

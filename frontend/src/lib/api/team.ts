@@ -1,0 +1,53 @@
+import { apiClient, toRelativeUrl } from "@/lib/apiClient";
+import type {
+  AuthResult,
+  Invite,
+  InviteAccept,
+  InviteAcceptInfo,
+  InviteCreate,
+  Member,
+  PaginatedInviteList,
+  PaginatedMemberList,
+  Role,
+  User,
+} from "./types";
+
+/** First page, or the page behind a `next` link from a previous answer. */
+export async function listMembers(nextUrl?: string | null): Promise<PaginatedMemberList> {
+  const { data } = await apiClient.get<PaginatedMemberList>(nextUrl ? toRelativeUrl(nextUrl) : "/api/team/members/");
+  return data;
+}
+
+export async function updateMemberRole(id: Member["id"], role: Role): Promise<Member> {
+  const { data } = await apiClient.patch<Member>(`/api/team/members/${id}/`, { role });
+  return data;
+}
+
+export async function removeMember(id: Member["id"]): Promise<void> {
+  await apiClient.delete(`/api/team/members/${id}/`);
+}
+
+export async function listInvites(nextUrl?: string | null): Promise<PaginatedInviteList> {
+  const { data } = await apiClient.get<PaginatedInviteList>(nextUrl ? toRelativeUrl(nextUrl) : "/api/team/invites/");
+  return data;
+}
+
+export async function createInvite(body: InviteCreate): Promise<Invite> {
+  const { data } = await apiClient.post<Invite>("/api/team/invites/", body);
+  return data;
+}
+
+export async function revokeInvite(id: Invite["id"]): Promise<void> {
+  await apiClient.delete(`/api/team/invites/${id}/`);
+}
+
+export async function getInviteInfo(token: string): Promise<InviteAcceptInfo> {
+  const { data } = await apiClient.get<InviteAcceptInfo>("/api/team/invites/accept/", { params: { token } });
+  return data;
+}
+
+/** Joins the business; sets the auth cookies like a login. */
+export async function acceptInvite(body: InviteAccept): Promise<User> {
+  const { data } = await apiClient.post<AuthResult>("/api/team/invites/accept/", body);
+  return data.user;
+}
