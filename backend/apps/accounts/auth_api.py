@@ -15,7 +15,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.tokens import UntypedToken
 
 from apps.accounts.serializers import LoginResultSerializer
 from apps.core.auth import TENANT_CLAIM, current_tenant_id
@@ -49,13 +50,18 @@ class LogoutApi(LogoutView):
 
 
 class TenantCookieTokenRefreshSerializer(CookieTokenRefreshSerializer):
-    def validate(self, attrs):
-        data = super().validate(attrs)
-        from rest_framework_simplejwt.tokens import AccessToken
+    """Refresh only on the host that issued the token. Checked before rotation, so presenting another
+    business's token here neither mints a session nor blacklists the owner's."""
 
-        if AccessToken(data["access"]).get(TENANT_CLAIM) != current_tenant_id():
+    def validate(self, attrs):
+        raw = self.extract_refresh_token()
+        try:
+            tenant_id = UntypedToken(raw).get(TENANT_CLAIM)
+        except TokenError as exc:
+            raise InvalidToken(str(exc)) from exc
+        if tenant_id != current_tenant_id():
             raise InvalidToken("This session belongs to another business.")
-        return data
+        return super().validate(attrs)
 
 
 class TokenRefreshApi(get_refresh_view()):

@@ -122,6 +122,9 @@ def test_a_refresh_token_of_one_business_is_refused_by_another(alpha, beta):
 
     assert response.status_code == 401
     assert "cn-access" not in response.cookies or response.cookies["cn-access"].value == ""
+    owner = alpha.client()
+    owner.cookies["cn-refresh"] = refresh
+    assert owner.post("/api/auth/token/refresh/").status_code == 200  # the owner's session survived
 
 
 def test_a_removed_member_is_refused_at_once(alpha):
