@@ -1,0 +1,105 @@
+"""`make e2e`: the Playwright suite against a fresh database of its own.
+
+On the PostgreSQL server of DATABASE_URL (embedded unless set, see services.py) it drops and creates
+`convonest_e2e`, runs migrate_schemas and fill_schema_pool there, then `npm --prefix frontend run e2e`
+(next build + playwright) with:
+
+    DATABASE_URL     that database
+    SITE_PORT        3100 (the port the browser uses: `next start` on 3100)
+    E2E_BACKEND_CMD  Django on 127.0.0.1:8001 (Playwright's webServer starts it)
+    BACKEND_URL      http://127.0.0.1:8001 (where Next.js forwards /api/*)
+
+The development database `convonest` is never touched. CONVONEST_E2E_DATABASE renames the e2e one
+(for two checkouts sharing one server).
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from envfile import REPO_DIR, load_env_defaults
+from services import ServiceError, ensure_services, release_services
+
+E2E_DATABASE = os.environ.get("CONVONEST_E2E_DATABASE") or "convonest_e2e"
+BACKEND_ADDR = "127.0.0.1:8001"
+FRONTEND_PORT = "3100"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL (socket ?host= kept), another database."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def recreate_database(url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    # Connect to the server's maintenance database, never to the one being dropped.
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def run(cmd: list[str], env: dict[str, str]) -> int:
+    """Run in our process group (a Ctrl-C reaches it directly); pass SIGTERM on."""
+    print(f"[e2e] $ {shlex.join(cmd)}", file=sys.stderr, flush=True)
+    child = subprocess.Popen(cmd, env=env, cwd=REPO_DIR)
+    previous = signal.signal(signal.SIGTERM, lambda signum, _f: child.send_signal(signum))
+    try:
+        code = child.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 128 - code if code < 0 else code
+
+
+def main() -> int:
+    load_env_defaults(REPO_DIR)
+    if not CHROMIUM.exists():
+        print(f"[e2e] {CHROMIUM} is missing: install Debian's chromium (make install does, as root)",
+              file=sys.stderr)
+        return 1
+    try:
+        services = ensure_services(REPO_DIR / ".data", "e2e")
+    except ServiceError as exc:
+        print(f"[e2e] {exc}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the children get the terminal's Ctrl-C themselves
+    try:
+        os.environ.update(services)
+        try:
+            recreate_database(services["DATABASE_URL"], E2E_DATABASE)
+        except Exception as exc:  # any driver error, reported plainly
+            print(f"[e2e] cannot recreate database {E2E_DATABASE}: {exc}", file=sys.stderr)
+            return 1
+        manage = [sys.executable, str(REPO_DIR / "backend" / "manage.py")]
+        env = {
+            **os.environ,
+            "DATABASE_URL": with_database(services["DATABASE_URL"], E2E_DATABASE),
+            "SITE_PORT": FRONTEND_PORT,
+            "E2E_BACKEND_CMD": shlex.join([*manage, "runserver", BACKEND_ADDR, "--noreload"]),
+            "E2E_BACKEND_URL": f"http://{BACKEND_ADDR}",
+            "E2E_FRONTEND_PORT": FRONTEND_PORT,
+            "BACKEND_URL": f"http://{BACKEND_ADDR}",
+            "NEXT_TELEMETRY_DISABLED": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+        print(f"[e2e] database {E2E_DATABASE} recreated; backend {BACKEND_ADDR}, frontend :{FRONTEND_PORT}",
+              file=sys.stderr, flush=True)
+        for step in (["migrate_schemas"], ["fill_schema_pool"]):
+            code = run([*manage, *step], env)
+            if code != 0:
+                return code
+        return run(["npm", "--prefix", str(REPO_DIR / "frontend"), "run", "e2e"], env)
+    finally:
+        release_services()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
