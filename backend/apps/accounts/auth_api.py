@@ -50,10 +50,9 @@ class LogoutApi(LogoutView):
 
 
 class TenantCookieTokenRefreshSerializer(CookieTokenRefreshSerializer):
-    """Refresh only on the host that issued the token. Checked before rotation, so presenting another
-    business's token here neither mints a session nor blacklists the owner's."""
-
     def validate(self, attrs):
+        # Refresh only on the host that issued the token. Checked before rotation, so presenting another
+        # business's token here neither mints a session nor blacklists the owner's.
         raw = self.extract_refresh_token()
         try:
             tenant_id = UntypedToken(raw).get(TENANT_CLAIM)
