@@ -83,11 +83,15 @@ DATABASES = {
         env_str("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/convonest")
     )
 }
+# Two test runs on one server (two checkouts, or parallel work) each need their own test database.
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
-# Tests share the Redis server with a running `make dev`; their keys carry their own prefix.
-CACHE_PREFIX = "cntest" if TESTING else "cn"
+# Tests share the Redis server with a running `make dev`; their keys carry their own prefix
+# (and concurrent test runs each their own: CACHE_PREFIX=cntest_other).
+CACHE_PREFIX = env_str("CACHE_PREFIX", "cntest" if TESTING else "cn")
 CACHES = {
     # Tenant-scoped: django-tenants prefixes every key with the current schema.
     "default": {
@@ -203,7 +207,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # A test run's worker must not take a dev worker's tasks (or the reverse) on a shared Redis.
-CELERY_TASK_DEFAULT_QUEUE = "cntest" if TESTING else "celery"
+CELERY_TASK_DEFAULT_QUEUE = CACHE_PREFIX if TESTING else "celery"
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(REPO_DIR / ".data" / "celerybeat"))
 
 # --- Integrations (used by later modules) -------------------------------------------------------
