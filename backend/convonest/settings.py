@@ -39,6 +39,9 @@ SHARED_APPS = [
 TENANT_APPS = [
     # Per-tenant product apps live here; their tables exist in every tenant schema.
     "apps.accounts",
+    "apps.contacts",
+    "apps.whatsapp",
+    "apps.messaging",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -209,6 +212,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # A test run's worker must not take a dev worker's tasks (or the reverse) on a shared Redis.
 CELERY_TASK_DEFAULT_QUEUE = CACHE_PREFIX if TESTING else "celery"
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(REPO_DIR / ".data" / "celerybeat"))
+
+# --- Secrets at rest --------------------------------------------------------------------------------
+# Comma-separated Fernet keys: the first encrypts, all decrypt (rotation). See apps.core.crypto.
+_DEV_ONLY_FERNET_KEY = "cXm6T3Z0cU1oTjR2bGJ3a2c0c2lVd0lYc0N6VDBaZ3E="
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY", _DEV_ONLY_FERNET_KEY if DEBUG or TESTING else "")
 
 # --- Integrations (used by later modules) -------------------------------------------------------
 WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "")

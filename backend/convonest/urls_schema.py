@@ -7,4 +7,7 @@ urlpatterns = [
     path("api/", include(api_common_patterns)),
     path("api/", include("tenants.urls")),
     path("api/", include("apps.accounts.urls")),
+    path("api/contacts/", include("apps.contacts.urls")),
+    path("api/whatsapp/", include("apps.whatsapp.urls")),
+    path("api/", include("apps.messaging.urls")),
 ]

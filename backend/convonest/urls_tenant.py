@@ -6,4 +6,7 @@ from convonest.urls_common import api_common_patterns, handler400, handler403, h
 urlpatterns = probe_patterns + [
     path("api/", include(api_common_patterns)),
     path("api/", include("apps.accounts.urls")),
+    path("api/contacts/", include("apps.contacts.urls")),
+    path("api/whatsapp/", include("apps.whatsapp.urls")),
+    path("api/", include("apps.messaging.urls")),
 ]
