@@ -89,3 +89,25 @@ def _reset_schema_and_cache():
     keys = list(client.scan_iter(match=f"*{settings.CACHE_PREFIX}*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(scope="session")
+def _sandbox_server():
+    from sandbox.testing import SandboxServer
+
+    with SandboxServer() as server:
+        yield server
+
+
+@pytest.fixture
+def graph_sandbox(_sandbox_server, settings):
+    """Meta, as the WhatsApp sandbox plays it: a live server with the demo business, reset per test.
+    Our Graph client talks to it through settings.WHATSAPP_GRAPH_URL."""
+    from sandbox.state import demo_values
+
+    _sandbox_server.reset()
+    settings.WHATSAPP_GRAPH_URL = _sandbox_server.url
+    demo = demo_values()
+    settings.WHATSAPP_APP_ID, settings.WHATSAPP_APP_SECRET = demo["app_id"], demo["app_secret"]
+    _sandbox_server.demo = demo
+    return _sandbox_server

@@ -172,3 +172,29 @@ class PooledSchema(models.Model):
 
     def __str__(self) -> str:
         return self.schema_name
+
+
+class PhoneNumberRoute(models.Model):
+    """Which business owns a WhatsApp phone_number_id: how Meta's shared webhook finds its tenant.
+
+    Written in the same transaction as the tenant's own PhoneNumber row (apps.whatsapp.services).
+    Unique, so a number can never be connected to two businesses.
+    """
+
+    phone_number_id = models.CharField(max_length=32, unique=True)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="phone_number_routes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.phone_number_id} -> {self.tenant_id}"
+
+
+class WabaRoute(models.Model):
+    """Which business owns a WhatsApp Business Account: routes template and account webhooks."""
+
+    waba_id = models.CharField(max_length=32, unique=True)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="waba_routes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.waba_id} -> {self.tenant_id}"

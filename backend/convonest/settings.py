@@ -141,6 +141,7 @@ REST_FRAMEWORK = {
         "signup": env_str("THROTTLE_SIGNUP", "20/hour"),
         "password_reset": "10/hour",
         "invite_accept": "30/hour",
+        "send": env_str("THROTTLE_SEND", "600/minute"),  # per person, API sends (campaigns pace themselves)
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -189,7 +190,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api",
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "tenants.models.Role"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "tenants.models.Role",
+        "MessageStatusEnum": "apps.messaging.models.Message.Status",
+        "MessageDirectionEnum": "apps.messaging.models.Message.Direction",
+        "InviteStatusEnum": ["pending", "accepted", "revoked", "expired"],
+        "TeamEventActionEnum": "apps.accounts.models.TeamEvent.Action",
+    },
     "PREPROCESSING_HOOKS": [],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "apps.core.schema.add_error_envelope"],
@@ -220,10 +227,19 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY", _DEV_ONLY_FERNET_KEY if
 
 # --- Integrations (used by later modules) -------------------------------------------------------
 WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "")
+# The first business's number, connected by `bootstrap_demo` when set (the sandbox's demo business in dev).
+WHATSAPP_ACCESS_TOKEN = env_str("WHATSAPP_ACCESS_TOKEN", "")
+WHATSAPP_PHONE_ID = env_str("WHATSAPP_PHONE_ID", "")
+WHATSAPP_BUSINESS_ID = env_str("WHATSAPP_BUSINESS_ID", "")
 WHATSAPP_APP_ID = env_str("WHATSAPP_APP_ID", "")
 WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET", "")
 WHATSAPP_GRAPH_URL = env_str("WHATSAPP_GRAPH_URL", "http://127.0.0.1:8010")
 WHATSAPP_GRAPH_VERSION = env_str("WHATSAPP_GRAPH_VERSION", "v23.0")
+# Sending: per-recipient pacing below Meta's pair limit (131056: about 1 message / 6 s, small bursts).
+PAIR_RATE_PER_SECOND = float(env_str("PAIR_RATE_PER_SECOND", str(1 / 6)))
+PAIR_RATE_BURST = env_int("PAIR_RATE_BURST", 10)
+# A send left in `sending` with no answer and no status webhook for this long never reached Meta.
+MESSAGE_RECONCILE_AFTER_SECONDS = env_int("MESSAGE_RECONCILE_AFTER_SECONDS", 900)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 

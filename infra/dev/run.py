@@ -38,6 +38,8 @@ MANAGE = str(REPO_DIR / "backend" / "manage.py")
 WEB_HOST = "127.0.0.1"
 WEB_PORT = 8000
 FRONTEND_PORT = 3000
+SANDBOX_PORT = int(os.environ.get("SANDBOX_PORT", "8010"))
+EARLY = {"sandbox"}  # started before the setup steps, which need them
 
 COLOURS = ["36", "35", "33", "32", "34", "96", "95", "93"]  # cyan, magenta, yellow, green, blue, ...
 
@@ -65,8 +67,10 @@ def default_procs(data_dir: Path, web_port: int, frontend_port: int) -> list[Pro
                       "-s", str(data_dir / "celery" / "beat-schedule")]),
         Proc("frontend", frontend_cmd, cwd=REPO_DIR / "frontend", port=frontend_port,
              env={"BACKEND_URL": f"http://{WEB_HOST}:{web_port}", "NEXT_TELEMETRY_DISABLED": "1"}),
-        # --- WhatsApp sandbox (Cloud API emulator on 127.0.0.1:8010): arrives with its own issue. ----
-        # Proc("sandbox", [PY, "-m", "sandbox", "--host", "127.0.0.1", "--port", "8010"], port=8010),
+        # The WhatsApp sandbox stands in for Meta: started before setup (bootstrap_demo verifies the demo
+        # number against it); its webhooks go to Django on the public host.
+        Proc("sandbox", [PY, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(SANDBOX_PORT),
+                         "--webhook-url", f"http://localhost:{web_port}/webhooks/whatsapp"], port=SANDBOX_PORT),
     ]
     return procs
 
@@ -254,6 +258,7 @@ def banner(out: Output, env: dict[str, str], web_port: int) -> None:
         f"  demo tenant    {site_url(f'{slug}.{base}')}",
         f"  demo login     {os.environ.get('DEMO_EMAIL', '')} / {os.environ.get('DEMO_PASSWORD', '')}",
         f"  Django (API)   http://{WEB_HOST}:{web_port}",
+        f"  WhatsApp       http://127.0.0.1:{SANDBOX_PORT}/_sandbox/  (the sandbox standing in for Meta)",
         f"  database       {env['DATABASE_URL']}",
         f"  redis          {env['REDIS_URL']}",
         "  Ctrl-C stops everything",
@@ -321,6 +326,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         os.environ.update(env)
         child_env = {**os.environ, "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "convonest.settings"}
+        for proc in [p for p in procs if p.name in EARLY]:
+            sup.start(proc, child_env)
+            if proc.port and not wait_for_port(proc.port, sup.stop_requested):
+                return 0 if sup.stop_requested.is_set() else 1
         if not args.no_setup:
             if not Path(MANAGE).exists():
                 out.say("backend/manage.py not found")
@@ -340,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         if sup.stop_requested.is_set():
             return 0
         banner(out, env, args.web_port)
-        for proc in procs:
+        for proc in [p for p in procs if p.name not in EARLY]:
             if shutil.which(proc.cmd[0]) is None and not Path(proc.cmd[0]).exists():
                 out.say(f"{proc.name}: command not found: {proc.cmd[0]}")
                 sup.stop_all()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django_tenants.utils import schema_context
 
 from tenants.models import Membership, Role, Tenant, User
 from tenants.services import public_site_ensure, tenant_signup, tenant_url
@@ -22,4 +23,22 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
         Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": Role.OWNER})
+        self._connect_whatsapp(tenant)
         self.stdout.write(f"demo: {tenant_url(tenant)}  login {email} / {password}")
+
+    def _connect_whatsapp(self, tenant) -> None:
+        """Connect WHATSAPP_PHONE_ID to the demo business, verified against the Graph API (the sandbox)."""
+        from apps.core.errors import ApplicationError
+        from apps.whatsapp.services import bootstrap_connect
+
+        if not (settings.WHATSAPP_ACCESS_TOKEN and settings.WHATSAPP_PHONE_ID and settings.WHATSAPP_BUSINESS_ID):
+            return
+        with schema_context(tenant.schema_name):
+            try:
+                number = bootstrap_connect(tenant=tenant, waba_id=settings.WHATSAPP_BUSINESS_ID,
+                                           phone_number_id=settings.WHATSAPP_PHONE_ID,
+                                           access_token=settings.WHATSAPP_ACCESS_TOKEN)
+            except ApplicationError as exc:
+                self.stderr.write(f"WhatsApp number not connected: {exc.detail}")
+                return
+        self.stdout.write(f"WhatsApp number {number.display_phone_number} connected to the demo business")

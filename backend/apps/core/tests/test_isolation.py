@@ -3,6 +3,7 @@
 The routes are enumerated from the tenant URLConf, so a new endpoint is covered (or must be declared
 open) the day it is added.
 """
+import re
 import uuid
 
 import pytest
@@ -34,7 +35,10 @@ def _methods(callback) -> list[str]:
 
 
 def _path(route: str, member_id: int) -> str:
-    return "/" + route.replace("<int:member_id>", str(member_id)).replace("<uuid:invite_id>", str(uuid.uuid4()))
+    """A concrete URL: member ids get beta's owner membership, other ids something plausible."""
+    route = route.replace("<int:member_id>", str(member_id))
+    route = re.sub(r"<int:\w+>", "1", route)
+    return "/" + re.sub(r"<uuid:\w+>", str(uuid.uuid4()), route)
 
 
 PROTECTED = [(name, route, callback) for name, route, callback in _routes() if name not in OPEN_ON_TENANT_HOST]

@@ -1,0 +1,116 @@
+"""Sending WhatsApp messages: POST /api/messages/ queues into the outbox and answers 202."""
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.core.errors import ApplicationError
+from apps.messaging import services
+from apps.messaging.models import Message
+from apps.messaging.selectors import access_message, message_list
+from apps.whatsapp.client import GraphClient
+from apps.whatsapp.errors import GraphError
+from apps.whatsapp.selectors import number_for_sending
+
+
+class MessageEventSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    detail = serializers.DictField()
+    created_at = serializers.DateTimeField()
+
+
+class MessageSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    direction = serializers.ChoiceField(choices=Message.Direction.choices)
+    phone_number_id = serializers.CharField(source="phone_number.phone_number_id")
+    to = serializers.CharField()
+    type = serializers.CharField()
+    payload = serializers.DictField()
+    status = serializers.ChoiceField(choices=Message.Status.choices)
+    wamid = serializers.CharField(allow_null=True)
+    error_code = serializers.IntegerField(allow_null=True)
+    error_title = serializers.CharField()
+    attempts = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    read_at = serializers.DateTimeField(allow_null=True)
+    failed_at = serializers.DateTimeField(allow_null=True)
+
+
+class MessageDetailSerializer(MessageSerializer):
+    events = MessageEventSerializer(many=True)
+
+
+@extend_schema_view(get=extend_schema(operation_id="messages_list"))
+class MessageListApi(ListAPIView):
+    """GET: the business's messages, newest first. POST: send one (answers 202; the outbox sends it)."""
+
+    serializer_class = MessageSerializer
+    throttle_scope = "send"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    def get_queryset(self):
+        return message_list()
+
+    @extend_schema_serializer(component_name="MessageSend")
+    class InputSerializer(serializers.Serializer):
+        to = serializers.CharField(max_length=64, help_text="E.164 phone number, e.g. +14155550123")
+        phone_number_id = serializers.CharField(required=False, allow_blank=True,
+                                                help_text="The sending number; optional when there is one")
+        type = serializers.CharField(max_length=32, help_text="Meta's message type: text, image, template, ...")
+
+        def to_internal_value(self, data):
+            values = super().to_internal_value(data)
+            # The object named by `type` (and `context`) are passed through exactly as in Meta's message object.
+            message = {"type": values["type"]}
+            for key in (values["type"], "context", "recipient_type"):
+                if isinstance(data, dict) and key in data:
+                    message[key] = data[key]
+            values["message"] = message
+            return values
+
+    @extend_schema(request=InputSerializer, responses={202: MessageSerializer}, operation_id="messages_send")
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        number = number_for_sending(data.validated_data.get("phone_number_id"))
+        to = services.recipient_for(data.validated_data["to"])
+        with transaction.atomic():
+            message = services.message_queue(number=number, to=to, message=data.validated_data["message"],
+                                             created_by=request.user)
+        return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)
+
+
+class MessageDetailApi(APIView):
+    @extend_schema(responses=MessageDetailSerializer, operation_id="messages_retrieve")
+    def get(self, request, message_id):
+        return Response(MessageDetailSerializer(access_message(message_id)).data)
+
+
+class MessageReadApi(APIView):
+    """Mark a customer's message read (blue ticks), optionally showing the typing indicator."""
+
+    @extend_schema_serializer(component_name="MessageRead")
+    class InputSerializer(serializers.Serializer):
+        typing_indicator = serializers.BooleanField(default=False)
+
+    @extend_schema(request=InputSerializer, responses={200: MessageSerializer}, operation_id="messages_mark_read")
+    def post(self, request, message_id):
+        message = access_message(message_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if message.direction != Message.Direction.INBOUND or not message.wamid:
+            raise ApplicationError("Only a customer's message can be marked read.", code="not_inbound")
+        number = message.phone_number
+        try:
+            GraphClient(number.account.access_token).mark_read(
+                number.phone_number_id, message.wamid, typing=data.validated_data["typing_indicator"])
+        except GraphError as exc:
+            raise ApplicationError(f"WhatsApp refused: {exc.title}", code="whatsapp_rejected") from exc
+        return Response(MessageSerializer(message).data)

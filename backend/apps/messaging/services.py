@@ -1,0 +1,205 @@
+"""Outbound messages through the outbox (design §5.2): at-least-once on the wire, exactly once in effect.
+
+    message_queue   a `queued` row + its first event; the send task is enqueued after commit
+    message_send    the task's body: claim queued -> sending (one worker wins), pace, call Meta,
+                    then `sent` with the wamid, `failed` with Meta's code, or back to `queued` to retry
+    message_status_apply   statuses move forward only (sent < delivered < read; failed is terminal)
+
+A worker that dies after the claim leaves the row in `sending`: a redelivered task can't claim it, so
+nothing is sent twice. Meta's status webhook carries our id in `biz_opaque_callback_data` and settles
+it (`message_status_apply`); a sweeper re-queues a `sending` row only when the request provably never
+reached Meta (no wamid and no status after RECONCILE_AFTER).
+"""
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import phonenumbers
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.core.errors import ApplicationError
+from apps.messaging import rate_limit
+from apps.messaging.models import Message, MessageEvent
+from apps.whatsapp.builders import normalize_message
+from apps.whatsapp.client import GraphClient
+from apps.whatsapp.errors import BuilderError, GraphError
+from apps.whatsapp.models import PhoneNumber
+
+logger = logging.getLogger(__name__)
+
+Status = Message.Status
+# Statuses only move forward; failed is terminal (a late "delivered" can't revive a failed send).
+RANK = {Status.QUEUED: 0, Status.SENDING: 1, Status.SENT: 2, Status.DELIVERED: 3, Status.READ: 4}
+MAX_ATTEMPTS = 6
+
+
+def _event(message: Message, status: str, **detail) -> None:
+    MessageEvent.objects.create(message=message, status=status, detail=detail)
+
+
+def recipient_for(to: str, *, default_region: str | None = None) -> str:
+    """Meta's `to`: the digits of an E.164 number. Raises a field error for anything else."""
+    try:
+        parsed = phonenumbers.parse(to, default_region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise ApplicationError("Not a valid phone number.", code="validation_error",
+                               errors={"to": ["Use international format, e.g. +14155550123."]})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+
+
+@transaction.atomic
+def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=None) -> Message:
+    """Validate Meta's message object, store it as `queued`, and send it after commit."""
+    try:
+        payload = normalize_message(message)
+    except BuilderError as exc:
+        raise ApplicationError(str(exc), code="validation_error", errors={exc.field: [exc.message]}) from None
+    row = Message.objects.create(phone_number=number, to=to, type=payload["type"], payload=payload,
+                                 created_by=created_by)
+    _event(row, Status.QUEUED)
+    transaction.on_commit(lambda: _enqueue(row.pk))
+    return row
+
+
+def _enqueue(message_id, countdown: float = 0) -> None:
+    from apps.messaging.tasks import message_send_task
+
+    message_send_task.apply_async(args=[str(message_id)], countdown=countdown)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the task should do next: nothing, or run again after `retry_after` seconds."""
+
+    retry_after: float | None = None
+
+
+def _claim(message_id) -> bool:
+    return bool(
+        Message.objects.filter(pk=message_id, status=Status.QUEUED)
+        .update(status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1)
+    )
+
+
+def _release(message: Message, *, reason: str, retry_after: float) -> Outcome:
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(status=Status.QUEUED, claimed_at=None)
+    _event(message, Status.QUEUED, reason=reason, retry_after=round(retry_after, 3))
+    return Outcome(retry_after=retry_after)
+
+
+def message_send(message_id) -> Outcome:
+    """Send one queued message. Safe to call any number of times for the same id."""
+    if not _claim(message_id):
+        return Outcome()  # another worker has it, or it is already settled
+    message = Message.objects.select_related("phone_number__account").get(pk=message_id)
+    number = message.phone_number
+    _event(message, Status.SENDING, attempt=message.attempts)
+
+    for decision, reason in ((rate_limit.pair_take(number.phone_number_id, message.to), "pair_rate"),
+                             (rate_limit.number_take(number.phone_number_id, mps=number.throughput_mps),
+                              "throughput")):
+        if not decision.allowed:
+            # Pacing is not an attempt: give the attempt back.
+            Message.objects.filter(pk=message.pk).update(attempts=F("attempts") - 1)
+            return _release(message, reason=reason, retry_after=decision.retry_after)
+
+    client = GraphClient(number.account.access_token)
+    try:
+        result = client.send_message(number.phone_number_id, message.to, message.payload,
+                                     biz_opaque_callback_data=str(message.pk))
+    except GraphError as exc:
+        return _send_failed(message, exc)
+    _mark_sent(message, wamid=result.wamid)
+    return Outcome()
+
+
+def _mark_sent(message: Message, *, wamid: str) -> None:
+    now = timezone.now()
+    updated = Message.objects.filter(pk=message.pk, status__in=[Status.QUEUED, Status.SENDING]).update(
+        status=Status.SENT, wamid=wamid, sent_at=now)
+    if not updated:  # a status webhook got here first; keep its (later) status, but record the wamid
+        Message.objects.filter(pk=message.pk, wamid__isnull=True).update(wamid=wamid)
+    _event(message, Status.SENT, wamid=wamid)
+
+
+def _send_failed(message: Message, exc: GraphError) -> Outcome:
+    detail = exc.as_dict()
+    if exc.retryable and not exc.ambiguous and message.attempts < MAX_ATTEMPTS:
+        backoff = exc.retry_after or (exc.backoff_hint or 1) * 2 ** (message.attempts - 1)
+        _event(message, Status.SENDING, error=detail)
+        return _release(message, reason="retryable_error", retry_after=min(backoff, 300))
+    if exc.ambiguous:
+        # The request may have reached Meta (e.g. a read timeout): don't send again blindly. The status
+        # webhook settles it; the sweeper re-queues it if Meta never heard of it.
+        _event(message, Status.SENDING, error=detail, outcome="unknown")
+        return Outcome()
+    _mark_failed(message, code=exc.code, title=exc.title, details=exc.details or "")
+    return Outcome()
+
+
+def _mark_failed(message: Message, *, code: int | None, title: str, details: str = "") -> None:
+    Message.objects.filter(pk=message.pk).exclude(status=Status.FAILED).update(
+        status=Status.FAILED, error_code=code, error_title=title[:300], error_details=details or "",
+        failed_at=timezone.now())
+    _event(message, Status.FAILED, code=code, title=title, details=details)
+
+
+@transaction.atomic
+def message_status_apply(*, status: str, wamid: str, callback_data: str | None = None, at=None,
+                         error: dict | None = None) -> Message | None:
+    """Apply a status from Meta. Forward only; failed is terminal. Finds the message by wamid, or by our
+    id in biz_opaque_callback_data when the send's answer was lost. Returns None if it's unknown yet."""
+    message = Message.objects.select_for_update().filter(wamid=wamid).first()
+    if message is None and callback_data:
+        message = Message.objects.select_for_update().filter(pk=_uuid_or_none(callback_data)).first()
+    if message is None:
+        return None
+    at = at or timezone.now()
+    if message.wamid is None:
+        message.wamid = wamid
+    if message.status == Status.FAILED:
+        return message
+    if status == Status.FAILED:
+        message.status, message.failed_at = Status.FAILED, at
+        message.error_code = (error or {}).get("code")
+        message.error_title = ((error or {}).get("title") or "")[:300]
+        message.error_details = ((error or {}).get("error_data") or {}).get("details", "")
+    elif RANK.get(status, -1) > RANK.get(message.status, -1):
+        message.status = status
+        setattr(message, f"{status}_at", at)
+        if status in (Status.DELIVERED, Status.READ) and message.sent_at is None:
+            message.sent_at = at
+    else:
+        _event(message, status, ignored="older than current status")
+        message.save(update_fields=["wamid"])
+        return message
+    message.save()
+    _event(message, status, wamid=wamid, **({"error": error} if error else {}))
+    return message
+
+
+def _uuid_or_none(value: str):
+    try:
+        return uuid.UUID(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def messages_reconcile() -> int:
+    """Re-queue sends stuck in `sending` that Meta never acknowledged (no wamid, no status) for
+    RECONCILE_AFTER. Those got no answer and no webhook, so Meta never accepted them."""
+    cutoff = timezone.now() - timedelta(seconds=settings.MESSAGE_RECONCILE_AFTER_SECONDS)
+    stuck = list(Message.objects.filter(status=Status.SENDING, wamid__isnull=True, claimed_at__lt=cutoff)
+                 .values_list("pk", flat=True)[:500])
+    for pk in stuck:
+        if Message.objects.filter(pk=pk, status=Status.SENDING, wamid__isnull=True).update(
+                status=Status.QUEUED, claimed_at=None):
+            MessageEvent.objects.create(message_id=pk, status=Status.QUEUED, detail={"reason": "reconciled"})
+            transaction.on_commit(lambda pk=pk: _enqueue(pk))
+    return len(stuck)

@@ -1,0 +1,35 @@
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apps.core.errors import ApplicationError
+from apps.whatsapp.models import PhoneNumber
+
+
+def number_list() -> QuerySet[PhoneNumber]:
+    """The business's numbers (the schema is the tenant's, so every row is this business's)."""
+    return PhoneNumber.objects.select_related("account")
+
+
+def access_number(number_id) -> PhoneNumber:
+    try:
+        return number_list().get(pk=int(number_id))
+    except (PhoneNumber.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def number_for_sending(phone_number_id: str | None) -> PhoneNumber:
+    """The number to send from: the one named, or the business's only number. Errors name the field."""
+    numbers = number_list()
+    if phone_number_id:
+        number = numbers.filter(phone_number_id=str(phone_number_id)).first()
+        if number is None:
+            raise ApplicationError("This business has no such WhatsApp number.", code="validation_error",
+                                   errors={"phone_number_id": ["Not a number of this business."]})
+        return number
+    first_two = list(numbers[:2])
+    if not first_two:
+        raise ApplicationError("Connect a WhatsApp number first (Settings → WhatsApp).", code="no_number")
+    if len(first_two) > 1:
+        raise ApplicationError("This business has several numbers: say which one sends.", code="validation_error",
+                               errors={"phone_number_id": ["Required when the business has several numbers."]})
+    return first_two[0]

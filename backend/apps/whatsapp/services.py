@@ -1,0 +1,173 @@
+"""Connecting WhatsApp numbers to a business, and keeping their health current.
+
+A number's row in the tenant's schema and its route in the public schema (phone_number_id -> tenant,
+WABA id -> tenant) are written in one transaction, on the tenant's connection (search_path: tenant,
+public). The routes are unique, so a number or WABA connected to another business is refused.
+"""
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.core.errors import ApplicationError, Conflict
+from apps.whatsapp.client import GraphClient, PhoneNumberInfo
+from apps.whatsapp.errors import GraphError
+from apps.whatsapp.models import BusinessAccount, PhoneNumber
+from tenants.models import PhoneNumberRoute, Tenant, WabaRoute
+from tenants.routing import routes_cache_clear
+
+logger = logging.getLogger(__name__)
+
+SIGNUP_STATE_SALT = "convonest.embedded-signup"
+SIGNUP_STATE_MAX_AGE = 30 * 60
+
+
+def _number_fields(info: PhoneNumberInfo) -> dict:
+    return {
+        "display_phone_number": info.display_phone_number or "", "verified_name": info.verified_name or "",
+        "quality_rating": info.quality_rating or "", "messaging_limit_tier": info.messaging_limit or "",
+        "throughput_level": info.throughput_level or "", "status": info.status or "",
+        "last_synced_at": timezone.now(),
+    }
+
+
+def graph_client(access_token: str) -> GraphClient:
+    return GraphClient(access_token)
+
+
+def _graph_failure(exc: GraphError, field: str | None = None) -> ApplicationError:
+    """Meta's refusal, told to the person connecting (the token itself is never echoed)."""
+    message = f"WhatsApp refused: {exc.title}" if exc.title else "WhatsApp refused the request."
+    errors = {field: [message]} if field else {}
+    return ApplicationError(message, code="whatsapp_rejected", errors=errors)
+
+
+def _refuse_if_taken(tenant: Tenant, *, waba_id: str, phone_number_ids: list[str]) -> None:
+    taken = "is already connected to another ConvoNest business. Disconnect it there first."
+    if WabaRoute.objects.filter(waba_id=waba_id).exclude(tenant=tenant).exists():
+        raise Conflict(f"WhatsApp Business Account {waba_id} {taken}", code="already_connected",
+                       errors={"waba_id": [f"This account {taken}"]})
+    for number_id in phone_number_ids:
+        if PhoneNumberRoute.objects.filter(phone_number_id=number_id).exclude(tenant=tenant).exists():
+            raise Conflict(f"Phone number {number_id} {taken}", code="already_connected",
+                           errors={"phone_number_id": [f"This number {taken}"]})
+
+
+def _save_connection(*, tenant: Tenant, waba_id: str, access_token: str, numbers: list[PhoneNumberInfo],
+                     connected_via: str, name: str = "", business_id: str = "") -> list[PhoneNumber]:
+    _refuse_if_taken(tenant, waba_id=waba_id, phone_number_ids=[n.id for n in numbers])
+    try:
+        with transaction.atomic():
+            account, _ = BusinessAccount.objects.update_or_create(
+                waba_id=waba_id,
+                defaults={"access_token": access_token, "connected_via": connected_via, "name": name,
+                          "business_id": business_id},
+            )
+            WabaRoute.objects.get_or_create(waba_id=waba_id, defaults={"tenant": tenant})
+            saved = []
+            for info in numbers:
+                number, _ = PhoneNumber.objects.update_or_create(
+                    phone_number_id=info.id, defaults={"account": account, **_number_fields(info)}
+                )
+                PhoneNumberRoute.objects.get_or_create(phone_number_id=info.id,
+                                                       defaults={"tenant": tenant})
+                saved.append(number)
+    except IntegrityError:
+        # Lost a race with another business connecting the same number.
+        raise Conflict("This number was connected to another ConvoNest business a moment ago.",
+                       code="already_connected") from None
+    transaction.on_commit(_routes_changed)
+    return saved
+
+
+def _routes_changed() -> None:
+    routes_cache_clear()
+
+
+def number_connect_manual(*, tenant: Tenant, waba_id: str, phone_number_id: str, access_token: str) -> PhoneNumber:
+    """Connect one number by its ids and a token, verified against the Graph API before saving."""
+    client = graph_client(access_token)
+    try:
+        info = client.phone_number(phone_number_id)
+    except GraphError as exc:
+        raise _graph_failure(exc, "phone_number_id" if exc.code == 100 else "access_token") from exc
+    try:
+        waba_numbers = {n.id for n in client.list_phone_numbers(waba_id)}
+    except GraphError as exc:
+        raise _graph_failure(exc, "waba_id") from exc
+    if phone_number_id not in waba_numbers:
+        raise ApplicationError("This phone number does not belong to that WhatsApp Business Account.",
+                               code="validation_error",
+                               errors={"phone_number_id": ["Not a number of this WhatsApp Business Account."]})
+    (number,) = _save_connection(tenant=tenant, waba_id=waba_id, access_token=access_token, numbers=[info],
+                                 connected_via=BusinessAccount.ConnectedVia.MANUAL)
+    return number
+
+
+def signup_state_for(*, tenant: Tenant, user_id: int) -> str:
+    """Opaque `state` for Embedded Signup: binds the flow to this business and person (CSRF)."""
+    return signing.dumps({"t": tenant.pk, "u": user_id}, salt=SIGNUP_STATE_SALT)
+
+
+def embedded_signup_complete(*, tenant: Tenant, user_id: int, code: str, state: str) -> list[PhoneNumber]:
+    """Finish Embedded Signup: exchange the code, find the granted WABAs, subscribe, connect their numbers."""
+    try:
+        bound = signing.loads(state, salt=SIGNUP_STATE_SALT, max_age=SIGNUP_STATE_MAX_AGE)
+    except signing.BadSignature:
+        raise ApplicationError("This signup session has expired. Start again.", code="invalid_state") from None
+    if bound != {"t": tenant.pk, "u": user_id}:
+        raise ApplicationError("This signup session belongs to someone else. Start again.", code="invalid_state")
+
+    app_id, app_secret = settings.WHATSAPP_APP_ID, settings.WHATSAPP_APP_SECRET
+    try:
+        token = GraphClient(None).exchange_code(app_id=app_id, app_secret=app_secret, code=code)
+        client = graph_client(token)
+        scopes = client.debug_token(token, app_token=f"{app_id}|{app_secret}").get("granular_scopes", [])
+        waba_ids = [str(target) for scope in scopes if scope.get("scope") == "whatsapp_business_management"
+                    for target in scope.get("target_ids", [])]
+        if not waba_ids:
+            raise ApplicationError("Meta granted no WhatsApp Business Account. Start again and pick one.",
+                                   code="no_account_granted")
+        connected = []
+        for waba_id in waba_ids:
+            numbers = client.list_phone_numbers(waba_id)
+            client.subscribe_app(waba_id)
+            connected += _save_connection(tenant=tenant, waba_id=waba_id, access_token=token, numbers=numbers,
+                                          connected_via=BusinessAccount.ConnectedVia.EMBEDDED_SIGNUP)
+    except GraphError as exc:
+        raise _graph_failure(exc) from exc
+    return connected
+
+
+def number_refresh(*, number: PhoneNumber) -> PhoneNumber:
+    """Re-read the number's health (quality rating, tier, throughput) from Meta."""
+    try:
+        info = graph_client(number.account.access_token).phone_number(number.phone_number_id)
+    except GraphError as exc:
+        raise _graph_failure(exc) from exc
+    for field, value in _number_fields(info).items():
+        setattr(number, field, value)
+    number.save()
+    return number
+
+
+@transaction.atomic
+def number_disconnect(*, number: PhoneNumber) -> None:
+    """Stop using a number here: its route goes, so its webhooks stop reaching this business."""
+    account = number.account
+    PhoneNumberRoute.objects.filter(phone_number_id=number.phone_number_id).delete()
+    number.delete()
+    if not account.numbers.exists():
+        WabaRoute.objects.filter(waba_id=account.waba_id).delete()
+        account.delete()
+    transaction.on_commit(_routes_changed)
+
+
+def bootstrap_connect(*, tenant: Tenant, waba_id: str, phone_number_id: str, access_token: str) -> PhoneNumber:
+    """Connect the number from WHATSAPP_* at bootstrap (make dev); verified like a manual connection."""
+    number = number_connect_manual(tenant=tenant, waba_id=waba_id, phone_number_id=phone_number_id,
+                                   access_token=access_token)
+    BusinessAccount.objects.filter(pk=number.account_id).update(connected_via=BusinessAccount.ConnectedVia.BOOTSTRAP)
+    return number
