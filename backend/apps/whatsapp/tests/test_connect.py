@@ -1,4 +1,5 @@
 """Settings → WhatsApp: connecting numbers against the sandbox (Meta), with routes in the public schema."""
+import io
 import logging
 
 import pytest
@@ -153,3 +154,22 @@ def test_embedded_signup_state_is_bound_to_the_business_and_person(alpha, beta, 
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_state"
+
+
+def test_rotating_the_encryption_key_keeps_tokens_readable(alpha, graph_sandbox, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
+    _connect(alpha.client(alpha.owner), graph_sandbox)
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+
+    out = io.StringIO()
+    call_command("rotate_secrets", stdout=out)
+
+    assert "re-encrypted 1 access token(s)" in out.getvalue()
+
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key is gone
+    with schema_context(alpha.tenant.schema_name):
+        assert BusinessAccount.objects.get().access_token == graph_sandbox.demo["token"]
