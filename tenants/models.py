@@ -198,3 +198,54 @@ class WabaRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.waba_id} -> {self.tenant_id}"
+
+
+class WebhookEvent(models.Model):
+    """One POST from Meta, stored raw before anything else happens (Meta can't resend old events).
+
+    Unique on the body's hash: a redelivered POST is a no-op. The router splits it into WebhookChange rows.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Failed (will be retried by the sweeper)"
+
+    body = models.TextField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "received_at"], name="webhook_event_pending")]
+
+    def __str__(self) -> str:
+        return f"webhook {self.pk} ({self.status})"
+
+
+class WebhookChange(models.Model):
+    """One `entry[].changes[]` of an event, with the business it belongs to (or none: unroutable)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Routed, not handled yet"
+        HANDLED = "handled", "Handled"
+        UNROUTABLE = "unroutable", "No business owns this number/account"
+        FAILED = "failed", "Handler failed"
+
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="changes")
+    position = models.PositiveIntegerField(help_text="Order within the event")
+    field = models.CharField(max_length=64)
+    phone_number_id = models.CharField(max_length=32, blank=True)
+    waba_id = models.CharField(max_length=32, blank=True)
+    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    error = models.TextField(blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "position"], name="uniq_webhook_change")]
+
+    def __str__(self) -> str:
+        return f"{self.field} of event {self.event_id} ({self.status})"

@@ -1,9 +1,18 @@
-"""The public site (BASE_DOMAIN): signup, and later resellers, billing and Meta's webhooks."""
+"""The public site (BASE_DOMAIN): signup, Meta's shared webhook endpoint, and later resellers and billing."""
 from django.urls import include, path
 
-from convonest.urls_common import api_common_patterns, handler400, handler403, handler404, handler500, probe_patterns  # noqa: F401
+from convonest.urls_common import (  # noqa: F401 - Django reads the handlers from this module
+    api_common_patterns,
+    handler400,
+    handler403,
+    handler404,
+    handler500,
+    probe_patterns,
+)
+from tenants.webhook_views import whatsapp_webhook
 
 urlpatterns = probe_patterns + [
+    path("webhooks/whatsapp", whatsapp_webhook, name="whatsapp-webhook"),
     path("api/", include(api_common_patterns)),
     path("api/", include("tenants.urls")),
 ]

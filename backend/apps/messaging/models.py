@@ -63,3 +63,17 @@ class MessageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} {self.status}"
+
+
+class PendingStatus(models.Model):
+    """A status Meta sent before we knew its message (statuses can beat the send's answer). Applied when
+    the message gets its wamid (services._mark_sent)."""
+
+    wamid = models.CharField(max_length=128, db_index=True)
+    status = models.CharField(max_length=10, choices=Message.Status.choices)
+    at = models.DateTimeField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.wamid} {self.status} (pending)"

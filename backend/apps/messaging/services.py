@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from apps.core.errors import ApplicationError
 from apps.messaging import rate_limit
-from apps.messaging.models import Message, MessageEvent
+from apps.messaging.models import Message, MessageEvent, PendingStatus
 from apps.whatsapp.builders import normalize_message
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError
@@ -126,6 +126,18 @@ def _mark_sent(message: Message, *, wamid: str) -> None:
     if not updated:  # a status webhook got here first; keep its (later) status, but record the wamid
         Message.objects.filter(pk=message.pk, wamid__isnull=True).update(wamid=wamid)
     _event(message, Status.SENT, wamid=wamid)
+    for pending in PendingStatus.objects.filter(wamid=wamid).order_by("created_at"):
+        message_status_apply(status=pending.status, wamid=wamid, at=pending.at, error=pending.error)
+        pending.delete()
+
+
+def message_status_hold_or_apply(*, status: str, wamid: str, callback_data: str | None = None, at=None,
+                                 error: dict | None = None) -> Message | None:
+    """Apply a status from Meta's webhook, or keep it until its message is known."""
+    message = message_status_apply(status=status, wamid=wamid, callback_data=callback_data, at=at, error=error)
+    if message is None:
+        PendingStatus.objects.create(wamid=wamid, status=status, at=at, error=error)
+    return message
 
 
 def _send_failed(message: Message, exc: GraphError) -> Outcome:
