@@ -23,7 +23,7 @@ PYTEST_ARGS   ?=
 ARGS          ?=
 
 .PHONY: help install python-deps node-deps chromium dev test test-all test-backend test-frontend \
-        api check-api e2e lint bench-signup status clean-data compose-config
+        api check-api e2e lint bench-signup bench-webhook bench-import status clean-data compose-config
 
 help: ## list the targets (default)
 	@echo "usage: make <target>"
@@ -128,6 +128,12 @@ lint: $(PIP_STAMP) ## ruff check
 
 bench-signup: $(PIP_STAMP) ## signup benchmark: seconds to a usable tenant (bench/signup/run.py)
 	$(WITH_SERVICES) --purpose bench -- $(PY) bench/signup/run.py
+
+bench-webhook: $(PIP_STAMP) ## webhook ingest: events/s through the endpoint / a trivial view (bench/webhook)
+	$(WITH_SERVICES) --purpose bench -- $(PY) bench/webhook/run.py $(ARGS)
+
+bench-import: $(PIP_STAMP) ## contact import: rows/s / raw COPY of the same file (bench/import)
+	$(WITH_SERVICES) --purpose bench -- $(PY) bench/import/run.py $(ARGS)
 
 compose-config: ## validate docker-compose.yml (needs the compose CLI only, not a Docker engine)
 	@if docker compose version >/dev/null 2>&1; then docker compose config -q; \

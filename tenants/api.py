@@ -1,5 +1,4 @@
 """Public-host API: signup and the subdomain availability check."""
-from apps.core.views import TenantSummarySerializer
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -7,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from apps.core.views import TenantSummarySerializer
 from tenants.services import tenant_signup, tenant_url
 from tenants.slugs import SLUG_MAX, slug_problem
 

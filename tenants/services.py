@@ -5,7 +5,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from apps.core.errors import ApplicationError, Conflict
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
@@ -15,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from apps.core.errors import ApplicationError, Conflict
 from tenants import schema_pool
 from tenants.models import Domain, Invite, Membership, Role, Tenant, User
 from tenants.selectors import owner_count

@@ -1,6 +1,7 @@
-from apps.core.redis import redis_client
 from celery import shared_task
 from django.conf import settings
+
+from apps.core.redis import redis_client
 
 
 @shared_task(ignore_result=True)

@@ -1,7 +1,8 @@
 """Routes every host serves, public or tenant."""
-from apps.core import views
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core import views
 
 probe_patterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -3,13 +3,13 @@ import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from convonest.celery import app as celery_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import TeamEvent
+from convonest.celery import app as celery_app
 
 
 @celery_app.task(name="tests.record_where_i_ran")
