@@ -11,8 +11,10 @@ Deploys that add migrations change the fingerprint: older pooled schemas are nev
 """
 import hashlib
 import logging
+import sys
 import uuid
 from functools import lru_cache
+from pathlib import Path
 
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -26,9 +28,15 @@ logger = logging.getLogger(__name__)
 
 @lru_cache(maxsize=1)
 def migration_fingerprint() -> str:
-    """Hash of the newest migration of every app: changes whenever a migration is added."""
-    leaves = sorted(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes())
-    return hashlib.sha256(repr(leaves).encode()).hexdigest()[:32]
+    """Hash of every migration file's contents: changes when a migration is added or edited."""
+    digest = hashlib.sha256()
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    for key in sorted(graph.nodes):
+        digest.update(repr(key).encode())
+        source = getattr(sys.modules.get(graph.nodes[key].__module__), "__file__", None)
+        if source:
+            digest.update(Path(source).read_bytes())
+    return digest.hexdigest()[:32]
 
 
 def _quote(name: str) -> str:

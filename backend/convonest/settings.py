@@ -197,6 +197,9 @@ SPECTACULAR_SETTINGS = {
         "MessageDirectionEnum": "apps.messaging.models.Message.Direction",
         "InviteStatusEnum": ["pending", "accepted", "revoked", "expired"],
         "TeamEventActionEnum": "apps.accounts.models.TeamEvent.Action",
+        "ConsentStateEnum": "apps.contacts.models.ConsentState",
+        "ConsentActionEnum": "apps.contacts.models.ConsentAction",
+        "ContactImportStatusEnum": "apps.contacts.models.ImportStatus",
     },
     "PREPROCESSING_HOOKS": [],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
@@ -250,6 +253,9 @@ DEMO_EMAIL = env_str("DEMO_EMAIL", "owner@demo.localhost")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "convonest-demo")
 
 # --- Static, i18n, logging ----------------------------------------------------------------------
+# Uploaded files (contact imports now, media later). Web and worker processes must share it.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(REPO_DIR / ".data" / "media"))
+CONTACT_IMPORT_MAX_BYTES = env_int("CONTACT_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_DIR / ".data" / "static"
 LANGUAGE_CODE = "en-us"

@@ -1,0 +1,315 @@
+"""Contacts: list/search/filter, CRUD, consent, merge, erasure, data export, bulk actions, CSV export.
+
+Agents read and edit contacts and record consent; owners and admins also delete, erase, merge,
+export and run bulk deletes (apps.contacts.permissions).
+"""
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.contacts import services, values
+from apps.contacts.exports import contact_data_export, contacts_csv
+from apps.contacts.models import ConsentAction, ConsentCategory, ConsentEvent, ConsentSource
+from apps.contacts.permissions import IsContactsManager
+from apps.contacts.selectors import (
+    access_contact,
+    attribute_definition_list,
+    consent_event_list,
+    contact_list,
+    contact_query,
+    contact_settings_get,
+)
+from apps.contacts.serializers import (
+    CSV_RESPONSE,
+    QUERY_PARAMETERS,
+    ConsentEventSerializer,
+    ContactSerializer,
+    CountSerializer,
+    CsvRenderer,
+    contacts_from_params,
+)
+from apps.core.errors import ApplicationError
+from apps.core.pagination import CursorPagination
+from apps.core.permissions import IsTenantMember
+
+MAX_BULK_IDS = 10_000
+
+
+class ContactPagination(CursorPagination):
+    ordering = "-id"  # unique and indexed: an import gives a million rows one created_at
+
+
+class ConsentPagination(CursorPagination):
+    ordering = ("-occurred_at", "-id")
+
+
+class ManagersFor:
+    """Mixin: methods listed in `manager_methods` need an owner or admin; the rest any member."""
+
+    manager_methods: tuple[str, ...] = ()
+
+    def get_permissions(self):
+        if self.request.method.lower() in self.manager_methods:
+            return [IsContactsManager()]
+        return [IsTenantMember()]
+
+
+@extend_schema_serializer(component_name="ContactWrite")
+class ContactWriteSerializer(serializers.Serializer):
+    phone = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=64,
+                                  help_text="Any format; stored as E.164 (national numbers use the default region).")
+    wa_user_id = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=128)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    email = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    tags = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=100,
+                                 help_text="Replaces the contact's tags.")
+    attributes = serializers.DictField(required=False, help_text="Key -> value; null removes a value. Merged into "
+                                                                 "the contact's attributes.")
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="contacts_list", parameters=QUERY_PARAMETERS),
+    post=extend_schema(operation_id="contacts_create", request=ContactWriteSerializer,
+                       responses={201: ContactSerializer}),
+)
+class ContactListApi(ListAPIView):
+    """Contacts, newest first, with search and filters; POST creates one (409 if the phone is taken)."""
+
+    permission_classes = [IsTenantMember]
+    serializer_class = ContactSerializer
+    pagination_class = ContactPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation, on the public host: no query
+            return contact_list().none()
+        return contacts_from_params(self.request.query_params)
+
+    def post(self, request):
+        data = ContactWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = services.contact_create(data=data.validated_data, actor_email=request.user.email)
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+class ContactCountApi(APIView):
+    """How many contacts match the same parameters as the list (for "select all N")."""
+
+    permission_classes = [IsTenantMember]
+
+    @extend_schema(operation_id="contacts_count", parameters=QUERY_PARAMETERS, responses=CountSerializer)
+    def get(self, request):
+        return Response({"count": contacts_from_params(request.query_params).count()})
+
+
+class ContactDetailApi(ManagersFor, APIView):
+    manager_methods = ("delete",)
+
+    @extend_schema(operation_id="contacts_retrieve", responses=ContactSerializer)
+    def get(self, request, contact_id: int):
+        return Response(ContactSerializer(access_contact(contact_id)).data)
+
+    @extend_schema(operation_id="contacts_update", request=ContactWriteSerializer, responses=ContactSerializer)
+    def patch(self, request, contact_id: int):
+        contact = access_contact(contact_id)
+        data = ContactWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        contact = services.contact_update(contact=contact, data=data.validated_data)
+        return Response(ContactSerializer(contact).data)
+
+    @extend_schema(operation_id="contacts_destroy", responses={204: None})
+    def delete(self, request, contact_id: int):
+        contact = access_contact(contact_id)
+        services.contacts_delete(queryset=contact_list().filter(pk=contact.pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(get=extend_schema(operation_id="contacts_consent_list"))
+class ContactConsentApi(ListAPIView):
+    """A contact's consent ledger, newest first; POST appends an opt-in or opt-out."""
+
+    permission_classes = [IsTenantMember]
+    serializer_class = ConsentEventSerializer
+    pagination_class = ConsentPagination
+
+    @extend_schema_serializer(component_name="ConsentRecord")
+    class InputSerializer(serializers.Serializer):
+        category = serializers.ChoiceField(choices=ConsentCategory.choices)
+        action = serializers.ChoiceField(choices=ConsentAction.choices)
+        source = serializers.ChoiceField(choices=[c for c in ConsentSource.choices if c[0] != "suppression"])
+        proof = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                      help_text="What the person saw or did: the form's wording, the message.")
+        keyword = serializers.CharField(required=False, allow_blank=True, max_length=64)
+        occurred_at = serializers.DateTimeField(required=False, help_text="Defaults to now; not in the future.")
+
+    @extend_schema_serializer(component_name="ConsentRecorded")
+    class OutputSerializer(serializers.Serializer):
+        event = ConsentEventSerializer()
+        contact = ContactSerializer()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ConsentEvent.objects.none()
+        return consent_event_list(contact=access_contact(self.kwargs["contact_id"]))
+
+    @extend_schema(operation_id="contacts_consent_create", request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request, contact_id: int):
+        contact = access_contact(contact_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.consent_record(contact=contact, actor_email=request.user.email, **data.validated_data)
+        return Response(self.OutputSerializer({"event": event, "contact": contact}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+@extend_schema_serializer(component_name="ContactMergeRecord")
+class MergeRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    merged_id = serializers.IntegerField()
+    field_winners = serializers.DictField(child=serializers.CharField())
+    moved_consent_events = serializers.IntegerField()
+    actor_email = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ContactMergeApi(APIView):
+    """Fold another contact into this one (owners and admins). The other contact is deleted; an audit
+    record keeps who, when, which side won each field, and the other contact's profile."""
+
+    permission_classes = [IsContactsManager]
+
+    @extend_schema_serializer(component_name="ContactMerge")
+    class InputSerializer(serializers.Serializer):
+        merge_id = serializers.IntegerField(help_text="The contact to fold into this one.")
+        prefer = serializers.DictField(
+            child=serializers.ChoiceField(choices=["survivor", "merged"]), required=False, default=dict,
+            help_text="Field (phone, wa_user_id, name, email, language, attributes) -> which side wins. By default "
+                      "this contact's value wins unless it is empty.")
+
+    @extend_schema_serializer(component_name="ContactMerged")
+    class OutputSerializer(serializers.Serializer):
+        contact = ContactSerializer()
+        merge = MergeRecordSerializer()
+
+    @extend_schema(operation_id="contacts_merge", request=InputSerializer, responses=OutputSerializer)
+    def post(self, request, contact_id: int):
+        survivor = access_contact(contact_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        merged = access_contact(data.validated_data["merge_id"])
+        record = services.contact_merge(survivor=survivor, merged=merged, prefer=data.validated_data["prefer"],
+                                        actor_email=request.user.email)
+        return Response(self.OutputSerializer({"contact": record.survivor, "merge": record}).data)
+
+
+class ContactDataExportApi(APIView):
+    """Everything held about one person, for a data access request (owners and admins)."""
+
+    permission_classes = [IsContactsManager]
+
+    @extend_schema(operation_id="contacts_data_export", responses={200: dict})
+    def get(self, request, contact_id: int):
+        contact = access_contact(contact_id)
+        return Response(contact_data_export(contact, list(attribute_definition_list())))
+
+
+class ContactEraseApi(APIView):
+    """Erase a person (owners and admins): see services.contact_erase and docs/contacts.md."""
+
+    permission_classes = [IsContactsManager]
+
+    @extend_schema_serializer(component_name="ContactErased")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        erased_at = serializers.DateTimeField()
+
+    @extend_schema(operation_id="contacts_erase", request=None, responses=OutputSerializer)
+    def post(self, request, contact_id: int):
+        contact = services.contact_erase(contact=access_contact(contact_id))
+        return Response(self.OutputSerializer(contact).data)
+
+
+class ContactBulkApi(APIView):
+    """Tag, untag or delete every contact of a selection: listed `ids`, or a whole `filter` (with the
+    list's `q` and `segment`), not only the page on screen. Delete needs an owner or admin."""
+
+    permission_classes = [IsTenantMember]
+
+    @extend_schema_serializer(component_name="ContactBulk")
+    class InputSerializer(serializers.Serializer):
+        action = serializers.ChoiceField(choices=["tag", "untag", "delete"])
+        tags = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=50)
+        ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=MAX_BULK_IDS)
+        filter = serializers.JSONField(required=False, help_text="A filter document; {} selects every contact.")
+        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+        segment = serializers.IntegerField(required=False)
+
+        def validate(self, attrs):
+            if ("ids" in attrs) == ("filter" in attrs):
+                raise serializers.ValidationError("Send either ids or filter ({} for every contact).")
+            if attrs["action"] in ("tag", "untag") and not attrs.get("tags"):
+                raise serializers.ValidationError({"tags": ["Which tags?"]})
+            return attrs
+
+    @extend_schema_serializer(component_name="ContactBulkResult")
+    class OutputSerializer(serializers.Serializer):
+        action = serializers.CharField()
+        matched = serializers.IntegerField(help_text="Contacts in the selection.")
+        affected = serializers.IntegerField(help_text="Contacts changed (already tagged ones aren't).")
+
+    @extend_schema(operation_id="contacts_bulk", request=InputSerializer, responses=OutputSerializer)
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        if params["action"] == "delete" and not IsContactsManager().has_permission(request, self):
+            self.permission_denied(request, message=IsContactsManager.message)
+        if "ids" in params:
+            queryset = contact_list().filter(pk__in=params["ids"])
+        else:
+            queryset = contact_query(q=params.get("q", ""), segment=params.get("segment"),
+                                     filter_document=params["filter"] or None,
+                                     default_region=contact_settings_get().default_region)
+        matched = queryset.count()
+        tags = []
+        if params["action"] != "delete":
+            try:
+                tags = values.clean_tags(params["tags"])
+            except ValueError as exc:
+                raise ApplicationError(str(exc), code="validation_error", errors={"tags": [str(exc)]}) from None
+        if params["action"] == "tag":
+            affected = services.contacts_tag(queryset=queryset, tags=tags)
+        elif params["action"] == "untag":
+            affected = services.contacts_untag(queryset=queryset, tags=tags)
+        else:
+            affected = services.contacts_delete(queryset=queryset)
+        return Response({"action": params["action"], "matched": matched, "affected": affected})
+
+
+class ContactExportCsvApi(APIView):
+    """Every contact matching the list's parameters as CSV, streamed (owners and admins)."""
+
+    permission_classes = [IsContactsManager]
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
+    @extend_schema(operation_id="contacts_export_csv", parameters=QUERY_PARAMETERS, responses=CSV_RESPONSE)
+    def get(self, request):
+        queryset = contacts_from_params(request.query_params)
+        definitions = list(attribute_definition_list())
+        tenant = connection.tenant
+
+        def lines():
+            with tenant_context(tenant):  # streamed after the view returns
+                yield from contacts_csv(queryset, definitions)
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.csv"'
+        return response

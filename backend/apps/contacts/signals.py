@@ -1,0 +1,19 @@
+"""Signals other modules (messaging, campaigns) handle to keep their rows consistent with contacts.
+
+All are sent *inside* the transaction that changes the contacts, before the change is final, so a
+receiver's database work commits or rolls back with it. Receivers must not call external services
+directly; enqueue tasks with transaction.on_commit instead.
+"""
+from django.dispatch import Signal
+
+# A contact's personal data was removed; the row stays as a tombstone with this id.
+# Receivers anonymise what they hold about the person (message bodies, media, names). kwargs: contact_id
+contact_erased = Signal()
+
+# `merged_id` is about to be deleted after being folded into `survivor_id`; re-point references to it.
+# kwargs: survivor_id, merged_id
+contacts_merged = Signal()
+
+# Contacts are about to be deleted. kwargs: ids_sql, params — a SELECT of their ids, for set-based
+# cleanup (`DELETE FROM x WHERE contact_id IN (<ids_sql>)`); a bulk delete may cover a million rows.
+contacts_deleting = Signal()
