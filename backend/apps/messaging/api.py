@@ -27,6 +27,7 @@ class MessageSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Message.Direction.choices)
     phone_number_id = serializers.CharField(source="phone_number.phone_number_id")
     to = serializers.CharField()
+    contact_id = serializers.IntegerField(allow_null=True)
     type = serializers.CharField()
     payload = serializers.DictField()
     status = serializers.ChoiceField(choices=Message.Status.choices)
@@ -60,7 +61,8 @@ class MessageListApi(ListAPIView):
 
     @extend_schema_serializer(component_name="MessageSend")
     class InputSerializer(serializers.Serializer):
-        to = serializers.CharField(max_length=64, help_text="E.164 phone number, e.g. +14155550123")
+        to = serializers.CharField(max_length=64, help_text="An E.164 phone number (with its +, e.g. "
+                                   "+14155550123) or the id of a contact of this business (e.g. 42)")
         phone_number_id = serializers.CharField(required=False, allow_blank=True,
                                                 help_text="The sending number; optional when there is one")
         type = serializers.CharField(max_length=32, help_text="Meta's message type: text, image, template, ...")
@@ -80,10 +82,14 @@ class MessageListApi(ListAPIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         number = number_for_sending(data.validated_data.get("phone_number_id"))
-        to = services.recipient_for(data.validated_data["to"])
+        to, contact = data.validated_data["to"].strip(), None
+        if to.isdigit():
+            to, contact = services.recipient_of_contact(int(to))
+        else:
+            to = services.recipient_for(to)
         with transaction.atomic():
             message = services.message_queue(number=number, to=to, message=data.validated_data["message"],
-                                             created_by=request.user)
+                                             created_by=request.user, contact=contact)
         return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)
 
 

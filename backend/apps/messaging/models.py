@@ -25,6 +25,9 @@ class Message(models.Model):
     direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.OUTBOUND)
     phone_number = models.ForeignKey("whatsapp.PhoneNumber", on_delete=models.PROTECT, related_name="messages")
     to = models.CharField(max_length=32, help_text="Recipient as Meta expects it: digits of E.164, or a BSUID")
+    # SET_NULL: erasing or deleting a contact anonymises its messages instead (apps.messaging.receivers).
+    contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="messages")
     type = models.CharField(max_length=32)
     payload = models.JSONField(help_text="Meta's message object for this type, as sent")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)

@@ -19,8 +19,10 @@ import phonenumbers
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 
+from apps.contacts.models import Contact
 from apps.core.errors import ApplicationError
 from apps.messaging import rate_limit
 from apps.messaging.models import Message, MessageEvent, PendingStatus
@@ -53,15 +55,30 @@ def recipient_for(to: str, *, default_region: str | None = None) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
 
 
+def recipient_of_contact(contact_id) -> tuple[str, Contact]:
+    """Meta's `to` for a contact of this business (404-style field error when it isn't one)."""
+    from apps.contacts.selectors import access_contact
+
+    try:
+        contact = access_contact(contact_id)
+    except Http404:
+        raise ApplicationError("No such contact.", code="validation_error",
+                               errors={"to": ["No contact with this id in this business."]}) from None
+    if not contact.phone:
+        raise ApplicationError("This contact has no phone number.", code="validation_error",
+                               errors={"to": ["This contact has no phone number to send to."]})
+    return contact.phone.lstrip("+"), contact
+
+
 @transaction.atomic
-def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=None) -> Message:
+def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=None, contact=None) -> Message:
     """Validate Meta's message object, store it as `queued`, and send it after commit."""
     try:
         payload = normalize_message(message)
     except BuilderError as exc:
         raise ApplicationError(str(exc), code="validation_error", errors={exc.field: [exc.message]}) from None
     row = Message.objects.create(phone_number=number, to=to, type=payload["type"], payload=payload,
-                                 created_by=created_by)
+                                 created_by=created_by, contact=contact)
     _event(row, Status.QUEUED)
     transaction.on_commit(lambda: _enqueue(row.pk))
     return row
@@ -126,6 +143,8 @@ def _mark_sent(message: Message, *, wamid: str) -> None:
     if not updated:  # a status webhook got here first; keep its (later) status, but record the wamid
         Message.objects.filter(pk=message.pk, wamid__isnull=True).update(wamid=wamid)
     _event(message, Status.SENT, wamid=wamid)
+    if message.contact_id:
+        Contact.objects.filter(pk=message.contact_id).update(last_outbound_at=now)
     for pending in PendingStatus.objects.filter(wamid=wamid).order_by("created_at"):
         message_status_apply(status=pending.status, wamid=wamid, at=pending.at, error=pending.error)
         pending.delete()

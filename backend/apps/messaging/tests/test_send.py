@@ -132,8 +132,10 @@ def test_a_bad_payload_is_a_400_naming_the_field_and_nothing_is_queued(connected
         assert response.status_code == 400, (body, response.content)
         assert response.json()["code"] == "validation_error"
         assert any(key.startswith(field) for key in response.json()["errors"]), (field, response.json())
-    assert connected.post("/api/messages/", {"to": "12", "type": "text", "text": {"body": "x"}},
+    assert connected.post("/api/messages/", {"to": "+12", "type": "text", "text": {"body": "x"}},
                           format="json").json()["errors"] == {"to": ["Use international format, e.g. +14155550123."]}
+    assert connected.post("/api/messages/", {"to": "999999", "type": "text", "text": {"body": "x"}},
+                          format="json").json()["errors"] == {"to": ["No contact with this id in this business."]}
     assert not Message.objects.exists()
 
 
@@ -276,3 +278,48 @@ def test_mark_read_and_typing_reach_the_sandbox(connected, graph_sandbox, alpha)
     assert chat["typing"] is True
     outbound = _send(connected, {"type": "text", "text": {"body": "x"}})
     assert connected.post(f"/api/messages/{outbound['id']}/read/", {}, format="json").json()["code"] == "not_inbound"
+
+
+# --- sending to contacts --------------------------------------------------------------------------
+
+def test_sending_to_a_contact_id_uses_its_phone_and_records_activity(connected):
+    from apps.contacts.models import Contact
+
+    contact = Contact.objects.create(phone="+16505550101", name="Alice")
+
+    message = _send(connected, {"to": str(contact.pk), "type": "text", "text": {"body": "Hi Alice"}})
+
+    row = Message.objects.get(pk=message["id"])
+    assert (row.to, row.contact_id, row.status) == ("16505550101", contact.pk, "sent")
+    assert Contact.objects.get(pk=contact.pk).last_outbound_at is not None
+
+
+def test_a_contact_of_another_business_or_without_a_phone_is_a_field_error(connected, beta):
+    from apps.contacts.models import Contact
+
+    no_phone = Contact.objects.create(wa_user_id="US.123", name="No phone")
+    alpha_ids = set(Contact.objects.values_list("pk", flat=True))
+    with schema_context(beta.tenant.schema_name):  # ids are per schema: take one alpha doesn't also have
+        of_beta = Contact.objects.create(phone="+447700900123")
+        while of_beta.pk in alpha_ids:
+            of_beta = Contact.objects.create(phone=f"+4477009001{of_beta.pk % 100:02d}")
+
+    for contact_id, error in ((no_phone.pk, "This contact has no phone number to send to."),
+                              (of_beta.pk, "No contact with this id in this business.")):
+        response = connected.post("/api/messages/", {"to": str(contact_id), "type": "text", "text": {"body": "x"}},
+                                  format="json")
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"to": [error]}
+
+
+def test_erasing_a_contact_anonymises_its_messages(connected, alpha):
+    from apps.contacts.models import Contact
+    from apps.contacts.services import contact_erase
+
+    contact = Contact.objects.create(phone="+16505550101", name="Alice")
+    message = _send(connected, {"to": str(contact.pk), "type": "text", "text": {"body": "secret"}})
+
+    contact_erase(contact=contact)
+
+    row = Message.objects.get(pk=message["id"])
+    assert (row.payload, row.to, row.status) == ({}, "", "sent")
