@@ -6,6 +6,7 @@ without a handler here loses nothing: it is logged, and a later handler can repl
 import logging
 from datetime import UTC, datetime
 
+from apps.messaging.inbound import inbound_messages_store
 from apps.messaging.services import message_status_hold_or_apply
 
 logger = logging.getLogger(__name__)
@@ -26,9 +27,7 @@ def handle_messages(value: dict, **_) -> None:
             callback_data=status.get("biz_opaque_callback_data"), at=_at(status.get("timestamp")),
             error=errors[0] if errors else None)
     if value.get("messages"):
-        # Inbound messages become conversations in the team inbox (issue 5); until then the raw change
-        # stays stored in the public schema and can be replayed into that handler.
-        logger.info("%d inbound message(s) stored raw for the inbox", len(value["messages"]))
+        inbound_messages_store(value)
 
 
 HANDLERS = {"messages": handle_messages}

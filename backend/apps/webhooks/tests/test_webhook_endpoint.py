@@ -262,3 +262,67 @@ def test_every_conformance_payload_is_accepted_routed_and_handled(alpha, payload
     event = WebhookEvent.objects.get()
     assert event.status == "processed"
     assert set(event.changes.values_list("status", "tenant__slug")) <= {("handled", "alpha")}
+
+
+# --- inbound messages -----------------------------------------------------------------------------
+
+def _inbound_payload(number_id: str, waba_id: str, wamid: str, *, wa_id="16505550101", user_id="US.111",
+                     name="Alice", body="Hello") -> dict:
+    value = {"messaging_product": "whatsapp",
+             "metadata": {"display_phone_number": "15550000000", "phone_number_id": number_id},
+             "contacts": [{"profile": {"name": name}, "wa_id": wa_id, "user_id": user_id}],
+             "messages": [{"from": wa_id, "id": wamid, "timestamp": "1767225600", "type": "text",
+                           "text": {"body": body}}]}
+    return {"object": "whatsapp_business_account",
+            "entry": [{"id": waba_id, "changes": [{"field": "messages", "value": value}]}]}
+
+
+def test_an_inbound_message_creates_the_contact_and_is_stored_once(alpha):
+    from apps.contacts.models import Contact
+
+    _connect(alpha, NUMBER_A, WABA_A)
+    body = json.dumps(_inbound_payload(NUMBER_A, WABA_A, "wamid.IN1")).encode()
+    for _ in range(5):
+        _post(body)
+    _post(json.dumps(_inbound_payload(NUMBER_A, WABA_A, "wamid.IN2", body="Again")).encode())
+    _route_all()
+
+    with schema_context(alpha.tenant.schema_name):
+        contact = Contact.objects.get()
+        assert (contact.phone, contact.wa_user_id, contact.name) == ("+16505550101", "US.111", "Alice")
+        assert contact.last_inbound_at is not None and contact.first_seen_at is not None
+        inbound = Message.objects.filter(direction="in").order_by("wamid")
+        assert [(m.wamid, m.payload["text"]["body"], m.contact_id) for m in inbound] == [
+            ("wamid.IN1", "Hello", contact.pk), ("wamid.IN2", "Again", contact.pk)]
+
+
+def test_an_inbound_message_matches_an_existing_contact_by_user_id_without_a_phone(alpha):
+    from apps.contacts.models import Contact
+
+    _connect(alpha, NUMBER_A, WABA_A)
+    with schema_context(alpha.tenant.schema_name):
+        known = Contact.objects.create(wa_user_id="US.777", name="Known")
+    payload = _inbound_payload(NUMBER_A, WABA_A, "wamid.BS1", wa_id="", user_id="US.777")
+    payload["entry"][0]["changes"][0]["value"]["messages"][0]["from_user_id"] = "US.777"
+
+    _post(json.dumps(payload).encode())
+    _route_all()
+
+    with schema_context(alpha.tenant.schema_name):
+        assert Contact.objects.count() == 1
+        assert Message.objects.get(wamid="wamid.BS1").contact_id == known.pk
+
+
+def test_a_customer_message_to_alphas_number_never_writes_in_beta(alpha, beta):
+    from apps.contacts.models import Contact
+
+    _connect(alpha, NUMBER_A, WABA_A)
+    _connect(beta, NUMBER_B, WABA_B)
+
+    _post(json.dumps(_inbound_payload(NUMBER_A, WABA_A, "wamid.ISO")).encode())
+    _route_all()
+
+    with schema_context(beta.tenant.schema_name):
+        assert not Message.objects.exists() and not Contact.objects.exists()
+    with schema_context(alpha.tenant.schema_name):
+        assert Message.objects.filter(wamid="wamid.ISO").exists()
