@@ -17,8 +17,10 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -28,6 +30,7 @@ from services import ServiceError, ensure_services, release_services
 E2E_DATABASE = os.environ.get("CONVONEST_E2E_DATABASE") or "convonest_e2e"
 BACKEND_ADDR = "127.0.0.1:8001"
 FRONTEND_PORT = "3100"
+SANDBOX_PORT = "8011"  # not make dev's 8010: both may run at once
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -89,16 +92,48 @@ def main() -> int:
             "BACKEND_URL": f"http://{BACKEND_ADDR}",
             "NEXT_TELEMETRY_DISABLED": "1",
             "PYTHONUNBUFFERED": "1",
+            # The WhatsApp sandbox stands in for Meta; the demo business gets its demo number.
+            "WHATSAPP_GRAPH_URL": f"http://127.0.0.1:{SANDBOX_PORT}",
+            "E2E_SANDBOX_URL": f"http://127.0.0.1:{SANDBOX_PORT}",
         }
         print(f"[e2e] database {E2E_DATABASE} recreated; backend {BACKEND_ADDR}, frontend :{FRONTEND_PORT}",
               file=sys.stderr, flush=True)
-        for step in (["migrate_schemas"], ["fill_schema_pool"]):
-            code = run([*manage, *step], env)
-            if code != 0:
-                return code
-        return run(["npm", "--prefix", str(REPO_DIR / "frontend"), "run", "e2e"], env)
+        sandbox = subprocess.Popen(
+            [sys.executable, "-m", "sandbox", "--port", SANDBOX_PORT, "--state-file", "none",
+             "--webhook-url", f"http://localhost:{BACKEND_ADDR.split(':')[1]}/webhooks/whatsapp"],
+            env=env, cwd=REPO_DIR)
+        try:
+            if not wait_for_port(int(SANDBOX_PORT)):
+                print("[e2e] the WhatsApp sandbox did not start", file=sys.stderr)
+                return 1
+            for step in (["migrate_schemas"], ["fill_schema_pool"], ["bootstrap_demo"]):
+                code = run([*manage, *step], env)
+                if code != 0:
+                    return code
+            # A real worker sends what the browser queues (the outbox), as in production.
+            worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "convonest", "worker", "-P", "solo",
+                                       "-l", "warning"], env=env, cwd=REPO_DIR)
+            try:
+                return run(["npm", "--prefix", str(REPO_DIR / "frontend"), "run", "e2e"], env)
+            finally:
+                worker.terminate()
+                worker.wait(20)
+        finally:
+            sandbox.terminate()
+            sandbox.wait(10)
     finally:
         release_services()
+
+
+def wait_for_port(port: int, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
 
 
 if __name__ == "__main__":
