@@ -127,13 +127,13 @@ lint: $(PIP_STAMP) ## ruff check
 	$(VENV)/bin/ruff check .
 
 bench-signup: $(PIP_STAMP) ## signup benchmark: seconds to a usable tenant (bench/signup/run.py)
-	$(WITH_SERVICES) --purpose bench -- $(PY) bench/signup/run.py
+	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.signup.run
 
 bench-webhook: $(PIP_STAMP) ## webhook ingest: events/s through the endpoint / a trivial view (bench/webhook)
-	$(WITH_SERVICES) --purpose bench -- $(PY) bench/webhook/run.py $(ARGS)
+	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.webhook.run $(ARGS)
 
 bench-import: $(PIP_STAMP) ## contact import: rows/s / raw COPY of the same file (bench/import)
-	$(WITH_SERVICES) --purpose bench -- $(PY) bench/import/run.py $(ARGS)
+	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.import.run $(ARGS)
 
 compose-config: ## validate docker-compose.yml (needs the compose CLI only, not a Docker engine)
 	@if docker compose version >/dev/null 2>&1; then docker compose config -q; \

@@ -13,7 +13,7 @@ rows and ~1% duplicate numbers), then, in the same run and on the same server:
 It prints rows/s for both, their ratio, the job's counts (they must match the file) and the time to
 count a few segments on the imported contacts. Runs against its own database,
 `<DATABASE_URL's name>_bench_import`, created and dropped here.
-Usage: python bench/import/run.py [--sizes 100000,1000000] [--keep-files]
+Usage (from the repository root): python -m bench.import.run [--sizes 100000,1000000] [--keep-files]
 """
 import argparse
 import csv
@@ -26,9 +26,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import psycopg
+
+from bench.common import bench_database
 
 FIRST = ["Aarav", "Vivaan", "Aditya", "Ananya", "Diya", "Ishaan", "Kavya", "Meera", "Rohan", "Saanvi", "Arjun",
          "Priya", "Rahul", "Neha", "Vikram", "Pooja", "Amit", "Sneha", "Karan", "Riya", "José", "Zoë", "Chen"]
@@ -37,20 +38,6 @@ LAST = ["Sharma", "Verma", "Iyer", "Nair", "Reddy", "Patel", "Gupta", "Khan", "S
 TAGS = ["vip", "lead", "diwali-2025", "repeat buyer", "wholesale", "newsletter", "cod", "prepaid"]
 CITIES = ["Mumbai", "Delhi", "Bengaluru", "Pune", "Chennai", "Hyderabad", "Kolkata", "Jaipur", "Kochi", "Goa"]
 HEADER = ["Phone Number", "Full Name", "Email", "Tags", "City"]
-
-
-def _bench_database_url() -> tuple[str, str]:
-    url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/convonest")
-    parsed = urlparse(url)
-    name = (parsed.path.lstrip("/") or "convonest") + "_bench_import"
-    return urlunparse(parsed._replace(path="/" + name)), name
-
-
-def _recreate(admin_url: str, name: str, drop_only: bool = False) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _phone(rng: random.Random, i: int) -> str:
@@ -251,18 +238,12 @@ def main() -> int:
     if args.child:
         return child(args)
 
-    bench_url, name = _bench_database_url()
-    admin_url = urlunparse(urlparse(bench_url)._replace(path="/postgres"))
-    _recreate(admin_url, name)
-    os.environ["DATABASE_URL"] = bench_url
     workdir = Path(tempfile.mkdtemp(prefix="cn-bench-import-"))
     try:
-        return _run([int(s) for s in args.sizes.split(",")], bench_url, workdir)
+        with bench_database("bench_import") as bench_url:
+            os.environ["DATABASE_URL"] = bench_url
+            return _run([int(s) for s in args.sizes.split(",")], bench_url, workdir)
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        _recreate(admin_url, name, drop_only=True)
         if not args.keep_files:
             for path in sorted(workdir.rglob("*"), reverse=True):
                 path.unlink() if path.is_file() else path.rmdir()
@@ -281,9 +262,10 @@ def _run(sizes: list[int], bench_url: str, workdir: Path) -> int:
         copy_seconds = raw_copy(bench_url, path)
         parsed_seconds = parsed_copy(bench_url, path)
         schema = _new_tenant(f"bench-{size}")
-        child = subprocess.run([sys.executable, __file__, "--child", "--csv", str(path), "--schema", schema,
-                                "--storage", str(workdir / "storage")], capture_output=True, text=True,
-                               env={**os.environ})
+        child = subprocess.run([sys.executable, "-m", "bench.import.run", "--child", "--csv", str(path),
+                                "--schema", schema, "--storage", str(workdir / "storage")],
+                               capture_output=True, text=True, env={**os.environ},
+                               cwd=Path(__file__).resolve().parents[2])
         if child.returncode != 0:
             print(child.stderr, file=sys.stderr)
             return 1

@@ -6,30 +6,15 @@ and at the same sizes, signups with an *empty* pool (migrations run inline) are 
 printed ratio compares the two on this machine right now.
 
 Runs against its own database, `<DATABASE_URL's name>_bench`, created and dropped here.
-Usage: python bench/signup/run.py [--signups 8] [--sizes 1,200]
+Usage (from the repository root): python -m bench.signup.run [--signups 8] [--sizes 1,200]
 """
 import argparse
 import os
 import statistics
 import sys
 import time
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
-
-
-def _bench_database_url() -> tuple[str, str]:
-    url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/convonest")
-    parsed = urlparse(url)
-    name = (parsed.path.lstrip("/") or "convonest") + "_bench"
-    return urlunparse(parsed._replace(path="/" + name)), name
-
-
-def _recreate(admin_url: str, name: str, drop_only: bool = False) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
+from bench.common import bench_database
 
 
 def main() -> int:
@@ -39,20 +24,12 @@ def main() -> int:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    bench_url, name = _bench_database_url()
-    admin_url = urlunparse(urlparse(bench_url)._replace(path="/postgres"))
-    _recreate(admin_url, name)
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convonest.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-    try:
+    with bench_database("bench") as url:
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convonest.settings")
+        os.environ.setdefault("DJANGO_DEBUG", "1")
+        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
         return _run(sizes, args.signups)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _recreate(admin_url, name, drop_only=True)
 
 
 def _run(sizes: list[int], signups: int) -> int:

@@ -6,7 +6,7 @@ Then every accepted event is routed (the Celery task's body, run here) and count
 and every change handled in the business's schema.
 
 Runs against its own database, `<DATABASE_URL's name>_bench_webhook`, created and dropped here.
-Usage: python bench/webhook/run.py [--seconds 10] [--concurrency 16] [--workers 2]
+Usage (from the repository root): python -m bench.webhook.run [--seconds 10] [--concurrency 16] [--workers 2]
 """
 import argparse
 import asyncio
@@ -20,11 +20,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import httpx
-import psycopg
 from cryptography.fernet import Fernet
+
+from bench.common import bench_database
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "bench-app-secret"
@@ -85,27 +85,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/convonest")
-    parsed = urlparse(url)
-    name = (parsed.path.lstrip("/") or "convonest") + "_bench_webhook"
-    bench_url = urlunparse(parsed._replace(path="/" + name))
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": bench_url, "WHATSAPP_APP_SECRET": SECRET, "DJANGO_DEBUG": "0",
-           "DJANGO_SETTINGS_MODULE": "convonest.settings", "LOG_LEVEL": "WARNING",
-           "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "bench-secret-key-not-for-production",
-           "FIELD_ENCRYPTION_KEY": os.environ.get("FIELD_ENCRYPTION_KEY") or Fernet.generate_key().decode()}
-    os.environ.update(env)
-    try:
+    with bench_database("bench_webhook") as bench_url:
+        env = {**os.environ, "DATABASE_URL": bench_url, "WHATSAPP_APP_SECRET": SECRET, "DJANGO_DEBUG": "0",
+               "DJANGO_SETTINGS_MODULE": "convonest.settings", "LOG_LEVEL": "WARNING",
+               "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "bench-secret-key-not-for-production",
+               "FIELD_ENCRYPTION_KEY": os.environ.get("FIELD_ENCRYPTION_KEY") or Fernet.generate_key().decode()}
+        os.environ.update(env)
         return _run(args, env)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _run(args, env) -> int:
