@@ -165,9 +165,14 @@ def number_disconnect(*, number: PhoneNumber) -> None:
     transaction.on_commit(_routes_changed)
 
 
-def bootstrap_connect(*, tenant: Tenant, waba_id: str, phone_number_id: str, access_token: str) -> PhoneNumber:
-    """Connect the number from WHATSAPP_* at bootstrap (make dev); verified like a manual connection."""
-    number = number_connect_manual(tenant=tenant, waba_id=waba_id, phone_number_id=phone_number_id,
-                                   access_token=access_token)
-    BusinessAccount.objects.filter(pk=number.account_id).update(connected_via=BusinessAccount.ConnectedVia.BOOTSTRAP)
-    return number
+def bootstrap_connect(*, tenant: Tenant, waba_id: str, phone_number_id: str, access_token: str) -> list[PhoneNumber]:
+    """Connect WHATSAPP_* at bootstrap (make dev): that number, verified like a manual connection, and the
+    account's other numbers with it."""
+    number_connect_manual(tenant=tenant, waba_id=waba_id, phone_number_id=phone_number_id,
+                          access_token=access_token)
+    try:
+        numbers = graph_client(access_token).list_phone_numbers(waba_id)
+    except GraphError as exc:
+        raise _graph_failure(exc, "waba_id") from exc
+    return _save_connection(tenant=tenant, waba_id=waba_id, access_token=access_token, numbers=numbers,
+                            connected_via=BusinessAccount.ConnectedVia.BOOTSTRAP)

@@ -35,10 +35,11 @@ class Command(BaseCommand):
             return
         with schema_context(tenant.schema_name):
             try:
-                number = bootstrap_connect(tenant=tenant, waba_id=settings.WHATSAPP_BUSINESS_ID,
-                                           phone_number_id=settings.WHATSAPP_PHONE_ID,
-                                           access_token=settings.WHATSAPP_ACCESS_TOKEN)
+                numbers = bootstrap_connect(tenant=tenant, waba_id=settings.WHATSAPP_BUSINESS_ID,
+                                            phone_number_id=settings.WHATSAPP_PHONE_ID,
+                                            access_token=settings.WHATSAPP_ACCESS_TOKEN)
             except ApplicationError as exc:
-                self.stderr.write(f"WhatsApp number not connected: {exc.detail}")
+                self.stderr.write(f"WhatsApp numbers not connected: {exc.detail}")
                 return
-        self.stdout.write(f"WhatsApp number {number.display_phone_number} connected to the demo business")
+        shown = ", ".join(n.display_phone_number for n in numbers)
+        self.stdout.write(f"WhatsApp numbers {shown} connected to the demo business")

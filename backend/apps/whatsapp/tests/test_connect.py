@@ -173,3 +173,18 @@ def test_rotating_the_encryption_key_keeps_tokens_readable(alpha, graph_sandbox,
     settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key is gone
     with schema_context(alpha.tenant.schema_name):
         assert BusinessAccount.objects.get().access_token == graph_sandbox.demo["token"]
+
+
+def test_bootstrap_connects_the_demo_business_with_both_sandbox_numbers(alpha, graph_sandbox, settings):
+    from django.core.management import call_command
+
+    settings.DEMO_TENANT_SLUG, settings.DEMO_EMAIL = "alpha", alpha.owner.email
+    settings.WHATSAPP_ACCESS_TOKEN = graph_sandbox.demo["token"]
+    settings.WHATSAPP_PHONE_ID = graph_sandbox.demo["phone_id"]
+    settings.WHATSAPP_BUSINESS_ID = graph_sandbox.demo["waba_id"]
+
+    call_command("bootstrap_demo", stdout=io.StringIO())
+    call_command("bootstrap_demo", stdout=io.StringIO())  # running it twice is safe
+
+    assert set(PhoneNumberRoute.objects.filter(tenant=alpha.tenant).values_list("phone_number_id", flat=True)) == {
+        graph_sandbox.demo["phone_id"], graph_sandbox.demo["second_phone_id"]}
