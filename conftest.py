@@ -46,15 +46,22 @@ def _signup(slug: str) -> Business:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """The test database, always (pytest-django would skip it when only thread-using tests run, which
+    then wrote to the dev database), plus the warm schema pool and the two businesses."""
+    from django.test.utils import setup_databases, teardown_databases
+
     from tenants.schema_pool import pool_fill
 
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=request.config.option.verbose, interactive=False)
         pool_fill(3)
         businesses = {slug: _signup(slug) for slug in ("alpha", "beta")}
         pool_fill(3)
     settings.TEST_BUSINESSES = businesses  # read by the fixtures below
     yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture
