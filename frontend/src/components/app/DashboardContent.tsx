@@ -2,15 +2,15 @@
 
 import Link from "next/link";
 
-import { CampaignsIcon, ContactsIcon, InboxIcon, TemplatesIcon, UsersIcon } from "@/components/icons";
+import { CampaignsIcon, InboxIcon, TemplatesIcon, UsersIcon } from "@/components/icons";
 import { RoleBadge } from "@/components/team/RoleBadge";
 import { Badge, buttonClasses, Card, CardBody, CardHeader } from "@/components/ui";
+import { WhatsAppDashboardCard } from "@/components/whatsapp/WhatsAppDashboardCard";
 import { PageHeader } from "./PageHeader";
 import { useSession } from "./SessionProvider";
 
 const COMING = [
   { href: "/inbox", label: "Inbox", icon: InboxIcon, text: "Answer WhatsApp conversations as a team." },
-  { href: "/contacts", label: "Contacts", icon: ContactsIcon, text: "Keep customers and their messaging consent." },
   { href: "/templates", label: "Templates", icon: TemplatesIcon, text: "Write templates and get them approved." },
   { href: "/campaigns", label: "Campaigns", icon: CampaignsIcon, text: "Send templates to many contacts." },
 ];
@@ -51,6 +51,8 @@ export function DashboardContent() {
             </Link>
           </CardBody>
         </Card>
+
+        <WhatsAppDashboardCard />
       </div>
 
       <section aria-labelledby="coming-soon" className="mt-10">

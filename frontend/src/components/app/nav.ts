@@ -1,6 +1,7 @@
 import type { ComponentType, SVGProps } from "react";
 
 import { CampaignsIcon, ContactsIcon, DashboardIcon, InboxIcon, SettingsIcon, TemplatesIcon } from "@/components/icons";
+import { MessagesIcon } from "@/components/composer/MessagesIcon";
 
 export interface NavItem {
   href: string;
@@ -11,6 +12,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/dashboard", label: "Dashboard", icon: DashboardIcon },
   { href: "/inbox", label: "Inbox", icon: InboxIcon },
+  { href: "/messages", label: "Messages", icon: MessagesIcon },
   { href: "/contacts", label: "Contacts", icon: ContactsIcon },
   { href: "/templates", label: "Templates", icon: TemplatesIcon },
   { href: "/campaigns", label: "Campaigns", icon: CampaignsIcon },

@@ -6,10 +6,11 @@ import { useSession } from "@/components/app/SessionProvider";
 import { PageHeader } from "@/components/app/PageHeader";
 import { RoleBadge } from "@/components/team/RoleBadge";
 import { TeamSection } from "@/components/team/TeamSection";
+import { WhatsAppSection } from "@/components/whatsapp/WhatsAppSection";
 import { Card, CardBody, CardHeader } from "@/components/ui";
 import { PasswordChangeForm } from "./PasswordChangeForm";
 
-/** Settings: Account (who you are, password) and Team. Sections have anchors (#account, #team). */
+/** Settings: Account (who you are, password), Team and WhatsApp. Sections have anchors (#account, #team, #whatsapp). */
 export function SettingsContent() {
   const { user } = useSession();
   const name = `${user.first_name ?? ""} ${user.last_name ?? ""}`.trim();
@@ -30,6 +31,12 @@ export function SettingsContent() {
         </a>
         <a href="#team" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
           Team
+        </a>
+        <a href="#whatsapp" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+          WhatsApp
+        </a>
+        <a href="/settings/contacts" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+          Contacts
         </a>
       </nav>
 
@@ -69,6 +76,13 @@ export function SettingsContent() {
           Team
         </h2>
         <TeamSection viewerRole={user.role} />
+      </section>
+
+      <section id="whatsapp" aria-labelledby="whatsapp-heading" className="mt-12 scroll-mt-20 space-y-6">
+        <h2 id="whatsapp-heading" className="text-lg font-semibold text-slate-900">
+          WhatsApp
+        </h2>
+        <WhatsAppSection viewerRole={user.role} />
       </section>
     </>
   );

@@ -156,6 +156,417 @@ export interface paths {
         patch: operations["auth_user_partial_update"];
         trace?: never;
     };
+    "/api/contacts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Contacts, newest first, with search and filters; POST creates one (409 if the phone is taken). */
+        get: operations["contacts_list"];
+        put?: never;
+        /** @description Contacts, newest first, with search and filters; POST creates one (409 if the phone is taken). */
+        post: operations["contacts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{contact_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Mixin: methods listed in `manager_methods` need an owner or admin; the rest any member. */
+        get: operations["contacts_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Mixin: methods listed in `manager_methods` need an owner or admin; the rest any member. */
+        delete: operations["contacts_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Mixin: methods listed in `manager_methods` need an owner or admin; the rest any member. */
+        patch: operations["contacts_update"];
+        trace?: never;
+    };
+    "/api/contacts/{contact_id}/consent/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A contact's consent ledger, newest first; POST appends an opt-in or opt-out. */
+        get: operations["contacts_consent_list"];
+        put?: never;
+        /** @description A contact's consent ledger, newest first; POST appends an opt-in or opt-out. */
+        post: operations["contacts_consent_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{contact_id}/erase/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Erase a person (owners and admins): see services.contact_erase and docs/contacts.md. */
+        post: operations["contacts_erase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{contact_id}/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Everything held about one person, for a data access request (owners and admins). */
+        get: operations["contacts_data_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{contact_id}/merge/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Fold another contact into this one (owners and admins). The other contact is deleted; an audit
+         *     record keeps who, when, which side won each field, and the other contact's profile.
+         */
+        post: operations["contacts_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/attributes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Custom contact fields. Values are validated against their type on every write and import. */
+        get: operations["contacts_attributes_list"];
+        put?: never;
+        /** @description Custom contact fields. Values are validated against their type on every write and import. */
+        post: operations["contacts_attributes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/attributes/{attribute_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["contacts_attributes_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["contacts_attributes_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["contacts_attributes_update"];
+        trace?: never;
+    };
+    "/api/contacts/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Tag, untag or delete every contact of a selection: listed `ids`, or a whole `filter` (with the
+         *     list's `q` and `segment`), not only the page on screen. Delete needs an owner or admin.
+         */
+        post: operations["contacts_bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/count/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How many contacts match the same parameters as the list (for "select all N"). */
+        get: operations["contacts_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every contact matching the list's parameters as CSV, streamed (owners and admins). */
+        get: operations["contacts_export_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/imports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Imports, newest first. POST (multipart) starts one and answers 202 with the queued job. */
+        get: operations["contacts_imports_list"];
+        put?: never;
+        /** @description Imports, newest first. POST (multipart) starts one and answers 202 with the queued job. */
+        post: operations["contacts_imports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/imports/{import_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description An import's status and counters; poll it for the progress bar (`processed_rows` / `total_rows`).
+         *     DELETE removes a finished import and its error report (the contacts it wrote stay).
+         */
+        get: operations["contacts_imports_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description An import's status and counters; poll it for the progress bar (`processed_rows` / `total_rows`).
+         *     DELETE removes a finished import and its error report (the contacts it wrote stay).
+         */
+        delete: operations["contacts_imports_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/imports/{import_id}/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The rows an import rejected: row (as in a spreadsheet, header = 1), column, value, reason. */
+        get: operations["contacts_imports_errors_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/imports/inspect/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Read the start of a CSV (the browser may send just its first megabyte): its encoding, delimiter,
+         *     columns, first rows and the mapping each column would get, plus every possible target.
+         */
+        post: operations["contacts_imports_inspect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/segments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Saved dynamic filters. Members use them; owners and admins save them. */
+        get: operations["contacts_segments_list"];
+        put?: never;
+        /** @description Saved dynamic filters. Members use them; owners and admins save them. */
+        post: operations["contacts_segments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/segments/{segment_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["contacts_segments_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["contacts_segments_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["contacts_segments_update"];
+        trace?: never;
+    };
+    "/api/contacts/segments/{segment_id}/count/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How many contacts are in the segment right now (counted in SQL on indexed filters). */
+        get: operations["contacts_segments_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/segments/preview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Validate a filter and count its contacts without saving it (the segment editor's live count). */
+        post: operations["contacts_segments_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["contacts_settings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["contacts_settings_update"];
+        trace?: never;
+    };
+    "/api/messages/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: the business's messages, newest first. POST: send one (answers 202; the outbox sends it). */
+        get: operations["messages_list"];
+        put?: never;
+        /** @description GET: the business's messages, newest first. POST: send one (answers 202; the outbox sends it). */
+        post: operations["messages_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{message_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["messages_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{message_id}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Mark a customer's message read (blue ticks), optionally showing the typing indicator. */
+        post: operations["messages_mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/signup/": {
         parameters: {
             query?: never;
@@ -304,19 +715,352 @@ export interface paths {
         patch: operations["team_members_update"];
         trace?: never;
     };
+    "/api/whatsapp/embedded-signup/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: where to start Embedded Signup. POST: finish it with the code Meta (or the sandbox) returned. */
+        get: operations["whatsapp_embedded_signup_start"];
+        put?: never;
+        /** @description GET: where to start Embedded Signup. POST: finish it with the code Meta (or the sandbox) returned. */
+        post: operations["whatsapp_embedded_signup_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/numbers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The business's numbers with their health. Connecting by hand: POST (owners and admins). */
+        get: operations["whatsapp_numbers_list"];
+        put?: never;
+        /** @description The business's numbers with their health. Connecting by hand: POST (owners and admins). */
+        post: operations["whatsapp_numbers_connect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/numbers/{number_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["whatsapp_numbers_disconnect"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whatsapp/numbers/{number_id}/refresh/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["whatsapp_numbers_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AttributeDefinition: {
+            id: number;
+            key: string;
+            label: string;
+            type: components["schemas"]["TypeEnum"];
+            choices: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        AttributeDefinitionCreateRequest: {
+            /** @description a-z, 0-9 and _, starting with a letter. Also the CSV column name that maps to it. */
+            key: string;
+            label: string;
+            type: components["schemas"]["TypeEnum"];
+            choices?: string[];
+        };
         /**
-         * @description * `member_joined` - Member joined
-         *     * `role_changed` - Role changed
-         *     * `member_removed` - Member removed
-         *     * `invite_sent` - Invite sent
-         *     * `invite_revoked` - Invite revoked
+         * @description * `marketing` - Marketing
+         *     * `utility` - Utility
          * @enum {string}
          */
-        ActionEnum: "member_joined" | "role_changed" | "member_removed" | "invite_sent" | "invite_revoked";
+        CategoryEnum: "marketing" | "utility";
+        /**
+         * @description * `opt_in` - Opted in
+         *     * `opt_out` - Opted out
+         * @enum {string}
+         */
+        ConsentActionEnum: "opt_in" | "opt_out";
+        ConsentEvent: {
+            id: number;
+            category: components["schemas"]["CategoryEnum"];
+            action: components["schemas"]["ConsentActionEnum"];
+            source: components["schemas"]["ConsentEventSourceEnum"];
+            proof: string;
+            keyword: string;
+            actor_email: string;
+            /** Format: date-time */
+            occurred_at: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `web_form` - Web form
+         *     * `whatsapp` - WhatsApp conversation
+         *     * `checkout` - Checkout
+         *     * `offline` - In person / paper
+         *     * `import` - Import
+         *     * `api` - API
+         *     * `agent` - Agent
+         *     * `keyword` - Keyword (e.g. STOP)
+         *     * `meta_preference` - Meta user preference
+         *     * `suppression` - Earlier opt-out of an erased contact
+         * @enum {string}
+         */
+        ConsentEventSourceEnum: "web_form" | "whatsapp" | "checkout" | "offline" | "import" | "api" | "agent" | "keyword" | "meta_preference" | "suppression";
+        ConsentRecordRequest: {
+            category: components["schemas"]["CategoryEnum"];
+            action: components["schemas"]["ConsentActionEnum"];
+            source: components["schemas"]["ConsentRecordSourceEnum"];
+            /** @description What the person saw or did: the form's wording, the message. */
+            proof?: string;
+            keyword?: string;
+            /**
+             * Format: date-time
+             * @description Defaults to now; not in the future.
+             */
+            occurred_at?: string;
+        };
+        /**
+         * @description * `web_form` - Web form
+         *     * `whatsapp` - WhatsApp conversation
+         *     * `checkout` - Checkout
+         *     * `offline` - In person / paper
+         *     * `import` - Import
+         *     * `api` - API
+         *     * `agent` - Agent
+         *     * `keyword` - Keyword (e.g. STOP)
+         *     * `meta_preference` - Meta user preference
+         * @enum {string}
+         */
+        ConsentRecordSourceEnum: "web_form" | "whatsapp" | "checkout" | "offline" | "import" | "api" | "agent" | "keyword" | "meta_preference";
+        ConsentRecorded: {
+            event: components["schemas"]["ConsentEvent"];
+            contact: components["schemas"]["Contact"];
+        };
+        /**
+         * @description * `unknown` - Unknown
+         *     * `opted_in` - Opted in
+         *     * `opted_out` - Opted out
+         * @enum {string}
+         */
+        ConsentStateEnum: "unknown" | "opted_in" | "opted_out";
+        ConsentSummary: {
+            marketing: components["schemas"]["ConsentStateEnum"];
+            utility: components["schemas"]["ConsentStateEnum"];
+        };
+        Contact: {
+            id: number;
+            phone: string | null;
+            wa_user_id: string | null;
+            wa_id: string;
+            name: string;
+            email: string;
+            language: string;
+            tags: string[];
+            /** @description Attribute key -> value (text, number, YYYY-MM-DD, boolean). */
+            attributes: {
+                [key: string]: unknown;
+            };
+            readonly consent: components["schemas"]["ConsentSummary"];
+            /** Format: date-time */
+            first_seen_at: string | null;
+            /** Format: date-time */
+            last_seen_at: string | null;
+            /** Format: date-time */
+            last_inbound_at: string | null;
+            /** Format: date-time */
+            last_outbound_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description * `tag` - tag
+         *     * `untag` - untag
+         *     * `delete` - delete
+         * @enum {string}
+         */
+        ContactBulkActionEnum: "tag" | "untag" | "delete";
+        ContactBulkRequest: {
+            action: components["schemas"]["ContactBulkActionEnum"];
+            tags?: string[];
+            ids?: number[];
+            /** @description A filter document; {} selects every contact. */
+            filter?: unknown;
+            q?: string;
+            segment?: number;
+        };
+        ContactBulkResult: {
+            action: string;
+            /** @description Contacts in the selection. */
+            matched: number;
+            /** @description Contacts changed (already tagged ones aren't). */
+            affected: number;
+        };
+        ContactErased: {
+            id: number;
+            /** Format: date-time */
+            erased_at: string;
+        };
+        ContactImport: {
+            id: number;
+            status: components["schemas"]["ContactImportStatusEnum"];
+            file_name: string;
+            file_size: number;
+            encoding: string;
+            delimiter: string;
+            /** @description CSV column -> target, as used. */
+            mapping: {
+                [key: string]: string;
+            };
+            on_existing: components["schemas"]["OnExistingEnum"];
+            tags: string[];
+            /** @description An estimate while running; exact when done. */
+            total_rows: number | null;
+            processed_rows: number;
+            /**
+             * Format: double
+             * @description Percent of rows processed (100 when done).
+             */
+            readonly progress: number;
+            created: number;
+            updated: number;
+            skipped: number;
+            /** @description Rows merged into an earlier row of the same file. */
+            duplicates: number;
+            /** @description Rows rejected; see error_report_url. */
+            errors: number;
+            readonly error_report_url: string | null;
+            failure: string;
+            created_by_email: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        ContactImportCreateRequest: {
+            /**
+             * Format: binary
+             * @description CSV with a header row; UTF-8 unless `encoding` says otherwise.
+             */
+            file: string;
+            /** @description JSON object: CSV column -> field, attribute key or "ignore". Columns left out map by their names. */
+            mapping?: unknown;
+            /** @default update */
+            on_existing: components["schemas"]["OnExistingEnum"];
+            /** @description Tags added to every imported contact (repeat the field, or separate with commas). */
+            tags?: string[];
+            encoding?: components["schemas"]["EncodingEnum"];
+        };
+        ContactImportInspectRequest: {
+            /** Format: binary */
+            file: string;
+            encoding?: components["schemas"]["EncodingEnum"];
+        };
+        ContactImportLayout: {
+            encoding: string;
+            delimiter: string;
+            headers: string[];
+            sample_rows: string[][];
+            suggested_mapping: {
+                [key: string]: string;
+            };
+            targets: components["schemas"]["ImportTarget"][];
+        };
+        /**
+         * @description * `queued` - Queued
+         *     * `running` - Running
+         *     * `done` - Done
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        ContactImportStatusEnum: "queued" | "running" | "done" | "failed";
+        ContactMergeRecord: {
+            id: number;
+            merged_id: number;
+            field_winners: {
+                [key: string]: string;
+            };
+            moved_consent_events: number;
+            actor_email: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ContactMergeRequest: {
+            /** @description The contact to fold into this one. */
+            merge_id: number;
+            /** @description Field (phone, wa_user_id, name, email, language, attributes) -> which side wins. By default this contact's value wins unless it is empty. */
+            prefer?: {
+                [key: string]: "survivor" | "merged";
+            };
+        };
+        ContactMerged: {
+            contact: components["schemas"]["Contact"];
+            merge: components["schemas"]["ContactMergeRecord"];
+        };
+        ContactSettings: {
+            /** @description ISO 3166 country for numbers without +country code; empty: such numbers are rejected. */
+            default_region: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        ContactWriteRequest: {
+            /** @description Any format; stored as E.164 (national numbers use the default region). */
+            phone?: string | null;
+            wa_user_id?: string | null;
+            name?: string;
+            email?: string;
+            language?: string;
+            /** @description Replaces the contact's tags. */
+            tags?: string[];
+            /** @description Key -> value; null removes a value. Merged into the contact's attributes. */
+            attributes?: {
+                [key: string]: unknown;
+            };
+        };
+        Count: {
+            count: number;
+        };
         CurrentUser: {
             readonly id: number;
             /** Format: email */
@@ -329,9 +1073,45 @@ export interface components {
         Detail: {
             detail: string;
         };
+        EmbeddedSignupFinishRequest: {
+            code: string;
+            state: string;
+        };
+        EmbeddedSignupStart: {
+            app_id: string;
+            state: string;
+            mode: components["schemas"]["ModeEnum"];
+            /** @description Sandbox only: the page to open (Facebook uses its JS SDK). */
+            signup_url: string;
+        };
+        /**
+         * @description * `utf-8` - utf-8
+         *     * `utf-16` - utf-16
+         *     * `cp1252` - cp1252
+         *     * `latin-1` - latin-1
+         *     * `iso-8859-15` - iso-8859-15
+         *     * `cp1251` - cp1251
+         *     * `shift_jis` - shift_jis
+         *     * `gb18030` - gb18030
+         * @enum {string}
+         */
+        EncodingEnum: "utf-8" | "utf-16" | "cp1252" | "latin-1" | "iso-8859-15" | "cp1251" | "shift_jis" | "gb18030";
         HandoffRequest: {
             token: string;
         };
+        ImportTarget: {
+            /** @description What to put in the mapping. */
+            value: string;
+            label: string;
+            kind: components["schemas"]["ImportTargetKindEnum"];
+        };
+        /**
+         * @description * `field` - field
+         *     * `attribute` - attribute
+         *     * `ignore` - ignore
+         * @enum {string}
+         */
+        ImportTargetKindEnum: "field" | "attribute" | "ignore";
         Invite: {
             /** Format: uuid */
             id: string;
@@ -344,7 +1124,7 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             expires_at: string;
-            status: components["schemas"]["StatusEnum"];
+            status: components["schemas"]["InviteStatusEnum"];
         };
         InviteAcceptInfo: {
             /** Format: email */
@@ -367,11 +1147,13 @@ export interface components {
             role: components["schemas"]["RoleEnum"];
         };
         /**
-         * @description * `public` - public
-         *     * `tenant` - tenant
+         * @description * `pending` - pending
+         *     * `accepted` - accepted
+         *     * `revoked` - revoked
+         *     * `expired` - expired
          * @enum {string}
          */
-        KindEnum: "public" | "tenant";
+        InviteStatusEnum: "pending" | "accepted" | "revoked" | "expired";
         Login: {
             /** Format: email */
             email: string;
@@ -398,6 +1180,167 @@ export interface components {
             joined_at: string;
             readonly is_you: boolean;
         };
+        Message: {
+            /** Format: uuid */
+            id: string;
+            direction: components["schemas"]["MessageDirectionEnum"];
+            phone_number_id: string;
+            to: string;
+            contact_id: number | null;
+            type: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["MessageStatusEnum"];
+            wamid: string | null;
+            error_code: number | null;
+            error_title: string;
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            sent_at: string | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+            /** Format: date-time */
+            read_at: string | null;
+            /** Format: date-time */
+            failed_at: string | null;
+        };
+        MessageDetail: {
+            /** Format: uuid */
+            id: string;
+            direction: components["schemas"]["MessageDirectionEnum"];
+            phone_number_id: string;
+            to: string;
+            contact_id: number | null;
+            type: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["MessageStatusEnum"];
+            wamid: string | null;
+            error_code: number | null;
+            error_title: string;
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            sent_at: string | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+            /** Format: date-time */
+            read_at: string | null;
+            /** Format: date-time */
+            failed_at: string | null;
+            events: components["schemas"]["MessageEvent"][];
+        };
+        /**
+         * @description * `out` - Outbound
+         *     * `in` - Inbound
+         * @enum {string}
+         */
+        MessageDirectionEnum: "out" | "in";
+        MessageEvent: {
+            status: string;
+            detail: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+        };
+        MessageReadRequest: {
+            /** @default false */
+            typing_indicator: boolean;
+        };
+        MessageSendRequest: {
+            /** @description An E.164 phone number (with its +, e.g. +14155550123) or the id of a contact of this business (e.g. 42) */
+            to: string;
+            /** @description The sending number; optional when there is one */
+            phone_number_id?: string;
+            /** @description Meta's message type: text, image, template, ... */
+            type: string;
+        };
+        /**
+         * @description * `queued` - Queued
+         *     * `sending` - Sending
+         *     * `sent` - Sent
+         *     * `delivered` - Delivered
+         *     * `read` - Read
+         *     * `failed` - Failed
+         *     * `received` - Received
+         * @enum {string}
+         */
+        MessageStatusEnum: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "received";
+        /**
+         * @description * `sandbox` - sandbox
+         *     * `facebook` - facebook
+         * @enum {string}
+         */
+        ModeEnum: "sandbox" | "facebook";
+        NumberConnectRequest: {
+            waba_id: string;
+            phone_number_id: string;
+            access_token: string;
+        };
+        /**
+         * @description * `update` - Update existing contacts
+         *     * `skip` - Skip existing contacts
+         * @enum {string}
+         */
+        OnExistingEnum: "update" | "skip";
+        PaginatedAttributeDefinitionList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["AttributeDefinition"][];
+        };
+        PaginatedConsentEventList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["ConsentEvent"][];
+        };
+        PaginatedContactImportList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["ContactImport"][];
+        };
+        PaginatedContactList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Contact"][];
+        };
         PaginatedInviteList: {
             /**
              * Format: uri
@@ -423,6 +1366,45 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Member"][];
+        };
+        PaginatedMessageList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Message"][];
+        };
+        PaginatedPhoneNumberList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["PhoneNumber"][];
+        };
+        PaginatedSegmentList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Segment"][];
         };
         PaginatedTeamEventList: {
             /**
@@ -470,12 +1452,58 @@ export interface components {
             /** Format: email */
             email: string;
         };
+        PatchedAttributeDefinitionUpdateRequest: {
+            label?: string;
+            choices?: string[];
+        };
+        PatchedContactSettingsRequest: {
+            /** @description ISO 3166 country for numbers without +country code; empty: such numbers are rejected. */
+            default_region?: string;
+        };
+        PatchedContactWriteRequest: {
+            /** @description Any format; stored as E.164 (national numbers use the default region). */
+            phone?: string | null;
+            wa_user_id?: string | null;
+            name?: string;
+            email?: string;
+            language?: string;
+            /** @description Replaces the contact's tags. */
+            tags?: string[];
+            /** @description Key -> value; null removes a value. Merged into the contact's attributes. */
+            attributes?: {
+                [key: string]: unknown;
+            };
+        };
         PatchedCurrentUserRequest: {
             first_name?: string;
             last_name?: string;
         };
         PatchedMemberUpdateRequest: {
             role?: components["schemas"]["RoleEnum"];
+        };
+        PatchedSegmentWriteRequest: {
+            name?: string;
+            /** @default  */
+            description: string;
+            /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. */
+            filter?: unknown;
+        };
+        PhoneNumber: {
+            id: number;
+            phone_number_id: string;
+            waba_id: string;
+            display_phone_number: string;
+            verified_name: string;
+            quality_rating: string;
+            messaging_limit_tier: string;
+            throughput_level: string;
+            throughput_mps: number;
+            status: string;
+            connected_via: string;
+            /** Format: date-time */
+            last_synced_at: string | null;
+            /** Format: date-time */
+            created_at: string;
         };
         /**
          * @description * `owner` - Owner
@@ -484,6 +1512,37 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "owner" | "admin" | "agent";
+        Segment: {
+            id: number;
+            name: string;
+            description: string;
+            /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. */
+            filter: unknown;
+            created_by_email: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        SegmentCount: {
+            count: number;
+            /**
+             * Format: double
+             * @description Time the database took to count.
+             */
+            took_ms: number;
+        };
+        SegmentPreviewRequest: {
+            /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. */
+            filter: unknown;
+        };
+        SegmentWriteRequest: {
+            name: string;
+            /** @default  */
+            description: string;
+            /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. */
+            filter: unknown;
+        };
         SignupRequest: {
             business_name: string;
             slug: string;
@@ -504,26 +1563,24 @@ export interface components {
             url: string;
         };
         Site: {
-            kind: components["schemas"]["KindEnum"];
+            kind: components["schemas"]["SiteKindEnum"];
             base_domain: string;
             tenant: components["schemas"]["TenantSummary"] | null;
         };
+        /**
+         * @description * `public` - public
+         *     * `tenant` - tenant
+         * @enum {string}
+         */
+        SiteKindEnum: "public" | "tenant";
         SlugCheck: {
             slug: string;
             available: boolean;
             reason: string;
         };
-        /**
-         * @description * `pending` - pending
-         *     * `accepted` - accepted
-         *     * `revoked` - revoked
-         *     * `expired` - expired
-         * @enum {string}
-         */
-        StatusEnum: "pending" | "accepted" | "revoked" | "expired";
         TeamEvent: {
             id: number;
-            action: components["schemas"]["ActionEnum"];
+            action: components["schemas"]["TeamEventActionEnum"];
             /** Format: email */
             actor_email: string;
             /** Format: email */
@@ -534,6 +1591,15 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @description * `member_joined` - Member joined
+         *     * `role_changed` - Role changed
+         *     * `member_removed` - Member removed
+         *     * `invite_sent` - Invite sent
+         *     * `invite_revoked` - Invite revoked
+         * @enum {string}
+         */
+        TeamEventActionEnum: "member_joined" | "role_changed" | "member_removed" | "invite_sent" | "invite_revoked";
         TenantCookieTokenRefresh: {
             /** @description WIll override cookie. */
             refresh?: string;
@@ -547,6 +1613,15 @@ export interface components {
             slug: string;
             name: string;
         };
+        /**
+         * @description * `text` - Text
+         *     * `number` - Number
+         *     * `date` - Date
+         *     * `boolean` - Yes / no
+         *     * `choice` - Choice
+         * @enum {string}
+         */
+        TypeEnum: "text" | "number" | "date" | "boolean" | "choice";
         /** @description Every error: a stable `code`, a sentence for people, and messages per field. */
         ErrorEnvelope: {
             /** @example validation_error */
@@ -847,6 +1922,1225 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CurrentUser"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. URL-encoded. */
+                filter?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Search: phone (prefix, national or +international), email prefix, or name words (each a prefix). */
+                q?: string;
+                /** @description Only contacts in this saved segment. */
+                segment?: number;
+                /** @description Only contacts with any of these tags (repeatable). */
+                tag?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedContactList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ContactWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ContactWriteRequest"];
+                "multipart/form-data": components["schemas"]["ContactWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedContactWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedContactWriteRequest"];
+                "multipart/form-data": components["schemas"]["PatchedContactWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_consent_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                contact_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedConsentEventList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_consent_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRecordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ConsentRecordRequest"];
+                "multipart/form-data": components["schemas"]["ConsentRecordRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRecorded"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactErased"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_data_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactMergeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ContactMergeRequest"];
+                "multipart/form-data": components["schemas"]["ContactMergeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactMerged"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_attributes_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAttributeDefinitionList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_attributes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttributeDefinitionCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AttributeDefinitionCreateRequest"];
+                "multipart/form-data": components["schemas"]["AttributeDefinitionCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeDefinition"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_attributes_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attribute_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeDefinition"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_attributes_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attribute_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_attributes_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attribute_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAttributeDefinitionUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAttributeDefinitionUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAttributeDefinitionUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeDefinition"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_bulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactBulkRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ContactBulkRequest"];
+                "multipart/form-data": components["schemas"]["ContactBulkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactBulkResult"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_count: {
+        parameters: {
+            query?: {
+                /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. URL-encoded. */
+                filter?: string;
+                /** @description Search: phone (prefix, national or +international), email prefix, or name words (each a prefix). */
+                q?: string;
+                /** @description Only contacts in this saved segment. */
+                segment?: number;
+                /** @description Only contacts with any of these tags (repeatable). */
+                tag?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Count"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_export_csv: {
+        parameters: {
+            query?: {
+                /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. URL-encoded. */
+                filter?: string;
+                format?: "csv" | "json";
+                /** @description Search: phone (prefix, national or +international), email prefix, or name words (each a prefix). */
+                q?: string;
+                /** @description Only contacts in this saved segment. */
+                segment?: number;
+                /** @description Only contacts with any of these tags (repeatable). */
+                tag?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_imports_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedContactImportList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_imports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ContactImportCreateRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactImport"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_imports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactImport"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_imports_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_imports_errors_csv: {
+        parameters: {
+            query?: {
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path: {
+                import_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_imports_inspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ContactImportInspectRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactImportLayout"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_segments_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSegmentList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_segments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SegmentWriteRequest"];
+                "multipart/form-data": components["schemas"]["SegmentWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_segments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_segments_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_segments_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSegmentWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSegmentWriteRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSegmentWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_segments_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentCount"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_segments_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentPreviewRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SegmentPreviewRequest"];
+                "multipart/form-data": components["schemas"]["SegmentPreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentCount"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactSettings"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    contacts_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedContactSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedContactSettingsRequest"];
+                "multipart/form-data": components["schemas"]["PatchedContactSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactSettings"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    messages_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMessageList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    messages_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageSendRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MessageSendRequest"];
+                "multipart/form-data": components["schemas"]["MessageSendRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    messages_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    messages_mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MessageReadRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MessageReadRequest"];
+                "multipart/form-data": components["schemas"]["MessageReadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Error */
@@ -1230,6 +3524,194 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    whatsapp_embedded_signup_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddedSignupStart"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    whatsapp_embedded_signup_finish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbeddedSignupFinishRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EmbeddedSignupFinishRequest"];
+                "multipart/form-data": components["schemas"]["EmbeddedSignupFinishRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"][];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    whatsapp_numbers_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPhoneNumberList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    whatsapp_numbers_connect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberConnectRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NumberConnectRequest"];
+                "multipart/form-data": components["schemas"]["NumberConnectRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    whatsapp_numbers_disconnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    whatsapp_numbers_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
                 };
             };
             /** @description Error */

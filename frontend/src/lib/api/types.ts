@@ -37,3 +37,60 @@ export type PaginatedMemberList = Schemas["PaginatedMemberList"];
 export type PaginatedInviteList = Schemas["PaginatedInviteList"];
 export type TeamEvent = Schemas["TeamEvent"];
 export type PaginatedTeamEventList = Schemas["PaginatedTeamEventList"];
+
+// WhatsApp numbers (Settings → WhatsApp) and Embedded Signup.
+export type PhoneNumber = Schemas["PhoneNumber"];
+export type PaginatedPhoneNumberList = Schemas["PaginatedPhoneNumberList"];
+export type NumberConnect = Schemas["NumberConnectRequest"];
+export type EmbeddedSignupStart = Schemas["EmbeddedSignupStart"];
+export type EmbeddedSignupMode = Schemas["ModeEnum"];
+export type EmbeddedSignupFinish = Schemas["EmbeddedSignupFinishRequest"];
+
+// Messages. The schema can only describe the fixed fields of a send; the object named by `type`
+// (and `context`) is Meta's message object, passed through as is.
+export type Message = Schemas["Message"];
+export type MessageDetail = Schemas["MessageDetail"];
+export type MessageEvent = Schemas["MessageEvent"];
+export type MessageStatus = Schemas["MessageStatusEnum"];
+export type PaginatedMessageList = Schemas["PaginatedMessageList"];
+export type MessageSend = Schemas["MessageSendRequest"] & { [messageObject: string]: unknown };
+
+// Contacts (issue 3): the contacts page, drawer, segments, imports and Settings → Contacts.
+export type Contact = Schemas["Contact"];
+export type ContactWrite = Schemas["ContactWriteRequest"];
+export type ContactPatch = Schemas["PatchedContactWriteRequest"];
+export type PaginatedContactList = Schemas["PaginatedContactList"];
+export type ConsentState = Schemas["ConsentStateEnum"];
+export type ConsentCategory = Schemas["CategoryEnum"];
+export type ConsentAction = Schemas["ConsentActionEnum"];
+export type ConsentSource = Schemas["ConsentEventSourceEnum"];
+export type ConsentRecordSource = Schemas["ConsentRecordSourceEnum"];
+export type ConsentEvent = Schemas["ConsentEvent"];
+export type ConsentRecord = Schemas["ConsentRecordRequest"];
+export type ConsentRecorded = Schemas["ConsentRecorded"];
+export type PaginatedConsentEventList = Schemas["PaginatedConsentEventList"];
+export type ContactBulk = Schemas["ContactBulkRequest"];
+export type ContactBulkAction = Schemas["ContactBulkActionEnum"];
+export type ContactBulkResult = Schemas["ContactBulkResult"];
+export type ContactErased = Schemas["ContactErased"];
+export type ContactMerge = Schemas["ContactMergeRequest"];
+export type ContactMerged = Schemas["ContactMerged"];
+export type ContactCount = Schemas["Count"];
+export type ContactSettings = Schemas["ContactSettings"];
+export type ContactSettingsPatch = Schemas["PatchedContactSettingsRequest"];
+export type AttributeDefinition = Schemas["AttributeDefinition"];
+export type AttributeType = Schemas["TypeEnum"];
+export type AttributeDefinitionCreate = Schemas["AttributeDefinitionCreateRequest"];
+export type AttributeDefinitionUpdate = Schemas["PatchedAttributeDefinitionUpdateRequest"];
+export type PaginatedAttributeDefinitionList = Schemas["PaginatedAttributeDefinitionList"];
+export type Segment = Schemas["Segment"];
+export type SegmentWrite = Schemas["SegmentWriteRequest"];
+export type SegmentCount = Schemas["SegmentCount"];
+export type PaginatedSegmentList = Schemas["PaginatedSegmentList"];
+export type ContactImport = Schemas["ContactImport"];
+export type ContactImportStatus = Schemas["ContactImportStatusEnum"];
+export type ContactImportLayout = Schemas["ContactImportLayout"];
+export type ImportTarget = Schemas["ImportTarget"];
+export type ImportOnExisting = Schemas["OnExistingEnum"];
+export type ImportEncoding = Schemas["EncodingEnum"];
+export type PaginatedContactImportList = Schemas["PaginatedContactImportList"];

@@ -1,0 +1,9 @@
+import type { Metadata } from "next";
+
+import { RecentMessages } from "@/components/composer/RecentMessages";
+
+export const metadata: Metadata = { title: "Messages" };
+
+export default function MessagesPage() {
+  return <RecentMessages />;
+}
