@@ -340,6 +340,7 @@ def test_registration_errors(sb, client):
 
 def test_secrets_never_reach_logs_reprs_or_errors(sb, caplog):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # settings quiet httpx; here its lines must be masked
     token, secret = DEMO["token"], DEMO["app_secret"]
     signup = sb.post("/embedded-signup", {"app_id": DEMO["app_id"], "business_name": "Redacted Co"})
     with sb.client(token) as graph:
