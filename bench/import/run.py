@@ -54,7 +54,7 @@ def _phone(rng: random.Random, i: int) -> str:
         return f"+91-{digits}"
     if shape < 0.95:
         return f"91{digits}"
-    return f"+44 7{digits[1:4]} {digits[4:10]}"  # a UK mobile
+    return f"+44 74{digits[2:4]} {digits[4:10]}"  # a UK mobile (074xx: allocated, unlike 076xx pagers)
 
 
 def write_csv(path: Path, rows: int, seed: int = 42) -> dict:
