@@ -38,24 +38,23 @@ interface TextProps {
   autoComplete?: string;
 }
 
+/** The field's hint, with a character counter on the right when `max` is given. */
+function hintWithCounter(hint: ReactNode, value: string, max: number | undefined) {
+  const counter = max !== undefined ? <Counter value={value} max={max} /> : null;
+  if (!hint && !counter) return undefined;
+  return (
+    <span className="flex justify-between gap-3">
+      <span>{hint}</span>
+      {counter}
+    </span>
+  );
+}
+
 /** A labelled one-line input; `max` adds a character counter. */
 export function TextInput({ label, errorKey, value, onChange, max, hint, className, ...rest }: TextProps) {
   const error = useFieldError(errorKey);
-  const counter = max !== undefined ? <Counter value={value} max={max} /> : null;
   return (
-    <Field
-      label={label}
-      error={error}
-      className={className}
-      hint={
-        hint || counter ? (
-          <span className="flex justify-between gap-3">
-            <span>{hint}</span>
-            {counter}
-          </span>
-        ) : undefined
-      }
-    >
+    <Field label={label} error={error} className={className} hint={hintWithCounter(hint, value, max)}>
       {(control) => <Input {...control} {...rest} data-field={errorKey} value={value} onChange={(event) => onChange(event.target.value)} />}
     </Field>
   );
@@ -83,21 +82,8 @@ export function TextAreaInput({
   mono,
 }: Omit<TextProps, "type" | "inputMode" | "autoComplete"> & { rows?: number; mono?: boolean }) {
   const error = useFieldError(errorKey);
-  const counter = max !== undefined ? <Counter value={value} max={max} /> : null;
   return (
-    <Field
-      label={label}
-      error={error}
-      className={className}
-      hint={
-        hint || counter ? (
-          <span className="flex justify-between gap-3">
-            <span>{hint}</span>
-            {counter}
-          </span>
-        ) : undefined
-      }
-    >
+    <Field label={label} error={error} className={className} hint={hintWithCounter(hint, value, max)}>
       {({ invalid, ...control }) => (
         <TextArea
           {...control}
