@@ -244,6 +244,9 @@ PAIR_RATE_PER_SECOND = float(env_str("PAIR_RATE_PER_SECOND", str(1 / 6)))
 PAIR_RATE_BURST = env_int("PAIR_RATE_BURST", 10)
 # A send left in `sending` with no answer and no status webhook for this long never reached Meta.
 MESSAGE_RECONCILE_AFTER_SECONDS = env_int("MESSAGE_RECONCILE_AFTER_SECONDS", 900)
+# A live-inbox event stream (SSE) ends after this long and the browser reconnects with Last-Event-ID; it must
+# stay under the Next.js proxy's 60 s backend timeout.
+INBOX_STREAM_SECONDS = env_int("INBOX_STREAM_SECONDS", 40)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 

@@ -28,18 +28,37 @@ class MessageSerializer(serializers.Serializer):
     phone_number_id = serializers.CharField(source="phone_number.phone_number_id")
     to = serializers.CharField()
     contact_id = serializers.IntegerField(allow_null=True)
+    conversation_id = serializers.IntegerField(allow_null=True)
+    automation = serializers.CharField(help_text="welcome, away, opt_out, opt_in, or empty when a person sent it")
+    created_by_id = serializers.IntegerField(allow_null=True)
     type = serializers.CharField()
     payload = serializers.DictField()
     status = serializers.ChoiceField(choices=Message.Status.choices)
     wamid = serializers.CharField(allow_null=True)
     error_code = serializers.IntegerField(allow_null=True)
     error_title = serializers.CharField()
+    error_details = serializers.CharField()
     attempts = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     sent_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
     read_at = serializers.DateTimeField(allow_null=True)
     failed_at = serializers.DateTimeField(allow_null=True)
+
+
+class MessageBodySerializer(serializers.Serializer):
+    """Meta's message object: `type`, plus the object it names (and `context`) passed through as is."""
+
+    type = serializers.CharField(max_length=32, help_text="Meta's message type: text, image, template, ...")
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        message = {"type": values["type"]}
+        for key in (values["type"], "context", "recipient_type"):
+            if isinstance(data, dict) and key in data:
+                message[key] = data[key]
+        values["message"] = message
+        return values
 
 
 class MessageDetailSerializer(MessageSerializer):
@@ -60,22 +79,11 @@ class MessageListApi(ListAPIView):
         return message_list()
 
     @extend_schema_serializer(component_name="MessageSend")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(MessageBodySerializer):
         to = serializers.CharField(max_length=64, help_text="An E.164 phone number (with its +, e.g. "
                                    "+14155550123) or the id of a contact of this business (e.g. 42)")
         phone_number_id = serializers.CharField(required=False, allow_blank=True,
                                                 help_text="The sending number; optional when there is one")
-        type = serializers.CharField(max_length=32, help_text="Meta's message type: text, image, template, ...")
-
-        def to_internal_value(self, data):
-            values = super().to_internal_value(data)
-            # The object named by `type` (and `context`) are passed through exactly as in Meta's message object.
-            message = {"type": values["type"]}
-            for key in (values["type"], "context", "recipient_type"):
-                if isinstance(data, dict) and key in data:
-                    message[key] = data[key]
-            values["message"] = message
-            return values
 
     @extend_schema(request=InputSerializer, responses={202: MessageSerializer}, operation_id="messages_send")
     def post(self, request):
@@ -85,9 +93,10 @@ class MessageListApi(ListAPIView):
         to, contact = data.validated_data["to"].strip(), None
         if to.isdigit():
             to, contact = services.recipient_of_contact(int(to))
-        else:
-            to = services.recipient_for(to)
         with transaction.atomic():
+            if contact is None:
+                to = services.recipient_for(to)
+                contact = services.contact_for_recipient(to)
             message = services.message_queue(number=number, to=to, message=data.validated_data["message"],
                                              created_by=request.user, contact=contact)
         return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)

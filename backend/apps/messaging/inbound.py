@@ -1,8 +1,8 @@
 """Customers' messages from Meta's `messages` webhooks, stored once each (unique wamid).
 
 The sender becomes (or is matched to) a contact by their business-scoped user id and/or phone number;
-the contact's conversation activity moves forward. Conversations, the 24-hour window rule, automations
-and the live inbox build on these rows (issue 5).
+the contact's conversation activity moves forward; the message joins its conversation (which reopens the
+24-hour window) and the automations (opt-out keywords, welcome, away) may answer it.
 """
 import logging
 from datetime import UTC, datetime
@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from apps.contacts.models import Contact
 from apps.contacts.services import contact_create
+from apps.messaging.automations import automations_run
+from apps.messaging.conversations import conversation_for, conversation_on_inbound
 from apps.messaging.models import Message
 from apps.whatsapp.models import PhoneNumber
 
@@ -83,5 +85,18 @@ def inbound_messages_store(value: dict) -> list[Message]:
                 last_inbound_at=Greatest("last_inbound_at", at, output_field=Contact.last_inbound_at.field),
                 last_seen_at=Greatest("last_seen_at", at, output_field=Contact.last_seen_at.field))
             Contact.objects.filter(pk=contact.pk, first_seen_at__isnull=True).update(first_seen_at=at)
+            _into_conversation(row, contact=contact, number=number, at=at)
         stored.append(row)
     return stored
+
+
+def _into_conversation(message: Message, *, contact: Contact, number: PhoneNumber, at: datetime) -> None:
+    """File a new customer message in its conversation, then let the automations answer it."""
+    conversation = conversation_for(contact=contact, number=number)
+    first_contact = conversation.last_inbound_at is None
+    Message.objects.filter(pk=message.pk).update(conversation=conversation)
+    message.conversation = conversation
+    conversation_on_inbound(conversation=conversation, message=message, at=at)
+    if message.type in ("reaction", "unsupported", "system", "errors"):
+        return  # nothing a person typed: no welcome, away or keyword
+    automations_run(message=message, conversation=conversation, first_contact=first_contact, at=at)

@@ -1,8 +1,51 @@
-"""Messages, in the business's own schema. An outbound message is its own outbox row (design §5.2)."""
+"""Messages and conversations, in the business's own schema. An outbound message is its own outbox row
+(design §5.2); a conversation is the thread of one customer with one of the business's numbers."""
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# Meta's customer service window: free-form messages only within 24 hours of the customer's last message.
+SERVICE_WINDOW = timedelta(hours=24)
+
+
+class Conversation(models.Model):
+    """One customer (contact) with one business number: the inbox's unit of work."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        PENDING = "pending", "Pending"
+        RESOLVED = "resolved", "Resolved"
+
+    phone_number = models.ForeignKey("whatsapp.PhoneNumber", on_delete=models.CASCADE, related_name="conversations")
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, related_name="conversations")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    unread_count = models.PositiveIntegerField(default=0)
+    last_message_at = models.DateTimeField(default=timezone.now)
+    last_message_preview = models.CharField(max_length=200, blank=True)
+    last_message_direction = models.CharField(max_length=3, blank=True)
+    last_inbound_at = models.DateTimeField(null=True, blank=True, help_text="Opens the 24-hour service window")
+    away_sent_at = models.DateTimeField(null=True, blank=True, help_text="Last automatic away message")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "phone_number"], name="conversation_per_number")]
+        indexes = [models.Index(fields=["-last_message_at", "-id"], name="conversation_recent"),
+                   models.Index(fields=["assignee", "status"], name="conversation_assignee")]
+
+    def __str__(self) -> str:
+        return f"conversation {self.pk} ({self.status})"
+
+    @property
+    def window_expires_at(self):
+        return self.last_inbound_at + SERVICE_WINDOW if self.last_inbound_at else None
 
 
 class Message(models.Model):
@@ -29,6 +72,10 @@ class Message(models.Model):
     # SET_NULL: erasing or deleting a contact anonymises its messages instead (apps.messaging.receivers).
     contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="messages")
+    conversation = models.ForeignKey(Conversation, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="messages")
+    automation = models.CharField(max_length=16, blank=True, help_text="Which automation sent it, if any: "
+                                  "welcome, away, opt_out, opt_in")
     type = models.CharField(max_length=32)
     payload = models.JSONField(help_text="Meta's message object for this type, as sent")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
@@ -48,7 +95,8 @@ class Message(models.Model):
     failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "claimed_at"], name="msg_status_claimed")]
+        indexes = [models.Index(fields=["status", "claimed_at"], name="msg_status_claimed"),
+                   models.Index(fields=["conversation", "-created_at"], name="msg_conversation_recent")]
 
     def __str__(self) -> str:
         return f"{self.type} to {self.to} ({self.status})"
@@ -81,3 +129,76 @@ class PendingStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wamid} {self.status} (pending)"
+
+
+class ConversationNote(models.Model):
+    """An internal note on a conversation: seen by the team, never sent to the customer."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"note on {self.conversation_id}"
+
+
+class CannedReply(models.Model):
+    """A saved answer agents insert with its shortcut (e.g. /hours)."""
+
+    shortcut = models.CharField(max_length=32, unique=True)
+    title = models.CharField(max_length=100)
+    body = models.TextField(max_length=4096)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["shortcut"]
+
+    def __str__(self) -> str:
+        return self.shortcut
+
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DEFAULT_OPT_OUT_KEYWORDS = ["stop", "unsubscribe", "stop all", "cancel", "opt out", "optout", "end", "quit",
+                            "baja", "parar", "sair", "cancelar", "arrêt", "arret", "désabonner", "abmelden",
+                            "stopp", "annulla", "रोकें", "बंद करो", "إلغاء", "توقف"]
+DEFAULT_OPT_IN_KEYWORDS = ["start", "subscribe", "unstop", "alta", "iniciar"]
+
+
+class InboxSettings(models.Model):
+    """One row per business: its automations and business hours."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    opt_out_enabled = models.BooleanField(default=True)
+    opt_out_keywords = ArrayField(models.CharField(max_length=40), default=list, blank=True,
+                                  help_text="Whole-message keywords, any language, matched without case or "
+                                            "punctuation. Empty means the defaults.")
+    opt_out_reply = models.TextField(max_length=1024, default="You have been unsubscribed from our marketing "
+                                     "messages. Reply START to subscribe again.")
+    opt_in_reply = models.TextField(max_length=1024, default="You are subscribed to our messages again. "
+                                    "Reply STOP to unsubscribe.")
+    welcome_enabled = models.BooleanField(default=False)
+    welcome_text = models.TextField(max_length=1024, default="Hi! Thanks for reaching out. A member of our "
+                                    "team will reply shortly.")
+    away_enabled = models.BooleanField(default=False)
+    away_text = models.TextField(max_length=1024, default="Thanks for your message! We're away right now and "
+                                 "will reply when we're back during business hours.")
+    timezone = models.CharField(max_length=64, default="UTC")
+    business_hours = models.JSONField(default=dict, blank=True, help_text='{"mon": [["09:00", "18:00"]], ...}; '
+                                      "a day without intervals is closed")
+    agents_see_all = models.BooleanField(default=False, help_text="Agents see every conversation, not only "
+                                         "theirs and unassigned ones")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="inboxsettings_singleton")]
+
+    def __str__(self) -> str:
+        return "inbox settings"
+
+

@@ -1,9 +1,10 @@
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from apps.messaging.models import Message
+from apps.messaging.models import CannedReply, Conversation, ConversationNote, InboxSettings, Message
+from tenants.models import TEAM_MANAGER_ROLES
 
 
 def message_list() -> QuerySet[Message]:
@@ -15,4 +16,72 @@ def access_message(message_id) -> Message:
     try:
         return message_list().prefetch_related("events").get(pk=uuid.UUID(str(message_id)))
     except (Message.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def inbox_settings_get() -> InboxSettings:
+    return InboxSettings.objects.get_or_create(pk=1)[0]
+
+
+def visible_conversations(*, user, role: str) -> QuerySet[Conversation]:
+    """What this member may see: managers everything; agents theirs and unassigned ones, unless the
+    business lets agents see all."""
+    conversations = Conversation.objects.select_related("contact", "phone_number", "assignee")
+    if role in TEAM_MANAGER_ROLES or inbox_settings_get().agents_see_all:
+        return conversations
+    return conversations.filter(Q(assignee__isnull=True) | Q(assignee=user))
+
+
+def may_see(*, user, role: str, assignee_id: int | None, agents_see_all: bool) -> bool:
+    """The same rule as visible_conversations, for one event of the live stream."""
+    return role in TEAM_MANAGER_ROLES or agents_see_all or assignee_id in (None, user.pk)
+
+
+def conversation_list(*, user, role: str, view: str = "all", status: str = "", q: str = "",
+                      phone_number_id: str = "") -> QuerySet[Conversation]:
+    conversations = visible_conversations(user=user, role=role)
+    if view == "mine":
+        conversations = conversations.filter(assignee=user)
+    elif view == "unassigned":
+        conversations = conversations.filter(assignee__isnull=True)
+    if status:
+        conversations = conversations.filter(status=status)
+    if phone_number_id:
+        conversations = conversations.filter(phone_number__phone_number_id=phone_number_id)
+    if q := q.strip():
+        digits = "".join(ch for ch in q if ch.isdigit())
+        match = Q(contact__name__icontains=q) | Q(contact__email__icontains=q)
+        if len(digits) >= 3:
+            match |= Q(contact__phone__contains=digits)
+        conversations = conversations.filter(match)
+    return conversations
+
+
+def access_conversation(conversation_id, *, user, role: str) -> Conversation:
+    """A conversation this member may see; missing, another business's and not-yours are the same 404."""
+    try:
+        return visible_conversations(user=user, role=role).get(pk=int(conversation_id))
+    except (Conversation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def conversation_messages(conversation: Conversation) -> QuerySet[Message]:
+    return message_list().filter(conversation=conversation)
+
+
+def note_list(conversation: Conversation) -> QuerySet[ConversationNote]:
+    return conversation.notes.select_related("author")
+
+
+def canned_reply_list(q: str = "") -> QuerySet[CannedReply]:
+    replies = CannedReply.objects.all()
+    if q := q.strip().lstrip("/"):
+        replies = replies.filter(Q(shortcut__istartswith=q) | Q(title__icontains=q))
+    return replies
+
+
+def access_canned_reply(reply_id) -> CannedReply:
+    try:
+        return CannedReply.objects.get(pk=int(reply_id))
+    except (CannedReply.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -23,8 +23,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.contacts.models import Contact
-from apps.core.errors import ApplicationError
-from apps.messaging import rate_limit
+from apps.core.errors import ApplicationError, Conflict
+from apps.messaging import conversations, rate_limit
 from apps.messaging.models import Message, MessageEvent, PendingStatus
 from apps.whatsapp.builders import normalize_message
 from apps.whatsapp.client import GraphClient
@@ -70,16 +70,37 @@ def recipient_of_contact(contact_id) -> tuple[str, Contact]:
     return contact.phone.lstrip("+"), contact
 
 
+def contact_for_recipient(to: str) -> Contact:
+    """The contact with this number (digits of E.164), added when new: every thread has a contact."""
+    from apps.contacts.services import contact_create
+
+    existing = Contact.objects.filter(phone=f"+{to}", erased_at__isnull=True).order_by("pk").first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return contact_create(data={"phone": f"+{to}"})
+    except Conflict:  # created concurrently
+        return Contact.objects.get(phone=f"+{to}", erased_at__isnull=True)
+
+
 @transaction.atomic
-def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=None, contact=None) -> Message:
-    """Validate Meta's message object, store it as `queued`, and send it after commit."""
+def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=None, contact=None,
+                  automation: str = "") -> Message:
+    """Validate Meta's message object, check the 24-hour window, store it as `queued` in the contact's
+    conversation, and send it after commit."""
     try:
         payload = normalize_message(message)
     except BuilderError as exc:
         raise ApplicationError(str(exc), code="validation_error", errors={exc.field: [exc.message]}) from None
+    conversation = conversations.conversation_for(contact=contact, number=number) if contact else None
+    conversations.window_require_open(conversation, payload["type"])
     row = Message.objects.create(phone_number=number, to=to, type=payload["type"], payload=payload,
-                                 created_by=created_by, contact=contact)
+                                 created_by=created_by, contact=contact, conversation=conversation,
+                                 automation=automation)
     _event(row, Status.QUEUED)
+    if conversation is not None:
+        conversations.conversation_on_outbound(conversation=conversation, message=row)
     transaction.on_commit(lambda: _enqueue(row.pk))
     return row
 
@@ -143,6 +164,7 @@ def _mark_sent(message: Message, *, wamid: str) -> None:
     if not updated:  # a status webhook got here first; keep its (later) status, but record the wamid
         Message.objects.filter(pk=message.pk, wamid__isnull=True).update(wamid=wamid)
     _event(message, Status.SENT, wamid=wamid)
+    conversations.message_changed(message)
     if message.contact_id:
         Contact.objects.filter(pk=message.contact_id).update(last_outbound_at=now)
     for pending in PendingStatus.objects.filter(wamid=wamid).order_by("created_at"):
@@ -179,6 +201,7 @@ def _mark_failed(message: Message, *, code: int | None, title: str, details: str
         status=Status.FAILED, error_code=code, error_title=title[:300], error_details=details or "",
         failed_at=timezone.now())
     _event(message, Status.FAILED, code=code, title=title, details=details)
+    conversations.message_changed(message)
 
 
 @transaction.atomic
@@ -212,6 +235,7 @@ def message_status_apply(*, status: str, wamid: str, callback_data: str | None =
         return message
     message.save()
     _event(message, status, wamid=wamid, **({"error": error} if error else {}))
+    conversations.message_changed(message)
     return message
 
 
@@ -234,3 +258,17 @@ def messages_reconcile() -> int:
             MessageEvent.objects.create(message_id=pk, status=Status.QUEUED, detail={"reason": "reconciled"})
             transaction.on_commit(lambda pk=pk: _enqueue(pk))
     return len(stuck)
+
+
+def conversation_mark_read_at_meta(conversation_id: int) -> None:
+    """Blue ticks for the customer: marking their latest message read marks the earlier ones too."""
+    latest = (Message.objects.select_related("phone_number__account")
+              .filter(conversation_id=conversation_id, direction=Message.Direction.INBOUND, wamid__isnull=False)
+              .order_by("-created_at").first())
+    if latest is None:
+        return
+    number = latest.phone_number
+    try:
+        GraphClient(number.account.access_token).mark_read(number.phone_number_id, latest.wamid)
+    except GraphError as exc:  # not worth a retry storm: the next read marks them again
+        logger.info("marking conversation %s read at Meta failed: %s", conversation_id, exc.title)

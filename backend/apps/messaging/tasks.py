@@ -16,3 +16,10 @@ def messages_reconcile_task() -> None:
     from apps.messaging.services import messages_reconcile
 
     messages_reconcile()
+
+
+@shared_task(ignore_result=True)
+def conversation_mark_read_task(conversation_id: int) -> None:
+    from apps.messaging.services import conversation_mark_read_at_meta
+
+    conversation_mark_read_at_meta(conversation_id)

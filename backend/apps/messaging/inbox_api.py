@@ -1,0 +1,324 @@
+"""The team inbox: conversations, their messages and notes, canned replies, inbox settings, and the live
+event stream (server-sent events; see live.py)."""
+import json
+import re
+import time
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
+from rest_framework import renderers, serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.core.errors import ApplicationError
+from apps.core.pagination import CursorPagination
+from apps.core.permissions import IsTeamManager, IsTenantMember, request_role
+from apps.messaging import conversations, live, selectors
+from apps.messaging.api import MessageBodySerializer, MessageSerializer
+from apps.messaging.models import Conversation, InboxSettings
+from apps.messaging.services import message_queue
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return f"{user.first_name} {user.last_name}".strip() or user.email
+
+
+class ConversationContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_null=True)
+    wa_user_id = serializers.CharField(allow_null=True)
+    marketing_consent = serializers.CharField()
+
+
+class ConversationNumberSerializer(serializers.Serializer):
+    phone_number_id = serializers.CharField()
+    display_phone_number = serializers.CharField()
+    verified_name = serializers.CharField()
+
+
+class ConversationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Conversation.Status.choices)
+    contact = ConversationContactSerializer()
+    phone_number = ConversationNumberSerializer()
+    assignee = PersonSerializer(allow_null=True)
+    unread_count = serializers.IntegerField()
+    last_message_at = serializers.DateTimeField()
+    last_message_preview = serializers.CharField()
+    last_message_direction = serializers.CharField()
+    last_inbound_at = serializers.DateTimeField(allow_null=True)
+    window_expires_at = serializers.DateTimeField(allow_null=True)
+    window_open = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_window_open(self, conversation) -> bool:
+        return conversations.window_is_open(conversation)
+
+
+class NoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = PersonSerializer(allow_null=True)
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class CannedReplySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    shortcut = serializers.CharField(max_length=32)
+    title = serializers.CharField(max_length=100)
+    body = serializers.CharField(max_length=4096)
+
+
+class InboxSettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InboxSettings
+        exclude = ["id"]
+        read_only_fields = ["updated_at"]
+
+
+class RecentFirst(CursorPagination):
+    ordering = ("-last_message_at", "-id")
+
+
+class Inbox:
+    """Mixin: the caller's role, computed once by the permission check."""
+
+    permission_classes = [IsTenantMember]
+
+    def conversation(self, conversation_id) -> Conversation:
+        return selectors.access_conversation(conversation_id, user=self.request.user, role=request_role(self.request))
+
+
+@extend_schema_view(get=extend_schema(operation_id="conversations_list", parameters=[
+    OpenApiParameter("view", str, enum=["all", "mine", "unassigned"]),
+    OpenApiParameter("status", str, enum=Conversation.Status.values),
+    OpenApiParameter("q", str, description="Contact name, email or phone digits"),
+    OpenApiParameter("phone_number_id", str)]))
+class ConversationListApi(Inbox, ListAPIView):
+    serializer_class = ConversationSerializer
+    pagination_class = RecentFirst
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.conversation_list(
+            user=self.request.user, role=request_role(self.request), view=params.get("view", "all"),
+            status=params.get("status", "") if params.get("status") in Conversation.Status.values else "",
+            q=params.get("q", ""), phone_number_id=params.get("phone_number_id", ""))
+
+
+class ConversationDetailApi(Inbox, APIView):
+    @extend_schema_serializer(component_name="ConversationUpdate")
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Conversation.Status.choices, required=False)
+        assignee_id = serializers.IntegerField(allow_null=True, required=False)
+
+    @extend_schema(responses=ConversationSerializer, operation_id="conversations_retrieve")
+    def get(self, request, conversation_id):
+        return Response(ConversationSerializer(self.conversation(conversation_id)).data)
+
+    @extend_schema(request=InputSerializer, responses=ConversationSerializer, operation_id="conversations_update")
+    def patch(self, request, conversation_id):
+        conversation = self.conversation(conversation_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = conversations.conversation_update(conversation=conversation, actor=request.user,
+                                                         actor_role=request_role(request), data=data.validated_data)
+        return Response(ConversationSerializer(self.conversation(conversation.pk)).data)
+
+
+class ConversationReadApi(Inbox, APIView):
+    """The agent has read the thread: unread clears and the customer sees blue ticks."""
+
+    @extend_schema(request=None, responses=ConversationSerializer, operation_id="conversations_mark_read")
+    def post(self, request, conversation_id):
+        conversation = conversations.conversation_mark_read(conversation=self.conversation(conversation_id))
+        return Response(ConversationSerializer(conversation).data)
+
+
+@extend_schema_view(get=extend_schema(operation_id="conversations_messages_list"))
+class ConversationMessagesApi(Inbox, ListAPIView):
+    """GET: the thread, newest first (pages go back in time). POST: reply (202; the outbox sends it)."""
+
+    serializer_class = MessageSerializer
+    throttle_scope = "send"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
+    def get_queryset(self):
+        return selectors.conversation_messages(self.conversation(self.kwargs["conversation_id"]))
+
+    @extend_schema_serializer(component_name="ConversationReply")
+    class InputSerializer(MessageBodySerializer):
+        pass
+
+    @extend_schema(request=InputSerializer, responses={202: MessageSerializer}, operation_id="conversations_reply")
+    def post(self, request, conversation_id):
+        conversation = self.conversation(conversation_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = conversation.contact
+        if not _recipient(conversation):
+            raise ApplicationError("This contact has been erased; there is no one to send to.", code="no_recipient")
+        with transaction.atomic():
+            message = message_queue(number=conversation.phone_number, to=_recipient(conversation), contact=contact,
+                                    message=data.validated_data["message"], created_by=request.user)
+        return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _recipient(conversation: Conversation) -> str:
+    """Meta's `to`: the number the customer writes from; their user id when Meta gave no number."""
+    contact = conversation.contact
+    return contact.wa_id or (contact.phone or "").lstrip("+") or contact.wa_user_id or ""
+
+
+@extend_schema_view(get=extend_schema(operation_id="conversations_notes_list"))
+class ConversationNotesApi(Inbox, ListAPIView):
+    serializer_class = NoteSerializer
+
+    class Oldest(CursorPagination):
+        ordering = ("created_at", "id")
+
+    pagination_class = Oldest
+
+    def get_queryset(self):
+        return selectors.note_list(self.conversation(self.kwargs["conversation_id"]))
+
+    @extend_schema_serializer(component_name="NoteCreate")
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(max_length=4000)
+
+    @extend_schema(request=InputSerializer, responses={201: NoteSerializer}, operation_id="conversations_notes_create")
+    def post(self, request, conversation_id):
+        conversation = self.conversation(conversation_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        note = conversations.note_create(conversation=conversation, author=request.user,
+                                         body=data.validated_data["body"])
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(get=extend_schema(operation_id="canned_replies_list", parameters=[
+    OpenApiParameter("q", str, description="Shortcut prefix or words of the title")]))
+class CannedReplyListApi(ListAPIView):
+    """Everyone reads; owners and admins write."""
+
+    serializer_class = CannedReplySerializer
+
+    class ByShortcut(CursorPagination):
+        ordering = ("shortcut",)
+
+    pagination_class = ByShortcut
+
+    def get_permissions(self):
+        return [IsTenantMember()] if self.request.method == "GET" else [IsTeamManager()]
+
+    def get_queryset(self):
+        return selectors.canned_reply_list(self.request.query_params.get("q", ""))
+
+    @extend_schema(request=CannedReplySerializer, responses={201: CannedReplySerializer},
+                   operation_id="canned_replies_create")
+    def post(self, request):
+        data = CannedReplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reply = conversations.canned_reply_save(actor=request.user, **data.validated_data)
+        return Response(CannedReplySerializer(reply).data, status=status.HTTP_201_CREATED)
+
+
+class CannedReplyDetailApi(APIView):
+    permission_classes = [IsTeamManager]
+
+    @extend_schema(request=CannedReplySerializer, responses=CannedReplySerializer, operation_id="canned_replies_update")
+    def put(self, request, reply_id):
+        reply = selectors.access_canned_reply(reply_id)
+        data = CannedReplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(CannedReplySerializer(conversations.canned_reply_save(reply=reply, **data.validated_data)).data)
+
+    @extend_schema(responses={204: None}, operation_id="canned_replies_destroy")
+    def delete(self, request, reply_id):
+        selectors.access_canned_reply(reply_id).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InboxSettingsApi(APIView):
+    """Automations and business hours. Everyone reads; owners and admins change them."""
+
+    def get_permissions(self):
+        return [IsTenantMember()] if self.request.method == "GET" else [IsTeamManager()]
+
+    @extend_schema(responses=InboxSettingsSerializer, operation_id="inbox_settings_retrieve")
+    def get(self, request):
+        return Response(InboxSettingsSerializer(selectors.inbox_settings_get()).data)
+
+    @extend_schema(request=InboxSettingsSerializer(partial=True), responses=InboxSettingsSerializer,
+                   operation_id="inbox_settings_update")
+    def patch(self, request):
+        data = InboxSettingsSerializer(selectors.inbox_settings_get(), data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        updated = conversations.inbox_settings_update(data=dict(data.validated_data))
+        return Response(InboxSettingsSerializer(updated).data)
+
+
+STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")
+
+
+class EventStreamRenderer(renderers.BaseRenderer):
+    media_type = "text/event-stream"
+    format = "event-stream"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return renderers.JSONRenderer().render(data)  # only errors are rendered; the stream writes itself
+
+
+class InboxEventsApi(Inbox, APIView):
+    """Server-sent events: `message`, `status`, `conversation` and `note`, each naming a conversation.
+
+    SSE rather than WebSockets: the inbox only listens (it acts through the REST API), SSE rides the
+    same cookie-authenticated HTTP path through the Next.js proxy, and EventSource reconnects by itself
+    with Last-Event-ID, which the Redis stream answers with what was missed. A connection ends after
+    INBOX_STREAM_SECONDS so no worker thread is held for long; the browser reconnects at once.
+    """
+
+    renderer_classes = [EventStreamRenderer, renderers.JSONRenderer]
+
+    @extend_schema(responses={(200, "text/event-stream"): OpenApiTypes.STR}, operation_id="inbox_events",
+                   parameters=[OpenApiParameter("last_event_id", str, description="Resume after this event "
+                                                "(the Last-Event-ID header does the same)")])
+    def get(self, request):
+        schema = connection.schema_name
+        role = request_role(request)
+        see_all = selectors.inbox_settings_get().agents_see_all
+        start = request.headers.get("Last-Event-ID") or request.query_params.get("last_event_id") or ""
+        if not STREAM_ID.fullmatch(start):
+            start = live.latest_id(schema)
+        response = StreamingHttpResponse(_stream(schema, start, request.user, role, see_all),
+                                         content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream
+        return response
+
+
+def _stream(schema: str, last_id: str, user, role: str, see_all: bool):
+    deadline = time.monotonic() + settings.INBOX_STREAM_SECONDS
+    yield "retry: 1000\n\n"
+    while (remaining := deadline - time.monotonic()) > 0:
+        events = live.read_after(schema, last_id, block_ms=int(min(remaining, 15) * 1000) or 1)
+        if not events:
+            yield ": keep-alive\n\n"
+        for event_id, event in events:
+            last_id = event_id
+            if selectors.may_see(user=user, role=role, assignee_id=event.get("assignee_id"), agents_see_all=see_all):
+                yield f"id: {event_id}\nevent: {event['kind']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
