@@ -16,4 +16,5 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "refill-schema-pool": {"task": "tenants.tasks.schema_pool_refill", "schedule": 60.0},
     "sweep-webhook-events": {"task": "tenants.tasks.webhook_events_sweep", "schedule": 60.0},
+    "reconcile-stuck-sends": {"task": "apps.messaging.tasks.messages_reconcile_all", "schedule": 300.0},
 }

@@ -195,6 +195,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "tenants.models.Role",
         "MessageStatusEnum": "apps.messaging.models.Message.Status",
         "MessageDirectionEnum": "apps.messaging.models.Message.Direction",
+        "ConversationStatusEnum": "apps.messaging.models.Conversation.Status",
         "InviteStatusEnum": ["pending", "accepted", "revoked", "expired"],
         "TeamEventActionEnum": "apps.accounts.models.TeamEvent.Action",
         "ConsentStateEnum": "apps.contacts.models.ConsentState",

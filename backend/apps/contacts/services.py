@@ -216,6 +216,24 @@ def contact_create(*, data: dict, actor_email: str = "") -> Contact:
     return contact
 
 
+def contact_create_for_sender(*, wa_id: str | None, user_id: str | None, name: str = "") -> Contact:
+    """A contact for someone who wrote on WhatsApp. Meta vouches for the sender's number, so one that
+    phonenumbers' metadata doesn't know (a new or reserved range) is kept as +wa_id, not refused."""
+    try:
+        with transaction.atomic():
+            return contact_create(data={"phone": f"+{wa_id}" if wa_id else None, "wa_user_id": user_id,
+                                        "name": name[:200]})
+    except ValidationError as exc:
+        if not (wa_id and wa_id.isdigit() and 7 <= len(wa_id) <= 15) or "phone" not in exc.message_dict:
+            raise
+    cleaned = _clean_profile({"wa_user_id": user_id, "name": name[:200]}, region="")
+    _check_identity_free({"phone": f"+{wa_id}", **cleaned})
+    with transaction.atomic():
+        contact = Contact.objects.create(phone=f"+{wa_id}", **cleaned, first_seen_at=timezone.now())
+    _apply_suppressions(contact)
+    return contact
+
+
 @transaction.atomic
 def contact_update(*, contact: Contact, data: dict) -> Contact:
     region = contact_settings_get().default_region

@@ -14,7 +14,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from apps.contacts.models import Contact
-from apps.contacts.services import contact_create
+from apps.contacts.services import contact_create_for_sender
+from apps.core.errors import Conflict
 from apps.messaging.automations import automations_run
 from apps.messaging.conversations import conversation_for, conversation_on_inbound
 from apps.messaging.models import Message
@@ -49,8 +50,8 @@ def sender_contact(*, wa_id: str | None, user_id: str | None, name: str = "") ->
         return None
     try:
         with transaction.atomic():
-            contact = contact_create(data={"phone": phone, "wa_user_id": user_id, "name": name[:200]})
-    except (ValidationError, IntegrityError):
+            contact = contact_create_for_sender(wa_id=wa_id, user_id=user_id, name=name)
+    except (ValidationError, IntegrityError, Conflict):
         # A concurrent webhook created them first, or the number didn't parse: match again, or go on without.
         contact = Contact.objects.filter(matches, erased_at__isnull=True).order_by("pk").first()
     if contact is not None and wa_id:

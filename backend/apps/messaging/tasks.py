@@ -12,10 +12,17 @@ def message_send_task(self, message_id: str) -> None:
 
 
 @shared_task(ignore_result=True)
-def messages_reconcile_task() -> None:
-    from apps.messaging.services import messages_reconcile
+def messages_reconcile_all() -> None:
+    """Beat, in the public schema: re-queue stuck sends in every business, one schema at a time."""
+    from django_tenants.utils import get_public_schema_name, schema_context
 
-    messages_reconcile()
+    from apps.messaging.services import messages_reconcile
+    from tenants.models import Tenant
+
+    for schema in Tenant.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name()).values_list(
+            "schema_name", flat=True):
+        with schema_context(schema):
+            messages_reconcile()
 
 
 @shared_task(ignore_result=True)

@@ -24,6 +24,7 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": Role.OWNER})
         self._connect_whatsapp(tenant)
+        self._customers_write(tenant)
         self.stdout.write(f"demo: {tenant_url(tenant)}  login {email} / {password}")
 
     def _connect_whatsapp(self, tenant) -> None:
@@ -43,3 +44,33 @@ class Command(BaseCommand):
                 return
         shown = ", ".join(n.display_phone_number for n in numbers)
         self.stdout.write(f"WhatsApp numbers {shown} connected to the demo business")
+
+    # The sandbox's demo customers (sandbox/state.py) and what they first say to the demo business.
+    DEMO_CUSTOMERS = [("16505550101", "Hi! Has my order #1042 shipped yet?"),
+                      ("447700900123", "Do you deliver on Sundays?")]
+
+    def _customers_write(self, tenant) -> None:
+        """Fill a new demo inbox the real way: the sandbox's customers write to the first demo number and
+        the sandbox delivers signed webhooks (retried until the web server and worker are up)."""
+        import httpx
+
+        from apps.messaging.models import Conversation
+        from apps.whatsapp.models import PhoneNumber
+
+        with schema_context(tenant.schema_name):
+            number = PhoneNumber.objects.order_by("created_at").first()
+            if number is None or Conversation.objects.exists():
+                return
+            phone_number_id = number.phone_number_id
+        control = f"{settings.WHATSAPP_GRAPH_URL.rstrip('/')}/_sandbox"
+        try:
+            for wa_id, text in self.DEMO_CUSTOMERS:
+                chat = httpx.get(f"{control}/chats/{phone_number_id}/{wa_id}", timeout=5).json()
+                if any(m.get("direction") == "in" for m in chat.get("messages", [])):
+                    continue  # already wrote (a webhook may still be on its way)
+                httpx.post(f"{control}/customers/{wa_id}/messages", timeout=5, json={
+                    "phone_number_id": phone_number_id, "type": "text", "text": {"body": text}}).raise_for_status()
+        except httpx.HTTPError as exc:
+            self.stderr.write(f"demo customers could not write through the sandbox: {exc}")
+            return
+        self.stdout.write("demo customers wrote to the demo business (their messages arrive as webhooks)")

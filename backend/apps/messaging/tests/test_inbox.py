@@ -243,3 +243,9 @@ def test_another_business_can_neither_see_nor_touch_a_conversation(alpha, beta, 
     intruder.post("/api/auth/login/", {"email": beta.owner.email, "password": "x"}, format="json")
     assert intruder.get("/api/conversations/").status_code in (401, 403)
     assert _only_conversation(alpha).status == "open"
+
+
+def test_a_sender_whose_number_phonenumbers_does_not_know_still_gets_a_contact_and_a_thread(alpha, number):
+    customer_writes(alpha, number, "Do you deliver on Sundays?", wa_id="447700900123", name="Ben")  # reserved range
+    conversation = _only_conversation(alpha)
+    assert (conversation.contact.phone, conversation.contact.name) == ("+447700900123", "Ben")

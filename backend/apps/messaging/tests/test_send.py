@@ -326,3 +326,27 @@ def test_erasing_a_contact_anonymises_its_messages(connected, alpha):
 
     row = Message.objects.get(pk=message["id"])
     assert (row.payload, row.to, row.status) == ({}, "", "sent")
+
+
+def test_the_sweeper_requeues_only_sends_that_never_reached_meta_in_every_business(
+        connected, alpha, beta, settings, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.utils import timezone
+
+    from apps.messaging.tasks import messages_reconcile_all
+
+    settings.MESSAGE_RECONCILE_AFTER_SECONDS = 60
+    lost = _send(connected, {"type": "text", "text": {"body": "lost"}}, run=False)
+    answered = _send(connected, {"type": "text", "text": {"body": "answered"}}, run=False)
+    long_ago = timezone.now() - timezone.timedelta(minutes=5)
+    Message.objects.filter(pk=lost["id"]).update(status="sending", claimed_at=long_ago)
+    Message.objects.filter(pk=answered["id"]).update(status="sending", claimed_at=long_ago, wamid="wamid.known")
+    connection.set_schema_to_public()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        messages_reconcile_all()
+
+    with schema_context(alpha.tenant.schema_name):
+        assert Message.objects.get(pk=lost["id"]).status == "queued"
+        assert Message.objects.get(pk=answered["id"]).status == "sending"  # Meta has it: the webhook settles it
+    assert len(callbacks) == 1

@@ -186,5 +186,10 @@ def test_bootstrap_connects_the_demo_business_with_both_sandbox_numbers(alpha, g
     call_command("bootstrap_demo", stdout=io.StringIO())
     call_command("bootstrap_demo", stdout=io.StringIO())  # running it twice is safe
 
+    # The demo customers wrote once each, through the sandbox: their webhooks wait for the web server.
+    chats = [graph_sandbox.control.get(f"/chats/{graph_sandbox.demo['phone_id']}/{wa_id}").json()["messages"]
+             for wa_id in ("16505550101", "447700900123")]
+    assert [[m["direction"] for m in chat] for chat in chats] == [["in"], ["in"]]
+
     assert set(PhoneNumberRoute.objects.filter(tenant=alpha.tenant).values_list("phone_number_id", flat=True)) == {
         graph_sandbox.demo["phone_id"], graph_sandbox.demo["second_phone_id"]}
