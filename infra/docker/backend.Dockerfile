@@ -38,4 +38,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=5 \
   CMD python -c "import os, urllib.request; urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': os.environ.get('BASE_DOMAIN', 'localhost')}), timeout=4)"
 
 # docker-compose.yml runs migrate_schemas first; the worker and beat override the command.
-CMD ["gunicorn", "convonest.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Threaded workers: each live-inbox stream (SSE, at most INBOX_STREAM_SECONDS) holds a thread, not a process.
+CMD ["gunicorn", "convonest.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", \
+     "--threads", "32", "--access-logfile", "-"]
