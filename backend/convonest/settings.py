@@ -43,6 +43,8 @@ TENANT_APPS = [
     "apps.whatsapp",
     "apps.messaging",
     "apps.webhooks",
+    "apps.templates",
+    "apps.calls",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

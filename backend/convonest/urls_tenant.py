@@ -9,4 +9,6 @@ urlpatterns = probe_patterns + [
     path("api/contacts/", include("apps.contacts.urls")),
     path("api/whatsapp/", include("apps.whatsapp.urls")),
     path("api/", include("apps.messaging.urls")),
+    path("api/templates/", include("apps.templates.urls")),
+    path("api/calls/", include("apps.calls.urls")),
 ]

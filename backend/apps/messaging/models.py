@@ -202,3 +202,32 @@ class InboxSettings(models.Model):
         return "inbox settings"
 
 
+class MessageMedia(models.Model):
+    """The file of an inbound media message, downloaded in the background (apps.messaging.media): Meta
+    keeps it only for 7 days."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for download"
+        DOWNLOADED = "downloaded", "Downloaded"
+        FAILED = "failed", "Failed"
+
+    message = models.OneToOneField("messaging.Message", on_delete=models.CASCADE, related_name="media")
+    media_id = models.CharField(max_length=128, help_text="Meta's media id from the webhook")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    mime_type = models.CharField(max_length=128, blank=True)
+    filename = models.CharField(max_length=255, blank=True, help_text="The customer's file name (documents)")
+    sha256 = models.CharField(max_length=64, blank=True, help_text="Hex digest of the stored bytes")
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    file = models.CharField(max_length=300, blank=True, help_text="Path in default storage: <schema>/media/…")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "messaging"
+        verbose_name_plural = "message media"
+
+    def __str__(self) -> str:
+        return f"media of {self.message_id} ({self.status})"

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from apps.messaging import api, inbox_api
+from apps.messaging import api, inbox_api, media_api
 
 urlpatterns = [
     path("messages/", api.MessageListApi.as_view(), name="messages"),
     path("messages/<uuid:message_id>/", api.MessageDetailApi.as_view(), name="message"),
     path("messages/<uuid:message_id>/read/", api.MessageReadApi.as_view(), name="message-read"),
+    path("messages/<uuid:message_id>/media/", media_api.MessageMediaApi.as_view(), name="message-media"),
     path("conversations/", inbox_api.ConversationListApi.as_view(), name="conversations"),
     path("conversations/<int:conversation_id>/", inbox_api.ConversationDetailApi.as_view(), name="conversation"),
     path("conversations/<int:conversation_id>/read/", inbox_api.ConversationReadApi.as_view(),

@@ -18,6 +18,11 @@ class BusinessAccount(models.Model):
     business_id = models.CharField(max_length=32, blank=True, help_text="Meta business portfolio id")
     access_token = EncryptedTextField(help_text="Encrypted at rest; never returned by the API or logged.")
     connected_via = models.CharField(max_length=20, choices=ConnectedVia.choices)
+    # Health Meta reports by webhook (apps.whatsapp.health): the latest account event, policy review, ban.
+    health_event = models.CharField(max_length=64, blank=True, help_text="Latest account_update/alert event")
+    review_status = models.CharField(max_length=32, blank=True, help_text="account_review_update decision")
+    ban_state = models.CharField(max_length=32, blank=True, help_text="DISABLE, REINSTATE, SCHEDULE_FOR_DISABLE")
+    health_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -39,6 +44,9 @@ class PhoneNumber(models.Model):
     messaging_limit_tier = models.CharField(max_length=32, blank=True, help_text="e.g. TIER_1K")
     throughput_level = models.CharField(max_length=32, blank=True, help_text="STANDARD, HIGH, ...")
     status = models.CharField(max_length=32, blank=True, help_text="CONNECTED, FLAGGED, RESTRICTED, ...")
+    health_event = models.CharField(max_length=64, blank=True,
+                                    help_text="Latest phone_number_quality_update event (FLAGGED, UPGRADE, ...)")
+    health_updated_at = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -51,3 +59,24 @@ class PhoneNumber(models.Model):
     @property
     def throughput_mps(self) -> int:
         return THROUGHPUT_MPS.get(self.throughput_level, THROUGHPUT_MPS["STANDARD"])
+
+
+class HealthEvent(models.Model):
+    """One health or lifecycle notice Meta sent about an account or one of its numbers: quality and limit
+    changes, account updates, reviews, alerts, capability changes (apps.webhooks.account_health)."""
+
+    account = models.ForeignKey(BusinessAccount, on_delete=models.CASCADE, related_name="health_events")
+    phone_number = models.ForeignKey(PhoneNumber, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="health_events")
+    field = models.CharField(max_length=64, help_text="The webhook field, e.g. phone_number_quality_update")
+    event = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, help_text="The webhook's value object")
+    # sha256 of field + value: the same notice delivered again (in another POST) is recognised.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.event}"

@@ -156,6 +156,56 @@ export interface paths {
         patch: operations["auth_user_partial_update"];
         trace?: never;
     };
+    "/api/calls/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["calls_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/canned-replies/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Everyone reads; owners and admins write. */
+        get: operations["canned_replies_list"];
+        put?: never;
+        /** @description Everyone reads; owners and admins write. */
+        post: operations["canned_replies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/canned-replies/{reply_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["canned_replies_update"];
+        post?: never;
+        delete: operations["canned_replies_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/": {
         parameters: {
             query?: never;
@@ -516,6 +566,136 @@ export interface paths {
         patch: operations["contacts_settings_update"];
         trace?: never;
     };
+    "/api/conversations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Mixin: the caller's role, computed once by the permission check. */
+        get: operations["conversations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{conversation_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Mixin: the caller's role, computed once by the permission check. */
+        get: operations["conversations_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Mixin: the caller's role, computed once by the permission check. */
+        patch: operations["conversations_update"];
+        trace?: never;
+    };
+    "/api/conversations/{conversation_id}/messages/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: the thread, newest first (pages go back in time). POST: reply (202; the outbox sends it). */
+        get: operations["conversations_messages_list"];
+        put?: never;
+        /** @description GET: the thread, newest first (pages go back in time). POST: reply (202; the outbox sends it). */
+        post: operations["conversations_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{conversation_id}/notes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Mixin: the caller's role, computed once by the permission check. */
+        get: operations["conversations_notes_list"];
+        put?: never;
+        /** @description Mixin: the caller's role, computed once by the permission check. */
+        post: operations["conversations_notes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{conversation_id}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The agent has read the thread: unread clears and the customer sees blue ticks. */
+        post: operations["conversations_mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbox/events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Server-sent events: `message`, `status`, `conversation` and `note`, each naming a conversation.
+         *
+         *     SSE rather than WebSockets: the inbox only listens (it acts through the REST API), SSE rides the
+         *     same cookie-authenticated HTTP path through the Next.js proxy, and EventSource reconnects by itself
+         *     with Last-Event-ID, which the Redis stream answers with what was missed. A connection ends after
+         *     INBOX_STREAM_SECONDS so no worker thread is held for long; the browser reconnects at once.
+         */
+        get: operations["inbox_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbox/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Automations and business hours. Everyone reads; owners and admins change them. */
+        get: operations["inbox_settings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Automations and business hours. Everyone reads; owners and admins change them. */
+        patch: operations["inbox_settings_update"];
+        trace?: never;
+    };
     "/api/messages/": {
         parameters: {
             query?: never;
@@ -550,6 +730,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/messages/{message_id}/media/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["messages_media_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/messages/{message_id}/read/": {
         parameters: {
             query?: never;
@@ -561,6 +757,23 @@ export interface paths {
         put?: never;
         /** @description Mark a customer's message read (blue ticks), optionally showing the typing indicator. */
         post: operations["messages_mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/platform/webhook-changes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The webhook inbox's changes, newest first: received time, field, number/account, state and error. */
+        get: operations["platform_webhook_changes_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -715,6 +928,38 @@ export interface paths {
         patch: operations["team_members_update"];
         trace?: never;
     };
+    "/api/templates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["templates_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{template_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["templates_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/whatsapp/embedded-signup/": {
         parameters: {
             query?: never;
@@ -804,6 +1049,41 @@ export interface components {
             label: string;
             type: components["schemas"]["TypeEnum"];
             choices?: string[];
+        };
+        Call: {
+            id: number;
+            call_id: string;
+            phone_number_id?: string | null;
+            contact_id: number | null;
+            /** @description user_initiated, business_initiated or unknown */
+            direction: string;
+            from_number: string;
+            to_number: string;
+            /** @description connecting, ringing, accepted, rejected, completed or failed */
+            status: string;
+            last_event: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            duration_seconds: number | null;
+            error_code: number | null;
+            error_message: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CannedReply: {
+            readonly id: number;
+            shortcut: string;
+            title: string;
+            body: string;
+        };
+        CannedReplyRequest: {
+            shortcut: string;
+            title: string;
+            body: string;
         };
         /**
          * @description * `marketing` - Marketing
@@ -1058,6 +1338,49 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        Conversation: {
+            id: number;
+            status: components["schemas"]["ConversationStatusEnum"];
+            contact: components["schemas"]["ConversationContact"];
+            phone_number: components["schemas"]["ConversationNumber"];
+            assignee: components["schemas"]["Person"] | null;
+            unread_count: number;
+            /** Format: date-time */
+            last_message_at: string;
+            last_message_preview: string;
+            last_message_direction: string;
+            /** Format: date-time */
+            last_inbound_at: string | null;
+            /** Format: date-time */
+            window_expires_at: string | null;
+            readonly window_open: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ConversationContact: {
+            id: number;
+            name: string;
+            phone: string | null;
+            wa_user_id: string | null;
+            marketing_consent: string;
+        };
+        ConversationNumber: {
+            phone_number_id: string;
+            display_phone_number: string;
+            verified_name: string;
+        };
+        /** @description Meta's message object: `type`, plus the object it names (and `context`) passed through as is. */
+        ConversationReplyRequest: {
+            /** @description Meta's message type: text, image, template, ... */
+            type: string;
+        };
+        /**
+         * @description * `open` - Open
+         *     * `pending` - Pending
+         *     * `resolved` - Resolved
+         * @enum {string}
+         */
+        ConversationStatusEnum: "open" | "pending" | "resolved";
         Count: {
             count: number;
         };
@@ -1112,6 +1435,24 @@ export interface components {
          * @enum {string}
          */
         ImportTargetKindEnum: "field" | "attribute" | "ignore";
+        InboxSettings: {
+            opt_out_enabled?: boolean;
+            /** @description Whole-message keywords, any language, matched without case or punctuation. Empty means the defaults. */
+            opt_out_keywords?: string[];
+            opt_out_reply?: string;
+            opt_in_reply?: string;
+            welcome_enabled?: boolean;
+            welcome_text?: string;
+            away_enabled?: boolean;
+            away_text?: string;
+            timezone?: string;
+            /** @description {"mon": [["09:00", "18:00"]], ...}; a day without intervals is closed */
+            business_hours?: unknown;
+            /** @description Agents see every conversation, not only theirs and unassigned ones */
+            agents_see_all?: boolean;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
         Invite: {
             /** Format: uuid */
             id: string;
@@ -1187,6 +1528,10 @@ export interface components {
             phone_number_id: string;
             to: string;
             contact_id: number | null;
+            conversation_id: number | null;
+            /** @description welcome, away, opt_out, opt_in, or empty when a person sent it */
+            automation: string;
+            created_by_id: number | null;
             type: string;
             payload: {
                 [key: string]: unknown;
@@ -1195,6 +1540,7 @@ export interface components {
             wamid: string | null;
             error_code: number | null;
             error_title: string;
+            error_details: string;
             attempts: number;
             /** Format: date-time */
             created_at: string;
@@ -1214,6 +1560,10 @@ export interface components {
             phone_number_id: string;
             to: string;
             contact_id: number | null;
+            conversation_id: number | null;
+            /** @description welcome, away, opt_out, opt_in, or empty when a person sent it */
+            automation: string;
+            created_by_id: number | null;
             type: string;
             payload: {
                 [key: string]: unknown;
@@ -1222,6 +1572,7 @@ export interface components {
             wamid: string | null;
             error_code: number | null;
             error_title: string;
+            error_details: string;
             attempts: number;
             /** Format: date-time */
             created_at: string;
@@ -1253,13 +1604,14 @@ export interface components {
             /** @default false */
             typing_indicator: boolean;
         };
+        /** @description Meta's message object: `type`, plus the object it names (and `context`) passed through as is. */
         MessageSendRequest: {
+            /** @description Meta's message type: text, image, template, ... */
+            type: string;
             /** @description An E.164 phone number (with its +, e.g. +14155550123) or the id of a contact of this business (e.g. 42) */
             to: string;
             /** @description The sending number; optional when there is one */
             phone_number_id?: string;
-            /** @description Meta's message type: text, image, template, ... */
-            type: string;
         };
         /**
          * @description * `queued` - Queued
@@ -1278,6 +1630,16 @@ export interface components {
          * @enum {string}
          */
         ModeEnum: "sandbox" | "facebook";
+        Note: {
+            id: number;
+            author: components["schemas"]["Person"] | null;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        NoteCreateRequest: {
+            body: string;
+        };
         NumberConnectRequest: {
             waba_id: string;
             phone_number_id: string;
@@ -1301,6 +1663,32 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["AttributeDefinition"][];
+        };
+        PaginatedCallList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Call"][];
+        };
+        PaginatedCannedReplyList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["CannedReply"][];
         };
         PaginatedConsentEventList: {
             /**
@@ -1341,6 +1729,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Contact"][];
         };
+        PaginatedConversationList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Conversation"][];
+        };
         PaginatedInviteList: {
             /**
              * Format: uri
@@ -1380,6 +1781,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Message"][];
         };
+        PaginatedNoteList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Note"][];
+        };
         PaginatedPhoneNumberList: {
             /**
              * Format: uri
@@ -1418,6 +1832,32 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["TeamEvent"][];
+        };
+        PaginatedTemplateList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Template"][];
+        };
+        PaginatedWebhookChangeList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["WebhookChange"][];
         };
         /**
          * @description dj-rest-auth's checks (old password, Django's validators), but no Django session to update:
@@ -1474,9 +1914,29 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        PatchedConversationUpdateRequest: {
+            status?: components["schemas"]["ConversationStatusEnum"];
+            assignee_id?: number | null;
+        };
         PatchedCurrentUserRequest: {
             first_name?: string;
             last_name?: string;
+        };
+        PatchedInboxSettingsRequest: {
+            opt_out_enabled?: boolean;
+            /** @description Whole-message keywords, any language, matched without case or punctuation. Empty means the defaults. */
+            opt_out_keywords?: string[];
+            opt_out_reply?: string;
+            opt_in_reply?: string;
+            welcome_enabled?: boolean;
+            welcome_text?: string;
+            away_enabled?: boolean;
+            away_text?: string;
+            timezone?: string;
+            /** @description {"mon": [["09:00", "18:00"]], ...}; a day without intervals is closed */
+            business_hours?: unknown;
+            /** @description Agents see every conversation, not only theirs and unassigned ones */
+            agents_see_all?: boolean;
         };
         PatchedMemberUpdateRequest: {
             role?: components["schemas"]["RoleEnum"];
@@ -1487,6 +1947,12 @@ export interface components {
             description: string;
             /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. */
             filter?: unknown;
+        };
+        Person: {
+            id: number;
+            /** Format: email */
+            email: string;
+            readonly name: string;
         };
         PhoneNumber: {
             id: number;
@@ -1600,6 +2066,57 @@ export interface components {
          * @enum {string}
          */
         TeamEventActionEnum: "member_joined" | "role_changed" | "member_removed" | "invite_sent" | "invite_revoked";
+        Template: {
+            id: number;
+            meta_template_id: string;
+            waba_id: string;
+            name: string;
+            language: string;
+            category: string;
+            previous_category: string;
+            pending_category: string;
+            /** @description Meta's status: APPROVED, PENDING, REJECTED, PAUSED, DISABLED, ... */
+            status: string;
+            quality_score: string;
+            rejected_reason: string;
+            reason_detail: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        TemplateDetail: {
+            id: number;
+            meta_template_id: string;
+            waba_id: string;
+            name: string;
+            language: string;
+            category: string;
+            previous_category: string;
+            pending_category: string;
+            /** @description Meta's status: APPROVED, PENDING, REJECTED, PAUSED, DISABLED, ... */
+            status: string;
+            quality_score: string;
+            rejected_reason: string;
+            reason_detail: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            events: components["schemas"]["TemplateEvent"][];
+        };
+        TemplateEvent: {
+            id: number;
+            /** @description status, quality, category or components */
+            kind: string;
+            value: string;
+            /** @description The webhook's value object, as Meta sent it */
+            detail: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+        };
         TenantCookieTokenRefresh: {
             /** @description WIll override cookie. */
             refresh?: string;
@@ -1622,6 +2139,24 @@ export interface components {
          * @enum {string}
          */
         TypeEnum: "text" | "number" | "date" | "boolean" | "choice";
+        /** @description Enough to find and replay a change; never the payload (it holds other businesses' customers' data). */
+        WebhookChange: {
+            id: number;
+            event_id: number;
+            position: number;
+            /** Format: date-time */
+            received_at: string;
+            field: string;
+            phone_number_id: string;
+            waba_id: string;
+            tenant?: string | null;
+            /** @description pending, handled, unroutable or failed */
+            status: string;
+            error: string;
+            event_attempts: number;
+            /** Format: date-time */
+            handled_at: string | null;
+        };
         /** @description Every error: a stable `code`, a sentence for people, and messages per field. */
         ErrorEnvelope: {
             /** @example validation_error */
@@ -1923,6 +2458,173 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CurrentUser"];
                 };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    calls_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCallList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    canned_replies_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Shortcut prefix or words of the title */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCannedReplyList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    canned_replies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedReplyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CannedReplyRequest"];
+                "multipart/form-data": components["schemas"]["CannedReplyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    canned_replies_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reply_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedReplyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CannedReplyRequest"];
+                "multipart/form-data": components["schemas"]["CannedReplyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReply"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    canned_replies_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reply_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             "4XX": {
@@ -3021,6 +3723,376 @@ export interface operations {
             };
         };
     };
+    conversations_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                phone_number_id?: string;
+                /** @description Contact name, email or phone digits */
+                q?: string;
+                status?: "open" | "pending" | "resolved";
+                view?: "all" | "mine" | "unassigned";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedConversationList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    conversations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    conversations_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedConversationUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedConversationUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedConversationUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    conversations_messages_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMessageList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    conversations_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationReplyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ConversationReplyRequest"];
+                "multipart/form-data": components["schemas"]["ConversationReplyRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    conversations_notes_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedNoteList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    conversations_notes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteCreateRequest"];
+                "multipart/form-data": components["schemas"]["NoteCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    conversations_mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    inbox_events: {
+        parameters: {
+            query?: {
+                format?: "event-stream" | "json";
+                /** @description Resume after this event (the Last-Event-ID header does the same) */
+                last_event_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    inbox_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxSettings"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    inbox_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedInboxSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedInboxSettingsRequest"];
+                "multipart/form-data": components["schemas"]["PatchedInboxSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxSettings"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     messages_list: {
         parameters: {
             query?: {
@@ -3118,6 +4190,36 @@ export interface operations {
             };
         };
     };
+    messages_media_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     messages_mark_read: {
         parameters: {
             query?: never;
@@ -3141,6 +4243,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    platform_webhook_changes_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Only changes of this webhook field, e.g. messages */
+                field?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Only changes in this state */
+                status?: "failed" | "handled" | "pending" | "unroutable";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookChangeList"];
                 };
             };
             /** @description Error */
@@ -3524,6 +4663,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTemplateList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDetail"];
                 };
             };
             /** @description Error */

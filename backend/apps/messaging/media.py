@@ -1,0 +1,132 @@
+"""Inbound media, kept: Meta serves a customer's file for 7 days only, so every inbound image, audio, video,
+document and sticker is downloaded in the background (a task per message, enqueued on commit) into the
+project's storage under `<schema>/media/<message id>.<ext>` and recorded as a MessageMedia row.
+
+The task is idempotent (a downloaded row is left alone) and retries Graph errors Meta calls retryable,
+with exponential backoff, up to MAX_ATTEMPTS; then the row is `failed` with the reason.
+"""
+import hashlib
+import logging
+import mimetypes
+import re
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.messaging.models import Message, MessageMedia
+from apps.whatsapp.client import GraphClient
+from apps.whatsapp.errors import BuilderError, GraphError
+
+logger = logging.getLogger(__name__)
+
+MEDIA_TYPES = ("image", "audio", "video", "document", "sticker")
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_SECONDS = 10.0
+BACKOFF_MAX_SECONDS = 3600.0
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "video/mp4": ".mp4",
+               "video/3gpp": ".3gp", "audio/ogg": ".ogg", "audio/mpeg": ".mp3", "audio/aac": ".aac",
+               "audio/amr": ".amr", "audio/mp4": ".m4a", "application/pdf": ".pdf", "text/plain": ".txt"}
+
+
+def _media_object(message: Message) -> dict | None:
+    obj = message.payload.get(message.type) if isinstance(message.payload, dict) else None
+    return obj if isinstance(obj, dict) and obj.get("id") else None
+
+
+def media_downloads_enqueue(messages: list[Message]) -> None:
+    """For each inbound media message: a pending MessageMedia row and, after commit, its download task.
+    A redelivered webhook finds the row; only a row still pending is enqueued again (the task is idempotent)."""
+    for message in messages:
+        if message.direction != Message.Direction.INBOUND or message.type not in MEDIA_TYPES:
+            continue
+        obj = _media_object(message)
+        if obj is None:
+            continue
+        media, _ = MessageMedia.objects.get_or_create(message=message, defaults={
+            "media_id": str(obj["id"])[:128], "mime_type": str(obj.get("mime_type") or "")[:128],
+            "filename": str(obj.get("filename") or "")[:255]})
+        if media.status == MessageMedia.Status.PENDING:
+            schema = connection.schema_name  # named now: the commit may run after the schema was switched back
+            transaction.on_commit(lambda pk=message.pk, schema=schema: _enqueue(pk, schema))
+
+
+def _enqueue(message_id, schema: str) -> None:
+    from apps.webhooks.tasks import message_media_download_task
+
+    message_media_download_task.apply_async(args=[str(message_id)], headers={"_schema_name": schema})
+
+
+def message_media_download(message_id) -> float | None:
+    """Download one message's media. Returns the seconds to wait before trying again, or None when done
+    (downloaded, failed for good, or nothing to do)."""
+    media = MessageMedia.objects.select_related("message__phone_number__account").filter(
+        message_id=message_id).first()
+    if media is None or media.status != MessageMedia.Status.PENDING:
+        return None
+    attempt = media.attempts + 1
+    MessageMedia.objects.filter(pk=media.pk).update(attempts=attempt)
+    number = media.message.phone_number
+    try:
+        data, mime = _fetch(number.account.access_token, media.media_id, number.phone_number_id)
+        name = _store(media, data, mime or media.mime_type)
+    except (GraphError, OSError) as exc:
+        retryable = isinstance(exc, OSError) or exc.retryable
+        if retryable and attempt < MAX_ATTEMPTS:
+            delay = min(BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), BACKOFF_MAX_SECONDS)
+            if isinstance(exc, GraphError):
+                delay = max(delay, exc.retry_after or 0, exc.backoff_hint or 0)
+            MessageMedia.objects.filter(pk=media.pk).update(error=str(exc)[:2000])
+            logger.warning("media of message %s: attempt %s failed (%s); retrying in %.0f s", message_id, attempt,
+                           type(exc).__name__, delay)
+            return delay
+        return _fail(media, str(exc))
+    except BuilderError as exc:  # e.g. a media URL on a host we never send the token to
+        return _fail(media, str(exc))
+    MessageMedia.objects.filter(pk=media.pk, status=MessageMedia.Status.PENDING).update(
+        status=MessageMedia.Status.DOWNLOADED, file=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+        mime_type=(mime or media.mime_type)[:128], error="", downloaded_at=timezone.now())
+    return None
+
+
+def _fail(media: MessageMedia, reason: str) -> None:
+    logger.warning("media of message %s failed for good: %s", media.message_id, reason)
+    MessageMedia.objects.filter(pk=media.pk, status=MessageMedia.Status.PENDING).update(
+        status=MessageMedia.Status.FAILED, error=reason[:2000])
+    return None
+
+
+def _fetch(token: str, media_id: str, phone_number_id: str) -> tuple[bytes, str]:
+    """GET /{media-id} for a fresh URL (they live 5 minutes), then the bytes with the token. A 404 on the
+    download means the URL expired in between: ask once more."""
+    with GraphClient(token) as graph:
+        info = graph.media_info(media_id, phone_number_id)
+        try:
+            data = graph.download_media(info.url)
+        except GraphError as exc:
+            if exc.http_status != 404:
+                raise
+            info = graph.media_info(media_id, phone_number_id)
+            data = graph.download_media(info.url)
+    return data, info.mime_type or ""
+
+
+def _extension(mime: str, filename: str) -> str:
+    suffix = re.search(r"\.([A-Za-z0-9]{1,8})$", filename or "")
+    if suffix:
+        return "." + suffix.group(1).lower()
+    base = (mime or "").split(";")[0].strip().lower()
+    return _EXTENSIONS.get(base) or mimetypes.guess_extension(base) or ".bin"
+
+
+def media_path(message_id, extension: str) -> str:
+    """Namespaced by the business's schema, so no path of one business can name another's file."""
+    return f"{connection.schema_name}/media/{message_id}{extension}"
+
+
+def _store(media: MessageMedia, data: bytes, mime: str) -> str:
+    name = media_path(media.message_id, _extension(mime, media.filename))
+    if default_storage.exists(name):  # an earlier attempt wrote it and then failed: replace, never suffix
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(data))
