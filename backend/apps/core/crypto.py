@@ -46,4 +46,4 @@ class EncryptedTextField(models.TextField):
         return None if value is None else decrypt(value)
 
     def get_prep_value(self, value):
-        return None if value in (None, "") else encrypt(str(value))
+        return None if value is None else encrypt(str(value))

@@ -21,7 +21,7 @@ class Conversation(models.Model):
         PENDING = "pending", "Pending"
         RESOLVED = "resolved", "Resolved"
 
-    phone_number = models.ForeignKey("whatsapp.PhoneNumber", on_delete=models.CASCADE, related_name="conversations")
+    phone_number = models.ForeignKey("whatsapp.PhoneNumber", on_delete=models.PROTECT, related_name="conversations")
     contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, related_name="conversations")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

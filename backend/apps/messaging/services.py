@@ -93,6 +93,9 @@ def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=Non
         payload = normalize_message(message)
     except BuilderError as exc:
         raise ApplicationError(str(exc), code="validation_error", errors={exc.field: [exc.message]}) from None
+    if number.disconnected_at is not None:
+        raise ApplicationError("This WhatsApp number was disconnected from the business; connect it again to "
+                               "send from it.", code="number_disconnected")
     conversation = conversations.conversation_for(contact=contact, number=number) if contact else None
     conversations.window_require_open(conversation, payload["type"])
     row = Message.objects.create(phone_number=number, to=to, type=payload["type"], payload=payload,

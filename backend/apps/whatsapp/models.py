@@ -48,6 +48,8 @@ class PhoneNumber(models.Model):
                                     help_text="Latest phone_number_quality_update event (FLAGGED, UPGRADE, ...)")
     health_updated_at = models.DateTimeField(null=True, blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # Kept, not deleted, when disconnected with history (messages, conversations, calls refer to it).
+    disconnected_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

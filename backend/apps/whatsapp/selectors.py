@@ -6,8 +6,8 @@ from apps.whatsapp.models import PhoneNumber
 
 
 def number_list() -> QuerySet[PhoneNumber]:
-    """The business's numbers (the schema is the tenant's, so every row is this business's)."""
-    return PhoneNumber.objects.select_related("account")
+    """The business's connected numbers (the schema is the tenant's, so every row is this business's)."""
+    return PhoneNumber.objects.select_related("account").filter(disconnected_at__isnull=True)
 
 
 def access_number(number_id) -> PhoneNumber:

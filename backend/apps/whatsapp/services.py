@@ -69,7 +69,8 @@ def _save_connection(*, tenant: Tenant, waba_id: str, access_token: str, numbers
             saved = []
             for info in numbers:
                 number, _ = PhoneNumber.objects.update_or_create(
-                    phone_number_id=info.id, defaults={"account": account, **_number_fields(info)}
+                    phone_number_id=info.id,
+                    defaults={"account": account, "disconnected_at": None, **_number_fields(info)}
                 )
                 PhoneNumberRoute.objects.get_or_create(phone_number_id=info.id,
                                                        defaults={"tenant": tenant})
@@ -155,13 +156,25 @@ def number_refresh(*, number: PhoneNumber) -> PhoneNumber:
 
 @transaction.atomic
 def number_disconnect(*, number: PhoneNumber) -> None:
-    """Stop using a number here: its route goes, so its webhooks stop reaching this business."""
+    """Stop using a number here: its route goes, so its webhooks stop reaching this business. A number
+    with history (messages, calls) stays as a disconnected row so the history keeps its number; the
+    account's token is wiped once none of its numbers is connected."""
+    from django.db.models import ProtectedError
+
     account = number.account
     PhoneNumberRoute.objects.filter(phone_number_id=number.phone_number_id).delete()
-    number.delete()
-    if not account.numbers.exists():
+    try:
+        with transaction.atomic():
+            number.delete()
+    except ProtectedError:
+        PhoneNumber.objects.filter(pk=number.pk).update(disconnected_at=timezone.now())
+    if not account.numbers.filter(disconnected_at__isnull=True).exists():
         WabaRoute.objects.filter(waba_id=account.waba_id).delete()
-        account.delete()
+        if account.numbers.exists():
+            account.access_token = ""
+            account.save(update_fields=["access_token", "updated_at"])
+        else:
+            account.delete()
     transaction.on_commit(_routes_changed)
 
 

@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conversations', to='contacts.contact')),
-                ('phone_number', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conversations', to='whatsapp.phonenumber')),
+                ('phone_number', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conversations', to='whatsapp.phonenumber')),
             ],
         ),
         migrations.AddField(

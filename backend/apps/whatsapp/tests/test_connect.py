@@ -105,6 +105,32 @@ def test_disconnect_removes_the_route_and_the_cached_lookup(alpha, graph_sandbox
     assert tenant_for_phone_number(graph_sandbox.demo["phone_id"]) is None
 
 
+def test_a_number_with_history_is_kept_disconnected_and_comes_back_when_connected_again(alpha, graph_sandbox):
+    from apps.messaging.models import Conversation, Message
+    from apps.messaging.tests.inbox_helpers import customer_writes
+
+    client = alpha.client(alpha.owner)
+    number_id = _connect(client, graph_sandbox).json()["id"]
+    with schema_context(alpha.tenant.schema_name):
+        customer_writes(alpha, PhoneNumber.objects.get(pk=number_id), "Hi")
+        conversation = Conversation.objects.get()
+
+    assert client.delete(f"/api/whatsapp/numbers/{number_id}/").status_code == 204
+
+    assert client.get("/api/whatsapp/numbers/").json()["results"] == []
+    assert not PhoneNumberRoute.objects.exists() and not WabaRoute.objects.exists()
+    with schema_context(alpha.tenant.schema_name):
+        assert Message.objects.get().phone_number_id == number_id  # the history keeps its number
+        assert BusinessAccount.objects.get().access_token == ""  # no connected number needs the token
+    refused = client.post(f"/api/conversations/{conversation.pk}/messages/", {"type": "text", "text": {"body": "x"}},
+                          format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "number_disconnected"
+
+    assert _connect(client, graph_sandbox).json()["id"] == number_id
+    assert client.post(f"/api/conversations/{conversation.pk}/messages/", {"type": "text", "text": {"body": "x"}},
+                       format="json").status_code == 202
+
+
 def test_another_business_can_neither_see_nor_disconnect_a_number(alpha, beta, graph_sandbox):
     number_id = _connect(alpha.client(alpha.owner), graph_sandbox).json()["id"]
     client_b = beta.client(beta.owner)
