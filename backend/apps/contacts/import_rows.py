@@ -31,6 +31,11 @@ def _array_literal(tags) -> str:
     return "{" + ",".join('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"' for t in tags) + "}"
 
 
+def _identity_order(record: list) -> tuple:
+    phone = record[PHONE]
+    return (0, phone) if phone is not None else (1, record[USER_ID])
+
+
 @dataclass
 class Chunk:
     rows: int = 0  # non-blank data rows read
@@ -42,6 +47,9 @@ class Chunk:
     payload: bytes = b""  # the records as COPY text, filled by finish()
 
     def finish(self, formatter: "CopyFormatter") -> "Chunk":
+        # Staged in identity order (str order is the "C" collation's byte order for UTF-8), so the
+        # upsert's ORDER BY finds the rows already sorted.
+        self.records.sort(key=_identity_order)
         self.payload = formatter.format(self.records)
         self.has_user_ids = any(r[USER_ID] is not None and r[PHONE] is not None for r in self.records)
         self.records = []

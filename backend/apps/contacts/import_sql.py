@@ -9,6 +9,8 @@ Duplicates across chunks are recognised by Contact.import_id: the first row of a
 import marks it (with -id when the contact was only skipped); a later row finding the mark merges
 ("later values fill blanks") instead of updating. RETURNING import_outcome tells what happened:
 """
+import time
+
 from django.db import connection
 
 from apps.contacts.identity import identity_hash_sql
@@ -21,11 +23,13 @@ STAGING_COLUMNS = "row_number, phone, wa_user_id, name, email, language, tags, a
 
 def create_staging(cursor) -> None:
     """The session's staging table, created once (catalog changes cost ~20 ms a chunk) and emptied at
-    every commit; the DELETE empties it when chunks share a transaction (tests)."""
+    every commit; the DELETE empties it when chunks share a transaction (tests). Identities are in the
+    "C" collation: byte order, as their indexes sort, and several times cheaper to sort than a locale's
+    (rows also arrive sorted: import_rows stages them in identity order)."""
     cursor.execute(f"""
         CREATE TEMP TABLE IF NOT EXISTS {STAGING} (
-            row_number integer NOT NULL, phone text, wa_user_id text, name text, email text, language text,
-            tags varchar(64)[], attributes jsonb
+            row_number integer NOT NULL, phone text COLLATE "C", wa_user_id text COLLATE "C", name text,
+            email text, language text, tags varchar(64)[], attributes jsonb
         ) ON COMMIT DELETE ROWS
     """)
     cursor.execute(f"DELETE FROM pg_temp.{STAGING}")
@@ -110,7 +114,7 @@ def upsert(cursor, *, import_id: int, mode: str) -> dict[int, int]:
                        COALESCE(s.language, ''), COALESCE(s.tags, '{{}}'), COALESCE(s.attributes, '{{}}'),
                        'unknown', 'unknown', now(), now(), now(), %(id)s, {CREATED}
                 FROM {STAGING} s WHERE {where}
-                ORDER BY s.{identity}  -- neighbouring keys: fewer index pages touched per chunk
+                ORDER BY s.{identity}  -- neighbouring keys: fewer index pages touched, locks taken in one order
                 ON CONFLICT ({identity}) WHERE {identity} IS NOT NULL DO UPDATE SET
                 {_set_clause(mode, identity)}
                 RETURNING c.import_outcome
@@ -120,6 +124,17 @@ def upsert(cursor, *, import_id: int, mode: str) -> dict[int, int]:
         for outcome, count in cursor.fetchall():
             counts[outcome] = counts.get(outcome, 0) + count
     return counts
+
+
+class _Clock:
+    def __init__(self, phases: dict | None):
+        self.phases, self.last = phases, time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        if self.phases is not None:
+            now = time.perf_counter()
+            self.phases[name] = self.phases.get(name, 0.0) + now - self.last
+            self.last = now
 
 
 def suppressions_exist() -> bool:
@@ -154,21 +169,28 @@ def apply_suppressions(cursor, *, import_id: int) -> None:
         """, [*params, import_id])
 
 
-def save_chunk(*, import_id: int, mode: str, chunk, with_suppressions: bool) -> dict:
-    """Write one chunk (the caller holds the transaction). Returns the counters to add."""
+def save_chunk(*, import_id: int, mode: str, chunk, with_suppressions: bool, phases: dict | None = None) -> dict:
+    """Write one chunk (the caller holds the transaction). Returns the counters to add; adds each step's
+    seconds to `phases` when given (the job's log line and the benchmark's breakdown)."""
+    clock = _Clock(phases)
     with connection.cursor() as cursor:
         create_staging(cursor)
         with cursor.cursor.copy(f"COPY {STAGING} ({STAGING_COLUMNS}) FROM STDIN") as copy:
             copy.write(chunk.payload)
+        clock.lap("db_copy_staging")
         errors = list(chunk.errors)
         if chunk.has_user_ids:
             errors += reject_user_id_clashes(cursor)
+            clock.lap("db_user_id_clashes")
         outcomes = upsert(cursor, import_id=import_id, mode=mode)
+        clock.lap("db_upsert")
         if with_suppressions:
             apply_suppressions(cursor, import_id=import_id)
+            clock.lap("db_suppressions")
         if errors:
             copy_rows(cursor, "contacts_contactimporterror", 'contact_import_id, row_number, "column", value, reason',
                       ((import_id, *line) for line in errors))
+            clock.lap("db_error_report")
     clashes = len(errors) - len(chunk.errors)
     return {
         "processed_rows": chunk.rows,

@@ -9,6 +9,7 @@ after its last committed chunk when the task is redelivered.
 import logging
 import queue
 import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -119,14 +120,17 @@ def _chunk_size(estimated_rows: int) -> int:
     return max(MIN_CHUNK, min(MAX_CHUNK, estimated_rows // 10))  # ~10-20 progress steps
 
 
-def import_run(*, import_id: int) -> None:
+def import_run(*, import_id: int, phases: dict | None = None) -> None:
+    """Run the job. `phases` (optional) receives seconds per phase, as the job's log line reports them."""
     if not _claim(import_id):
         return
     job = ContactImport.objects.get(pk=import_id)
     if job.started_at is None:
         ContactImport.objects.filter(pk=job.pk).update(started_at=timezone.now())
+    phases = {} if phases is None else phases
+    started = time.perf_counter()
     try:
-        _run(job)
+        _run(job, phases)
     except Exception as exc:  # noqa: BLE001 - any failure ends the job with a message, rows so far stay
         logger.exception("contact import %s failed", job.pk)
         if isinstance(exc, CsvProblem):
@@ -144,9 +148,15 @@ def import_run(*, import_id: int) -> None:
     ContactImport.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, total_rows=F("processed_rows"),
                                                    finished_at=now, heartbeat_at=now)
     import_file_delete(job.file_path)
+    phases["total"] = time.perf_counter() - started
+    logger.info("contact import %s done: %s", job.pk, ", ".join(f"{k} {v:.2f}s" for k, v in sorted(phases.items())))
 
 
-def _run(job: ContactImport) -> None:
+def _run(job: ContactImport, phases: dict) -> None:
+    """Phases: reader_cpu (the reader thread's own CPU time: CSV, validation, formatting), wait_reader
+    (this thread idle, waiting for a chunk), db_* (each SQL step, wall time), db_counters (the job row
+    and the commit). Reader and database overlap, so the phases add up to more than the total."""
+    clock = time.perf_counter()
     with import_file_open(job.file_path) as binary:
         estimate = max(count_lines(binary) - 1, 0)
     if job.total_rows is None:
@@ -154,16 +164,32 @@ def _run(job: ContactImport) -> None:
     reader = RowReader(headers=_headers(job), mapping=job.mapping, definitions=list(attribute_definition_list()),
                        default_region=contact_settings_get().default_region, extra_tags=job.tags)
     with_suppressions = import_sql.suppressions_exist()
-    for chunk in _chunks_in_background(job, reader, _chunk_size(estimate)):
+    phases["setup"] = time.perf_counter() - clock
+    chunks = _chunks_in_background(job, reader, _chunk_size(estimate), phases)
+    try:
+        _write_chunks(job, chunks, with_suppressions, phases)
+    finally:
+        chunks.close()  # stops the reader thread
+
+
+def _write_chunks(job: ContactImport, chunks, with_suppressions: bool, phases: dict) -> None:
+    while True:
+        clock = time.perf_counter()
+        chunk = next(chunks, None)
+        phases["wait_reader"] = phases.get("wait_reader", 0.0) + time.perf_counter() - clock
+        if chunk is None:
+            return
         with transaction.atomic():
             # Durability of the last chunk can wait: data and counters commit together, so a crash loses
             # both and the redelivered task redoes that chunk.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
             counts = import_sql.save_chunk(import_id=job.pk, mode=job.on_existing, chunk=chunk,
-                                           with_suppressions=with_suppressions)
+                                           with_suppressions=with_suppressions, phases=phases)
+            clock = time.perf_counter()
             ContactImport.objects.filter(pk=job.pk).update(
                 heartbeat_at=timezone.now(), **{k: F(k) + v for k, v in counts.items()})
+        phases["db_counters"] = phases.get("db_counters", 0.0) + time.perf_counter() - clock
 
 
 def _headers(job: ContactImport) -> list[str]:
@@ -171,7 +197,7 @@ def _headers(job: ContactImport) -> list[str]:
         return read_layout(binary, encoding=job.encoding, sample_rows=0).headers
 
 
-def _chunks_in_background(job: ContactImport, reader: RowReader, chunk_rows: int):
+def _chunks_in_background(job: ContactImport, reader: RowReader, chunk_rows: int, phases: dict):
     """Yield chunks parsed by a second thread, at most two ahead (bounded memory)."""
     chunks: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
@@ -191,8 +217,10 @@ def _chunks_in_background(job: ContactImport, reader: RowReader, chunk_rows: int
                 text = text_stream(binary, job.encoding)
                 for chunk in read_chunks(text, reader=reader, delimiter=job.delimiter, chunk_rows=chunk_rows,
                                          skip_rows=job.processed_rows):
+                    phases["reader_cpu"] = time.thread_time()  # this thread's CPU time so far
                     if not put(chunk):
                         return
+            phases["reader_cpu"] = time.thread_time()
             put(_DONE)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which re-raises it
             put(exc)
