@@ -84,6 +84,10 @@ class Message(models.Model):
     error_title = models.CharField(max_length=300, blank=True)
     error_details = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # What Meta charged, from the status webhook's `pricing` (it arrives once, on sent/delivered/read).
+    pricing_category = models.CharField(max_length=32, blank=True, help_text="marketing, utility, ...")
+    pricing_type = models.CharField(max_length=32, blank=True, help_text="regular, free_customer_service, ...")
+    billable = models.BooleanField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -125,6 +129,7 @@ class PendingStatus(models.Model):
     status = models.CharField(max_length=10, choices=Message.Status.choices)
     at = models.DateTimeField(null=True, blank=True)
     error = models.JSONField(null=True, blank=True)
+    pricing = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

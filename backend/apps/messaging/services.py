@@ -171,16 +171,18 @@ def _mark_sent(message: Message, *, wamid: str) -> None:
     if message.contact_id:
         Contact.objects.filter(pk=message.contact_id).update(last_outbound_at=now)
     for pending in PendingStatus.objects.filter(wamid=wamid).order_by("created_at"):
-        message_status_apply(status=pending.status, wamid=wamid, at=pending.at, error=pending.error)
+        message_status_apply(status=pending.status, wamid=wamid, at=pending.at, error=pending.error,
+                             pricing=pending.pricing)
         pending.delete()
 
 
 def message_status_hold_or_apply(*, status: str, wamid: str, callback_data: str | None = None, at=None,
-                                 error: dict | None = None) -> Message | None:
+                                 error: dict | None = None, pricing: dict | None = None) -> Message | None:
     """Apply a status from Meta's webhook, or keep it until its message is known."""
-    message = message_status_apply(status=status, wamid=wamid, callback_data=callback_data, at=at, error=error)
+    message = message_status_apply(status=status, wamid=wamid, callback_data=callback_data, at=at, error=error,
+                                   pricing=pricing)
     if message is None:
-        PendingStatus.objects.create(wamid=wamid, status=status, at=at, error=error)
+        PendingStatus.objects.create(wamid=wamid, status=status, at=at, error=error, pricing=pricing)
     return message
 
 
@@ -209,7 +211,7 @@ def _mark_failed(message: Message, *, code: int | None, title: str, details: str
 
 @transaction.atomic
 def message_status_apply(*, status: str, wamid: str, callback_data: str | None = None, at=None,
-                         error: dict | None = None) -> Message | None:
+                         error: dict | None = None, pricing: dict | None = None) -> Message | None:
     """Apply a status from Meta. Forward only; failed is terminal. Finds the message by wamid, or by our
     id in biz_opaque_callback_data when the send's answer was lost. Returns None if it's unknown yet."""
     message = Message.objects.select_for_update().filter(wamid=wamid).first()
@@ -220,6 +222,12 @@ def message_status_apply(*, status: str, wamid: str, callback_data: str | None =
     at = at or timezone.now()
     if message.wamid is None:
         message.wamid = wamid
+    if pricing:  # recorded whatever the status's order: it is what Meta charged
+        message.pricing_category = str(pricing.get("category") or "")[:32]
+        message.pricing_type = str(pricing.get("type") or "")[:32]
+        message.billable = pricing.get("billable") if isinstance(pricing.get("billable"), bool) else None
+        Message.objects.filter(pk=message.pk).update(pricing_category=message.pricing_category,
+                                                     pricing_type=message.pricing_type, billable=message.billable)
     if message.status == Status.FAILED:
         return message
     if status == Status.FAILED:

@@ -29,7 +29,8 @@ def handle_messages(value: dict, **_) -> None:
         message_status_hold_or_apply(
             status=str(status.get("status", "")), wamid=str(status.get("id", "")),
             callback_data=status.get("biz_opaque_callback_data"), at=_at(status.get("timestamp")),
-            error=errors[0] if errors else None)
+            error=errors[0] if errors else None,
+            pricing=status.get("pricing") if isinstance(status.get("pricing"), dict) else None)
     if value.get("messages"):
         stored = inbound_messages_store(value)
         media_downloads_enqueue(stored)  # the files, after commit, in the background (apps.messaging.media)

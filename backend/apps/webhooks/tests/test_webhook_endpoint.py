@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from apps.messaging.models import Message, PendingStatus
+from apps.messaging.services import _mark_sent
 from apps.whatsapp.client import PhoneNumberInfo
 from apps.whatsapp.models import PhoneNumber
 from apps.whatsapp.services import _save_connection
@@ -230,6 +231,18 @@ def test_a_failed_status_stores_metas_error(alpha):
         failed = Message.objects.get(pk=message.pk)
     assert (failed.status, failed.error_code, failed.error_details) == (
         "failed", 131047, "More than 24 hours have passed")
+
+
+def test_the_pricing_meta_reports_is_stored_even_when_it_arrives_before_the_send_returns(alpha):
+    number = _connect(alpha, NUMBER_A, WABA_A)
+    pricing = {"billable": True, "pricing_model": "PMP", "type": "regular", "category": "marketing"}
+    _post(json.dumps(_status_payload(NUMBER_A, WABA_A, [_status("wamid.P1", "sent", pricing=pricing)])).encode())
+    _route_all()
+    with schema_context(alpha.tenant.schema_name):
+        message = _outbound(number, None, status="sending")
+        _mark_sent(message, wamid="wamid.P1")
+        stored = Message.objects.get(pk=message.pk)
+    assert (stored.pricing_category, stored.pricing_type, stored.billable) == ("marketing", "regular", True)
 
 
 # --- every conformance payload ---------------------------------------------------------------------

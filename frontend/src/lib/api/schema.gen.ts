@@ -1542,6 +1542,11 @@ export interface components {
             error_title: string;
             error_details: string;
             attempts: number;
+            /** @description What Meta charged it as: marketing, utility, service, ... */
+            pricing_category: string;
+            /** @description regular, free_customer_service, free_entry_point */
+            pricing_type: string;
+            billable: boolean | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1574,6 +1579,11 @@ export interface components {
             error_title: string;
             error_details: string;
             attempts: number;
+            /** @description What Meta charged it as: marketing, utility, service, ... */
+            pricing_category: string;
+            /** @description regular, free_customer_service, free_entry_point */
+            pricing_type: string;
+            billable: boolean | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
