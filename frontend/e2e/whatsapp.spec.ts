@@ -1,26 +1,15 @@
 import { expect, test, type Page } from "@playwright/test";
 
+import { customerWrites, logIn, SANDBOX, TENANT, waitForOpenWindow } from "./support";
+
 /**
  * Settings → WhatsApp and the composer against the WhatsApp sandbox. `make e2e` (infra/dev/e2e.py)
  * starts the sandbox (E2E_SANDBOX_URL), a Celery worker, and the demo business with its two numbers.
  */
-const PORT = process.env.E2E_FRONTEND_PORT ?? "3100";
-const SANDBOX = process.env.E2E_SANDBOX_URL;
-const TENANT = `http://${process.env.DEMO_TENANT_SLUG ?? "demo"}.localhost:${PORT}`;
-const EMAIL = process.env.DEMO_EMAIL ?? "owner@demo.localhost";
-const PASSWORD = process.env.DEMO_PASSWORD ?? "convonest-demo";
-// A sandbox demo customer whose 24-hour window is open on the demo numbers.
+// A sandbox demo customer; free-form messages need her 24-hour window open in our database too.
 const CUSTOMER = "+16505550101";
 
 test.skip(!SANDBOX, "needs the WhatsApp sandbox: run `make e2e`, which sets E2E_SANDBOX_URL");
-
-async function logIn(page: Page, next = "/dashboard") {
-  await page.goto(`${TENANT}/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Email").fill(EMAIL);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL(`${TENANT}${next}`);
-}
 
 /** Fill To and the type, let `fill` do the rest, send, and wait until WhatsApp took it. */
 async function send(page: Page, type: string, fill: () => Promise<void>) {
@@ -72,6 +61,11 @@ test("the composer sends several message types; they reach the sandbox phone wit
   test.setTimeout(180_000);
   const stamp = Date.now();
   await logIn(page);
+
+  await test.step("Alice writes first: free-form messages go only inside her 24-hour window", async () => {
+    await customerWrites(page.request, `e2e hello ${stamp}`);
+    await waitForOpenWindow(page);
+  });
 
   const text = await test.step("text with a line break", () =>
     send(page, "text", async () => {

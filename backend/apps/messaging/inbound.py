@@ -80,7 +80,7 @@ def inbound_messages_store(value: dict) -> list[Message]:
         row, created = Message.objects.get_or_create(wamid=message["id"], defaults={
             "direction": Message.Direction.INBOUND, "phone_number": number, "to": sender, "contact": contact,
             "type": str(message.get("type") or "unknown")[:32], "payload": message,
-            "status": Message.Status.RECEIVED})
+            "status": Message.Status.RECEIVED, "sent_at": at})  # when the customer sent it (Meta's clock)
         if created and contact is not None:
             Contact.objects.filter(pk=contact.pk).update(
                 last_inbound_at=Greatest("last_inbound_at", at, output_field=Contact.last_inbound_at.field),

@@ -326,7 +326,7 @@ def _stream(schema: str, last_id: str, user, role: str, see_all: bool):
     deadline = time.monotonic() + settings.INBOX_STREAM_SECONDS
     yield "retry: 1000\n\n"
     while (remaining := deadline - time.monotonic()) > 0:
-        events = live.read_after(schema, last_id, block_ms=int(min(remaining, 15) * 1000) or 1)
+        events = live.read_after(schema, last_id, block_ms=int(remaining * 1000))
         if not events:
             yield ": keep-alive\n\n"
         for event_id, event in events:

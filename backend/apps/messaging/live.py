@@ -6,13 +6,22 @@ Events carry ids, not contents: the browser refetches through the API, which app
 The key holds the schema name, so one business's stream is never read on another's host.
 """
 import json
+from functools import lru_cache
 
+import redis
 from django.conf import settings
 from django.db import connection, transaction
 
 from apps.core.redis import redis_client
 
 STREAM_MAXLEN = 5000
+MAX_BLOCK_SECONDS = 15
+
+
+@lru_cache(maxsize=1)
+def _blocking_client() -> redis.Redis:
+    """For XREAD BLOCK: redis-py's default 5 s socket timeout would cut a longer block short."""
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=MAX_BLOCK_SECONDS + 10)
 
 
 def stream_key(schema_name: str) -> str:
@@ -35,8 +44,9 @@ def latest_id(schema_name: str) -> str:
 
 
 def read_after(schema_name: str, last_id: str, *, block_ms: int) -> list[tuple[str, dict]]:
-    """Events after `last_id`, waiting up to block_ms for the first one."""
-    answer = redis_client().xread({stream_key(schema_name): last_id}, block=block_ms, count=200)
+    """Events after `last_id`, waiting up to block_ms (at most MAX_BLOCK_SECONDS) for the first one."""
+    block_ms = max(1, min(block_ms, MAX_BLOCK_SECONDS * 1000))
+    answer = _blocking_client().xread({stream_key(schema_name): last_id}, block=block_ms, count=200)
     events = []
     for _key, entries in answer or []:
         for entry_id, fields in entries:

@@ -275,7 +275,7 @@ def conversation_mark_read_at_meta(conversation_id: int) -> None:
     """Blue ticks for the customer: marking their latest message read marks the earlier ones too."""
     latest = (Message.objects.select_related("phone_number__account")
               .filter(conversation_id=conversation_id, direction=Message.Direction.INBOUND, wamid__isnull=False)
-              .order_by("-created_at").first())
+              .order_by("-sent_at", "-created_at").first())  # Meta's order: webhooks may arrive out of it
     if latest is None:
         return
     number = latest.phone_number

@@ -77,3 +77,9 @@ def test_one_business_never_hears_anothers_events(alpha, beta, django_capture_on
     _writes(alpha, number, django_capture_on_commit_callbacks)
     assert _events(beta.client(beta.owner), HTTP_LAST_EVENT_ID="0-0") == []
     assert alpha.client().get("/api/inbox/events/", HTTP_ACCEPT="text/event-stream").status_code == 401
+
+
+def test_a_quiet_stream_waits_longer_than_the_redis_clients_default_socket_timeout(alpha):
+    from apps.messaging.live import read_after
+
+    assert read_after(alpha.tenant.schema_name, "0-0", block_ms=5_500) == []  # redis-py would time out at 5 s

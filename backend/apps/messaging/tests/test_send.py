@@ -283,6 +283,31 @@ def test_mark_read_and_typing_reach_the_sandbox(connected, graph_sandbox, alpha)
     assert connected.post(f"/api/messages/{outbound['id']}/read/", {}, format="json").json()["code"] == "not_inbound"
 
 
+def test_reading_a_conversation_marks_the_customers_newest_message_read_even_if_it_arrived_first(
+        connected, graph_sandbox, alpha):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.messaging.services import conversation_mark_read_at_meta
+
+    def customer_says(text):
+        return graph_sandbox.control.post("/customers/16505550101/messages", json={
+            "phone_number_id": graph_sandbox.demo["phone_id"], "type": "text", "text": {"body": text}}).json()[
+            "messages"][0]["id"]
+
+    older, newer = customer_says("first"), customer_says("second")
+    number = PhoneNumber.objects.get()
+    now = timezone.now()
+    customer_writes(alpha, number, "second", wa_id=ALICE.lstrip("+"), wamid=newer, at=now)  # webhooks reordered
+    stored = customer_writes(alpha, number, "first", wa_id=ALICE.lstrip("+"), wamid=older, at=now - timedelta(seconds=2))
+
+    conversation_mark_read_at_meta(stored.conversation_id)
+
+    chat = graph_sandbox.control.get(f"/chats/{graph_sandbox.demo['phone_id']}/16505550101").json()["messages"]
+    assert {m["id"]: m["status"] for m in chat if m["id"] in (older, newer)} == {older: "read", newer: "read"}
+
+
 # --- sending to contacts --------------------------------------------------------------------------
 
 def test_sending_to_a_contact_id_uses_its_phone_and_records_activity(connected):

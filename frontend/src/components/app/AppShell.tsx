@@ -1,10 +1,12 @@
 "use client";
 
 import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { useId, useState, type ReactNode } from "react";
 
 import { CloseIcon, MenuIcon } from "@/components/icons";
 import { Logo } from "@/components/Logo";
+import { isWidePage } from "./nav";
 import { NavLinks } from "./NavLinks";
 import { useSession } from "./SessionProvider";
 import { UserMenu } from "./UserMenu";
@@ -28,6 +30,7 @@ function TenantName({ className }: { className?: string }) {
 export function AppShell({ children }: { children: ReactNode }) {
   const [mobileNavOpen, setMobileNavOpen] = useState(false);
   const mobileNavId = useId();
+  const wide = isWidePage(usePathname());
 
   return (
     <div className="min-h-dvh">
@@ -79,7 +82,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </header>
 
       <main id="main" tabIndex={-1} className="px-4 py-6 outline-none sm:px-6 md:ml-64 md:px-10 md:py-10">
-        <div className="mx-auto max-w-5xl">{children}</div>
+        <div className={wide ? undefined : "mx-auto max-w-5xl"}>{children}</div>
       </main>
     </div>
   );

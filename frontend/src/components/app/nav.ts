@@ -22,3 +22,10 @@ export const NAV_ITEMS: readonly NavItem[] = [
 export function isActive(pathname: string, href: string): boolean {
   return pathname === href || pathname.startsWith(`${href}/`);
 }
+
+/** Pages that use the whole width beside the sidebar (the inbox's three columns). */
+const WIDE_PAGES = ["/inbox"];
+
+export function isWidePage(pathname: string): boolean {
+  return WIDE_PAGES.some((href) => isActive(pathname, href));
+}

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 
-import { deleteSegment, getContactSettings, listAllAttributes, listAllSegments, type ContactQuery, type FilterDocument } from "@/lib/api/contacts";
+import { deleteSegment, getContact, getContactSettings, listAllAttributes, listAllSegments, type ContactQuery, type FilterDocument } from "@/lib/api/contacts";
 import type { AttributeDefinition, Contact, ContactBulkResult, Role, Segment } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
 import { PageHeader } from "@/components/app/PageHeader";
@@ -70,6 +70,9 @@ export function ContactsView({ viewerRole }: { viewerRole: Role }) {
     getContactSettings()
       .then((s) => setRegion(s.default_region))
       .catch(() => setRegion(""));
+    // /contacts?contact=<id> (a link from the inbox) opens that contact's drawer.
+    const linked = Number(new URLSearchParams(window.location.search).get("contact"));
+    if (Number.isInteger(linked) && linked > 0) getContact(linked).then(setOpen).catch(fail);
   }, []);
 
   const built = useMemo(() => buildFilter(filterState, definitions), [filterState, definitions]);

@@ -51,3 +51,15 @@ export async function acceptInvite(body: InviteAccept): Promise<User> {
   const { data } = await apiClient.post<AuthResult>("/api/team/invites/accept/", body);
   return data.user;
 }
+
+/** Every member (for pickers such as the inbox's assignee; a team is small, the list is paginated all the same). */
+export async function listAllMembers(): Promise<Member[]> {
+  const members: Member[] = [];
+  let next: string | null | undefined = null;
+  do {
+    const page: PaginatedMemberList = await listMembers(next);
+    members.push(...page.results);
+    next = page.next;
+  } while (next);
+  return members;
+}

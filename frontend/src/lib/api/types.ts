@@ -94,3 +94,22 @@ export type ImportTarget = Schemas["ImportTarget"];
 export type ImportOnExisting = Schemas["OnExistingEnum"];
 export type ImportEncoding = Schemas["EncodingEnum"];
 export type PaginatedContactImportList = Schemas["PaginatedContactImportList"];
+
+// The team inbox (issue 5): conversations, their notes, canned replies and the inbox's automations.
+export type Conversation = Schemas["Conversation"];
+export type ConversationStatus = Schemas["ConversationStatusEnum"];
+export type ConversationUpdate = Schemas["PatchedConversationUpdateRequest"];
+export type PaginatedConversationList = Schemas["PaginatedConversationList"];
+export type Person = Schemas["Person"];
+export type Note = Schemas["Note"];
+export type PaginatedNoteList = Schemas["PaginatedNoteList"];
+export type CannedReply = Schemas["CannedReply"];
+export type CannedReplyWrite = Schemas["CannedReplyRequest"];
+export type PaginatedCannedReplyList = Schemas["PaginatedCannedReplyList"];
+/** business_hours is free JSON in the schema; its shape is {"mon": [["09:00", "18:00"]], ...}. */
+export type BusinessHours = Partial<Record<string, [string, string][]>>;
+export type InboxSettings = Omit<Schemas["InboxSettings"], "business_hours"> & { business_hours?: BusinessHours };
+export type InboxSettingsPatch = Omit<Schemas["PatchedInboxSettingsRequest"], "business_hours"> & { business_hours?: BusinessHours };
+/** A message template as synced from Meta (name, language, status; no body text yet). */
+export type Template = Schemas["Template"];
+export type PaginatedTemplateList = Schemas["PaginatedTemplateList"];

@@ -51,6 +51,9 @@ function responseHeaders(upstream: Response): Headers {
   // Login sets two cookies (access and refresh). Headers.forEach would join them with ", ", which
   // browsers can't split back, so each Set-Cookie is appended on its own.
   for (const cookie of upstream.headers.getSetCookie()) headers.append("set-cookie", cookie);
+  // Server-sent events (the inbox) must reach the browser event by event: `next start` gzips
+  // responses, and gzip holds small writes back until the stream ends, unless told no-transform.
+  if (headers.get("content-type")?.startsWith("text/event-stream")) headers.set("cache-control", "no-cache, no-transform");
   return headers;
 }
 
