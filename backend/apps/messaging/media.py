@@ -53,7 +53,7 @@ def media_downloads_enqueue(messages: list[Message]) -> None:
 
 
 def _enqueue(message_id, schema: str) -> None:
-    from apps.webhooks.tasks import message_media_download_task
+    from apps.messaging.tasks import message_media_download_task
 
     message_media_download_task.apply_async(args=[str(message_id)], headers={"_schema_name": schema})
 

@@ -30,3 +30,13 @@ def conversation_mark_read_task(conversation_id: int) -> None:
     from apps.messaging.services import conversation_mark_read_at_meta
 
     conversation_mark_read_at_meta(conversation_id)
+
+
+@shared_task(bind=True, max_retries=None, ignore_result=True)
+def message_media_download_task(self, message_id: str) -> None:
+    """Thin: the service downloads and counts attempts; the task only schedules the retry it asks for."""
+    from apps.messaging.media import message_media_download
+
+    delay = message_media_download(message_id)
+    if delay is not None:
+        raise self.retry(countdown=delay)

@@ -14,7 +14,7 @@ from apps.messaging.models import Message, MessageMedia
 from apps.webhooks.tests.support import envelope, post, route_all
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-TASK = "apps.webhooks.tasks.message_media_download_task"
+TASK = "apps.messaging.tasks.message_media_download_task"
 
 
 @pytest.fixture
