@@ -90,7 +90,7 @@ clean-data: ## stop the embedded PostgreSQL/Redis and delete .data (the local da
 test: install ## every suite, as CI runs it (PostgreSQL/Redis started once for all of them)
 	$(WITH_SERVICES) --purpose test -- $(MAKE) --keep-going test-all
 
-test-all: test-backend test-frontend check-api e2e ## the suites in turn (make test wraps this)
+test-all: lint test-backend test-frontend check-api e2e ## the suites in turn (make test wraps this)
 
 test-backend: $(PIP_STAMP) ## backend tests: pytest -q (PYTEST_ARGS="-k signup -x" narrows them)
 	@code=0; $(WITH_SERVICES) --purpose test -- $(VENV)/bin/pytest -q $(PYTEST_ARGS) || code=$$?; \
@@ -123,8 +123,9 @@ check-api: $(PIP_STAMP) ## fail if docs/api/openapi.yaml or the generated API ty
 
 # --- other -----------------------------------------------------------------------------------------
 
-lint: $(PIP_STAMP) ## ruff check
+lint: $(PIP_STAMP) node-deps ## ruff check (backend) and eslint (frontend); make test runs it first
 	$(VENV)/bin/ruff check .
+	$(NPM) run lint
 
 bench-signup: $(PIP_STAMP) ## signup benchmark: seconds to a usable tenant (bench/signup/run.py)
 	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.signup.run

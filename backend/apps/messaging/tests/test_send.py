@@ -300,7 +300,8 @@ def test_reading_a_conversation_marks_the_customers_newest_message_read_even_if_
     number = PhoneNumber.objects.get()
     now = timezone.now()
     customer_writes(alpha, number, "second", wa_id=ALICE.lstrip("+"), wamid=newer, at=now)  # webhooks reordered
-    stored = customer_writes(alpha, number, "first", wa_id=ALICE.lstrip("+"), wamid=older, at=now - timedelta(seconds=2))
+    stored = customer_writes(alpha, number, "first", wa_id=ALICE.lstrip("+"), wamid=older,
+                             at=now - timedelta(seconds=2))
 
     conversation_mark_read_at_meta(stored.conversation_id)
 
