@@ -33,8 +33,7 @@ AWAY_COOLDOWN = timedelta(hours=12)
 
 def keyword_of(message: Message) -> str:
     """The customer's words, reduced for matching: no case, accents kept, punctuation and emoji gone."""
-    payload = message.payload or {}
-    body = payload.get(message.type) if isinstance(payload.get(message.type), dict) else {}
+    body = message.content
     if message.type == "text":
         text = body.get("body", "")
     elif message.type == "button":  # a template's quick-reply button, e.g. "Stop promotions"

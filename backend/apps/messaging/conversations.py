@@ -9,6 +9,7 @@
     note_create, canned_reply_*, inbox_settings_update
 """
 import zoneinfo
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
@@ -34,8 +35,7 @@ Status = Conversation.Status
 
 def preview_of(message: Message) -> str:
     """A one-line summary for the conversation list."""
-    payload = message.payload or {}
-    body = payload.get(message.type) if isinstance(payload.get(message.type), dict) else {}
+    body = message.content
     text = {
         "text": lambda: body.get("body"),
         "interactive": lambda: (body.get("body") or {}).get("text")
@@ -92,8 +92,7 @@ def message_changed(message: Message) -> None:
     """A message's status moved: tell the inbox (the event names the conversation and its assignee)."""
     if message.conversation_id is None:
         return
-    assignee_id = Conversation.objects.filter(pk=message.conversation_id).values_list("assignee_id", flat=True).first()
-    live.publish("status", conversation_id=message.conversation_id, assignee_id=assignee_id,
+    live.publish("status", conversation_id=message.conversation_id, assignee_id=message.conversation.assignee_id,
                  message_id=str(message.pk))
 
 
@@ -191,7 +190,7 @@ def _clean_hours(hours: dict) -> dict:
         cleaned[day] = []
         for interval in intervals:
             try:
-                start, end = (timezone.datetime.strptime(t, "%H:%M").time() for t in interval)
+                start, end = (datetime.strptime(t, "%H:%M").time() for t in interval)
             except (TypeError, ValueError):
                 raise ApplicationError("Hours are HH:MM.", code="validation_error",
                                        errors={"business_hours": [f"{day}: use [\"09:00\", \"18:00\"]."]}) from None

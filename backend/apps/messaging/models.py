@@ -105,6 +105,12 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.type} to {self.to} ({self.status})"
 
+    @property
+    def content(self) -> dict:
+        """The object Meta's message names by its type (payload["text"], payload["image"], ...), or {}."""
+        content = (self.payload or {}).get(self.type)
+        return content if isinstance(content, dict) else {}
+
 
 class MessageEvent(models.Model):
     """One step of a message's history: queued, claimed, each attempt, each status."""

@@ -138,7 +138,7 @@ def message_send(message_id) -> Outcome:
     """Send one queued message. Safe to call any number of times for the same id."""
     if not _claim(message_id):
         return Outcome()  # another worker has it, or it is already settled
-    message = Message.objects.select_related("phone_number__account").get(pk=message_id)
+    message = Message.objects.select_related("phone_number__account", "conversation").get(pk=message_id)
     number = message.phone_number
     _event(message, Status.SENDING, attempt=message.attempts)
 
@@ -214,9 +214,11 @@ def message_status_apply(*, status: str, wamid: str, callback_data: str | None =
                          error: dict | None = None, pricing: dict | None = None) -> Message | None:
     """Apply a status from Meta. Forward only; failed is terminal. Finds the message by wamid, or by our
     id in biz_opaque_callback_data when the send's answer was lost. Returns None if it's unknown yet."""
-    message = Message.objects.select_for_update().filter(wamid=wamid).first()
+    # The conversation comes along for the live event (its assignee), without locking it.
+    locked = Message.objects.select_for_update(of=("self",)).select_related("conversation")
+    message = locked.filter(wamid=wamid).first()
     if message is None and callback_data:
-        message = Message.objects.select_for_update().filter(pk=_uuid_or_none(callback_data)).first()
+        message = locked.filter(pk=_uuid_or_none(callback_data)).first()
     if message is None:
         return None
     at = at or timezone.now()

@@ -6,19 +6,13 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.messaging.inbound import inbound_messages_store
-from apps.whatsapp.client import PhoneNumberInfo
-from apps.whatsapp.services import _save_connection
+from apps.webhooks.tests.support import connect
 
 _wamids = itertools.count(1)
 
 
 def connect_number(business, number_id: str = "120000000000001", waba_id: str = "220000000000001"):
-    info = PhoneNumberInfo({"id": number_id, "display_phone_number": "+1 555-000-0001",
-                            "throughput": {"level": "STANDARD"}})
-    with schema_context(business.tenant.schema_name):
-        (number,) = _save_connection(tenant=business.tenant, waba_id=waba_id, access_token="t", numbers=[info],
-                                     connected_via="manual")
-    return number
+    return connect(business, number_id, waba_id)
 
 
 def customer_writes(business, number, text: str = "Hi there", *, wa_id: str = "16505550101", name: str = "Alice",

@@ -88,7 +88,7 @@ def test_a_resolved_conversation_reopens_when_the_customer_writes_again(alpha, n
     assert client.get(f"/api/conversations/{conversation.pk}/").json()["status"] == "open"
 
 
-def test_a_person_replying_clears_unread_and_reading_clears_it_and_marks_read_at_meta(
+def test_reading_clears_unread_and_queues_the_read_at_meta_and_a_persons_reply_clears_it_too(
         alpha, number, django_capture_on_commit_callbacks):
     customer_writes(alpha, number)
     conversation = _only_conversation(alpha)

@@ -356,6 +356,8 @@ def test_erasing_a_contact_anonymises_its_messages(connected, alpha):
 
 def test_the_sweeper_requeues_only_sends_that_never_reached_meta_in_every_business(
         connected, alpha, beta, settings, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
     from django.db import connection
     from django.utils import timezone
 
@@ -364,7 +366,7 @@ def test_the_sweeper_requeues_only_sends_that_never_reached_meta_in_every_busine
     settings.MESSAGE_RECONCILE_AFTER_SECONDS = 60
     lost = _send(connected, {"type": "text", "text": {"body": "lost"}}, run=False)
     answered = _send(connected, {"type": "text", "text": {"body": "answered"}}, run=False)
-    long_ago = timezone.now() - timezone.timedelta(minutes=5)
+    long_ago = timezone.now() - timedelta(minutes=5)
     Message.objects.filter(pk=lost["id"]).update(status="sending", claimed_at=long_ago)
     Message.objects.filter(pk=answered["id"]).update(status="sending", claimed_at=long_ago, wamid="wamid.known")
     connection.set_schema_to_public()

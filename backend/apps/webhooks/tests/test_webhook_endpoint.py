@@ -12,9 +12,8 @@ from rest_framework.test import APIClient
 
 from apps.messaging.models import Message, PendingStatus
 from apps.messaging.services import _mark_sent
-from apps.whatsapp.client import PhoneNumberInfo
+from apps.webhooks.tests.support import connect
 from apps.whatsapp.models import PhoneNumber
-from apps.whatsapp.services import _save_connection
 from tenants.models import WebhookChange, WebhookEvent
 from tenants.webhook_router import webhook_changes_replay, webhook_event_route
 
@@ -30,13 +29,6 @@ def _secrets(settings):
     settings.WHATSAPP_VERIFY_TOKEN = "verify-me"
 
 
-def _connect(business, number_id: str, waba_id: str) -> PhoneNumber:
-    info = PhoneNumberInfo({"id": number_id, "display_phone_number": "+1 555-000-0000",
-                                       "throughput": {"level": "STANDARD"}})
-    with schema_context(business.tenant.schema_name):
-        (number,) = _save_connection(tenant=business.tenant, waba_id=waba_id, access_token="t", numbers=[info],
-                                     connected_via="manual")
-    return number
 
 
 def _post(body: bytes, signature: str | None = "valid"):
@@ -118,7 +110,7 @@ def test_a_valid_post_is_stored_and_routed_after_commit(db, django_capture_on_co
 
 
 def test_the_same_payload_delivered_five_times_is_stored_and_applied_once(alpha):
-    number = _connect(alpha, NUMBER_A, WABA_A)
+    number = connect(alpha, NUMBER_A, WABA_A)
     with schema_context(alpha.tenant.schema_name):
         message = _outbound(number, "wamid.A1")
     body = json.dumps(_status_payload(NUMBER_A, WABA_A, [_status("wamid.A1", "delivered")])).encode()
@@ -137,7 +129,7 @@ def test_the_same_payload_delivered_five_times_is_stored_and_applied_once(alpha)
 # --- routing --------------------------------------------------------------------------------------
 
 def test_one_post_with_changes_for_two_businesses_lands_each_in_its_own_schema(alpha, beta):
-    number_a, number_b = _connect(alpha, NUMBER_A, WABA_A), _connect(beta, NUMBER_B, WABA_B)
+    number_a, number_b = connect(alpha, NUMBER_A, WABA_A), connect(beta, NUMBER_B, WABA_B)
     with schema_context(alpha.tenant.schema_name):
         message_a = _outbound(number_a, "wamid.SAME")
     with schema_context(beta.tenant.schema_name):
@@ -166,7 +158,7 @@ def test_an_unknown_number_is_kept_unroutable_and_replayed_once_connected(alpha,
     assert WebhookChange.objects.get().status == "unroutable"
 
     with django_capture_on_commit_callbacks(execute=True):  # connecting clears the cached "unknown"
-        number = _connect(alpha, NUMBER_A, WABA_A)
+        number = connect(alpha, NUMBER_A, WABA_A)
     with schema_context(alpha.tenant.schema_name):
         message = _outbound(number, "wamid.U1")
     assert webhook_changes_replay() == 1
@@ -178,7 +170,7 @@ def test_an_unknown_number_is_kept_unroutable_and_replayed_once_connected(alpha,
 
 
 def test_template_and_account_fields_route_by_the_waba_id(alpha):
-    _connect(alpha, NUMBER_A, WABA_A)
+    connect(alpha, NUMBER_A, WABA_A)
     payload = {"object": "whatsapp_business_account", "entry": [{"id": WABA_A, "time": 1, "changes": [
         {"field": "message_template_status_update", "value": {"event": "APPROVED", "message_template_id": 1,
                                                                "message_template_name": "x"}}]}]}
@@ -192,7 +184,7 @@ def test_template_and_account_fields_route_by_the_waba_id(alpha):
 # --- statuses -------------------------------------------------------------------------------------
 
 def test_statuses_out_of_order_end_at_the_furthest_one(alpha):
-    number = _connect(alpha, NUMBER_A, WABA_A)
+    number = connect(alpha, NUMBER_A, WABA_A)
     with schema_context(alpha.tenant.schema_name):
         message = _outbound(number, "wamid.O1")
     for status in ("read", "sent", "delivered"):
@@ -206,7 +198,7 @@ def test_statuses_out_of_order_end_at_the_furthest_one(alpha):
 def test_a_status_before_its_message_is_kept_and_applied_when_the_send_returns(alpha):
     from apps.messaging.services import _mark_sent
 
-    number = _connect(alpha, NUMBER_A, WABA_A)
+    number = connect(alpha, NUMBER_A, WABA_A)
     _post(json.dumps(_status_payload(NUMBER_A, WABA_A, [_status("wamid.EARLY", "delivered")])).encode())
     _route_all()
 
@@ -219,7 +211,7 @@ def test_a_status_before_its_message_is_kept_and_applied_when_the_send_returns(a
 
 
 def test_a_failed_status_stores_metas_error(alpha):
-    number = _connect(alpha, NUMBER_A, WABA_A)
+    number = connect(alpha, NUMBER_A, WABA_A)
     with schema_context(alpha.tenant.schema_name):
         message = _outbound(number, "wamid.F1")
     error = {"code": 131047, "title": "Re-engagement message", "message": "Re-engagement message",
@@ -234,7 +226,7 @@ def test_a_failed_status_stores_metas_error(alpha):
 
 
 def test_the_pricing_meta_reports_is_stored_even_when_it_arrives_before_the_send_returns(alpha):
-    number = _connect(alpha, NUMBER_A, WABA_A)
+    number = connect(alpha, NUMBER_A, WABA_A)
     pricing = {"billable": True, "pricing_model": "PMP", "type": "regular", "category": "marketing"}
     _post(json.dumps(_status_payload(NUMBER_A, WABA_A, [_status("wamid.P1", "sent", pricing=pricing)])).encode())
     _route_all()
@@ -267,7 +259,7 @@ def _retarget(payload: dict) -> dict:
 
 @pytest.mark.parametrize("payload", list(_conformance_payloads()))
 def test_every_conformance_payload_is_accepted_routed_and_handled(alpha, payload):
-    _connect(alpha, NUMBER_A, WABA_A)
+    connect(alpha, NUMBER_A, WABA_A)
 
     assert _post(json.dumps(_retarget(payload)).encode()).status_code == 200
     _route_all()
@@ -295,7 +287,7 @@ def _inbound_payload(number_id: str, waba_id: str, wamid: str, *, wa_id="1650555
 def test_an_inbound_message_creates_the_contact_and_is_stored_once(alpha):
     from apps.contacts.models import Contact
 
-    _connect(alpha, NUMBER_A, WABA_A)
+    connect(alpha, NUMBER_A, WABA_A)
     body = json.dumps(_inbound_payload(NUMBER_A, WABA_A, "wamid.IN1")).encode()
     for _ in range(5):
         _post(body)
@@ -314,7 +306,7 @@ def test_an_inbound_message_creates_the_contact_and_is_stored_once(alpha):
 def test_an_inbound_message_matches_an_existing_contact_by_user_id_without_a_phone(alpha):
     from apps.contacts.models import Contact
 
-    _connect(alpha, NUMBER_A, WABA_A)
+    connect(alpha, NUMBER_A, WABA_A)
     with schema_context(alpha.tenant.schema_name):
         known = Contact.objects.create(wa_user_id="US.777", name="Known")
     payload = _inbound_payload(NUMBER_A, WABA_A, "wamid.BS1", wa_id="", user_id="US.777")
@@ -331,8 +323,8 @@ def test_an_inbound_message_matches_an_existing_contact_by_user_id_without_a_pho
 def test_a_customer_message_to_alphas_number_never_writes_in_beta(alpha, beta):
     from apps.contacts.models import Contact
 
-    _connect(alpha, NUMBER_A, WABA_A)
-    _connect(beta, NUMBER_B, WABA_B)
+    connect(alpha, NUMBER_A, WABA_A)
+    connect(beta, NUMBER_B, WABA_B)
 
     _post(json.dumps(_inbound_payload(NUMBER_A, WABA_A, "wamid.ISO")).encode())
     _route_all()
