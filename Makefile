@@ -22,7 +22,7 @@ SCHEMA_URLCONF := convonest.urls_schema
 PYTEST_ARGS   ?=
 ARGS          ?=
 
-.PHONY: help install python-deps node-deps chromium dev test test-all test-backend test-frontend \
+.PHONY: help install python-deps node-deps chromium dev test test-all test-backend test-frontend audit \
         api check-api e2e lint bench-signup bench-webhook bench-import status clean-data compose-config
 
 help: ## list the targets (default)
@@ -90,12 +90,15 @@ clean-data: ## stop the embedded PostgreSQL/Redis and delete .data (the local da
 test: install ## every suite, as CI runs it (PostgreSQL/Redis started once for all of them)
 	$(WITH_SERVICES) --purpose test -- $(MAKE) --keep-going test-all
 
-test-all: lint test-backend test-frontend check-api e2e ## the suites in turn (make test wraps this)
+test-all: lint audit test-backend test-frontend check-api e2e ## the suites in turn (make test wraps this)
 
 test-backend: $(PIP_STAMP) ## backend tests: pytest -q (PYTEST_ARGS="-k signup -x" narrows them)
 	@code=0; $(WITH_SERVICES) --purpose test -- $(VENV)/bin/pytest -q $(PYTEST_ARGS) || code=$$?; \
 	if [ $$code -eq 5 ]; then echo "error: pytest collected no tests (exit 5); that is a failure" >&2; fi; \
 	exit $$code
+
+audit: $(PIP_STAMP) node-deps ## known vulnerabilities: pip-audit (installed packages) + npm audit (high+); allow-list in .ci/
+	$(PY) .ci/audit.py
 
 test-frontend: node-deps ## frontend typecheck + unit tests (vitest)
 	$(NPM) run typecheck && $(NPM) test

@@ -13,6 +13,15 @@ from rest_framework.test import APIClient
 PASSWORD = "correct-horse-battery-9"
 
 
+def access_cookie() -> str:
+    """The access cookie's name: `cn-access` over http, `__Host-cn-access` over https (settings.REST_AUTH)."""
+    return settings.REST_AUTH["JWT_AUTH_COOKIE"]
+
+
+def refresh_cookie() -> str:
+    return settings.REST_AUTH["JWT_AUTH_REFRESH_COOKIE"]
+
+
 class Business:
     """One test tenant: its row, host, owner, and a client factory speaking to its host."""
 
@@ -23,7 +32,9 @@ class Business:
 
     def client(self, user=None, password: str = PASSWORD) -> APIClient:
         """An API client on this host, logged in through the real login endpoint when `user` is given."""
-        client = APIClient(HTTP_HOST=self.host)
+        # Like the browser on this business's pages: every request says it comes from this origin
+        # (apps.core.csrf refuses cookie-authenticated writes that don't).
+        client = APIClient(HTTP_HOST=self.host, HTTP_SEC_FETCH_SITE="same-origin")
         if user is not None:
             response = client.post("/api/auth/login/", {"email": user.email, "password": password}, format="json")
             assert response.status_code == 200, response.content

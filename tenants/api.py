@@ -3,9 +3,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from apps.core.client_ip import client_ident
 from apps.core.views import TenantSummarySerializer
 from tenants.services import tenant_signup, tenant_url
 from tenants.slugs import SLUG_MAX, slug_problem
@@ -18,8 +18,7 @@ class SignupTenantSerializer(TenantSummarySerializer):
 class SignupApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "signup"
+    throttle_scope = "signup"  # per real client (apps.core.throttling)
 
     @extend_schema_serializer(component_name="Signup")
     class InputSerializer(serializers.Serializer):
@@ -46,7 +45,7 @@ class SignupApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = tenant_signup(**data.validated_data)
+        result = tenant_signup(**data.validated_data, client=client_ident(request))
         url = tenant_url(result.tenant)
         payload = {
             "tenant": {"slug": result.tenant.slug, "name": result.tenant.name, "url": url},

@@ -210,13 +210,20 @@ class WebhookEvent(models.Model):
         RECEIVED = "received", "Received"
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed (will be retried by the sweeper)"
+        DEAD = "dead", "Dead (attempts exhausted or unreadable; needs a person)"
 
+    # Emptied ("") by the retention job once processed (WEBHOOK_BODY_RETENTION_HOURS); sha256 stays for dedup.
     body = models.TextField()
     sha256 = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
     attempts = models.PositiveSmallIntegerField(default=0)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Until then a route task is (or may be) queued or running, so the sweeper leaves the event alone; after a
+    # failure it is the back-off (tenants.webhook_router).
+    lease_until = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why the last attempt failed, or why the event is dead")
+    redacted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "received_at"], name="webhook_event_pending")]
@@ -233,6 +240,7 @@ class WebhookChange(models.Model):
         HANDLED = "handled", "Handled"
         UNROUTABLE = "unroutable", "No business owns this number/account"
         FAILED = "failed", "Handler failed"
+        REJECTED = "rejected", "Not what Meta sends (see error); not handled"
 
     event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="changes")
     position = models.PositiveIntegerField(help_text="Order within the event")

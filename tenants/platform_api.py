@@ -17,7 +17,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from apps.core.auth import TENANT_CLAIM
 from apps.core.pagination import CursorPagination
-from tenants.models import User, WebhookChange
+from tenants.models import User, WebhookChange, WebhookEvent
 
 PLATFORM_SCOPE = "platform"
 MAX_TOKEN_MINUTES = 24 * 60
@@ -84,9 +84,10 @@ class WebhookChangeSerializer(serializers.Serializer):
     phone_number_id = serializers.CharField()
     waba_id = serializers.CharField()
     tenant = serializers.CharField(source="tenant.slug", allow_null=True, default=None)
-    status = serializers.CharField(help_text="pending, handled, unroutable or failed")
+    status = serializers.CharField(help_text="pending, handled, unroutable, failed or rejected")
     error = serializers.CharField()
     event_attempts = serializers.IntegerField(source="event.attempts")
+    event_status = serializers.CharField(source="event.status", help_text="received, processed, failed or dead")
     handled_at = serializers.DateTimeField(allow_null=True)
 
 
@@ -118,3 +119,38 @@ class WebhookChangeListApi(PlatformApi, ListAPIView):
         if "field" in filters.validated_data:
             changes = changes.filter(field=filters.validated_data["field"])
         return changes
+
+
+class WebhookEventSerializer(serializers.Serializer):
+    """An event's processing state; never its body."""
+
+    id = serializers.IntegerField()
+    received_at = serializers.DateTimeField()
+    status = serializers.CharField(help_text="received, processed, failed (backing off) or dead (needs a person)")
+    attempts = serializers.IntegerField()
+    error = serializers.CharField(help_text="Why the last attempt failed, or why the event is dead")
+    lease_until = serializers.DateTimeField(allow_null=True, help_text="Not retried before this time")
+    processed_at = serializers.DateTimeField(allow_null=True)
+    redacted_at = serializers.DateTimeField(allow_null=True, help_text="When its raw body was redacted (retention)")
+
+
+@extend_schema_view(get=extend_schema(operation_id="platform_webhook_events_list", parameters=[
+    OpenApiParameter("status", str, enum=WebhookEvent.Status.values, description="Only events in this state"),
+]))
+class WebhookEventListApi(PlatformApi, ListAPIView):
+    """Stored webhook events, newest first; `?status=dead` lists those that ran out of attempts."""
+
+    serializer_class = WebhookEventSerializer
+    pagination_class = WebhookChangePagination
+
+    @extend_schema_serializer(component_name="WebhookEventFilter")
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=WebhookEvent.Status.choices, required=False)
+
+    def get_queryset(self):
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        events = WebhookEvent.objects.defer("body")
+        if "status" in filters.validated_data:
+            events = events.filter(status=filters.validated_data["status"])
+        return events

@@ -50,3 +50,13 @@ def access_invite(*, tenant: Tenant, invite_id) -> Invite:
 
 def owner_count(*, tenant: Tenant) -> int:
     return Membership.objects.filter(tenant=tenant, role=Role.OWNER).count()
+
+
+def reseller_access_list(*, tenant: Tenant) -> QuerySet[ResellerMembership]:
+    """The reseller's people who act in `tenant` without a membership of their own (tenant_role_for: their
+    role there is RESELLER_ROLE_IN_TENANT of their reseller role). Shown to the business, managed by the
+    reseller."""
+    if tenant.reseller_id is None:
+        return ResellerMembership.objects.none()
+    return (ResellerMembership.objects.filter(reseller_id=tenant.reseller_id, user__is_active=True)
+            .exclude(user__memberships__tenant=tenant).select_related("user", "reseller").order_by("created_at", "id"))

@@ -11,14 +11,17 @@ from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_exists
+from psycopg.errors import DuplicateSchema
 
+from apps.accounts.login_throttle import login_check_allowed, login_record_failure
 from apps.core.errors import ApplicationError, Conflict
 from tenants import schema_pool
 from tenants.models import Domain, Invite, Membership, Role, Tenant, User
 from tenants.selectors import owner_count
-from tenants.slugs import slug_problem
+from tenants.slugs import TAKEN, slug_problem, tenant_schema_for
 
 HANDOFF_SALT = "convonest.login-handoff"
 HANDOFF_MAX_AGE = 300
@@ -38,12 +41,6 @@ def tenant_url(tenant: Tenant) -> str:
 
 def tenant_domain_for(slug: str) -> str:
     return f"{slug}.{settings.BASE_DOMAIN}"
-
-
-def tenant_schema_for(slug: str) -> str:
-    # Hyphens are not allowed unquoted in schema names; slugs have no underscores, so this is 1:1.
-    # The prefix keeps clear of PostgreSQL's reserved names (pg_*, public, information_schema).
-    return "t_" + slug.replace("-", "_")
 
 
 # --- The public site ------------------------------------------------------------------------------
@@ -66,28 +63,39 @@ class SignupResult:
     login_url: str
 
 
-def tenant_signup(*, business_name: str, slug: str, email: str, password: str) -> SignupResult:
+def tenant_signup(*, business_name: str, slug: str, email: str, password: str,
+                  client: str | None = None) -> SignupResult:
     """Create a business with its owner, on a ready schema from the pool.
 
     An email that already has a ConvoNest login may sign up another business, but only with that
-    login's password (people often run more than one business).
+    login's password (people often run more than one business). That check is a login attempt, so
+    it goes through the failed-login counter of `client` (the caller's apps.core.client_ip identity;
+    None only for trusted callers such as management commands): no better an oracle than login.
     """
     email = email.strip().lower()
     problem = slug_problem(slug)
     if problem:
         raise ValidationError({"slug": [problem]})
+    # The strength rules first, for every address: a weak password must not tell whether one exists.
+    try:
+        validate_password(password, user=User(email=email))
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    if client is not None:
+        login_check_allowed(email=email, ip=client)  # before any hashing: a throttled guess costs no CPU
     user = User.objects.filter(email__iexact=email).first()
+    # Both branches hash the password once (check here, or create_user below).
     if user is not None and not user.check_password(password):
+        if client is not None:
+            login_record_failure(email=email, ip=client)
         raise ValidationError({"email": ["This email already has a ConvoNest login; enter its password."]})
-    if user is None:
-        try:
-            validate_password(password, user=User(email=email))
-        except ValidationError as exc:
-            raise ValidationError({"password": exc.messages}) from None
 
     try:
         with transaction.atomic():
             schema_name = tenant_schema_for(slug)
+            if schema_exists(schema_name):
+                # Left by a deleted business: never adopt it (Tenant.save would, with check_if_exists).
+                raise ValidationError({"slug": [TAKEN]})
             schema_pool.pool_claim(schema_name=schema_name)
             tenant = Tenant(schema_name=schema_name, name=business_name.strip(), slug=slug)
             tenant.save(verbosity=0)  # migrates inline only if the pool was empty
@@ -99,7 +107,11 @@ def tenant_signup(*, business_name: str, slug: str, email: str, password: str) -
             transaction.on_commit(_refill_pool_later)
     except IntegrityError:
         # Lost a race for the same slug between validation and insert.
-        raise ValidationError({"slug": ["This address is already taken."]}) from None
+        raise ValidationError({"slug": [TAKEN]}) from None
+    except ProgrammingError as exc:  # ... or for its schema (the rename or CREATE SCHEMA found it taken)
+        if not isinstance(exc.__cause__, DuplicateSchema):
+            raise
+        raise ValidationError({"slug": [TAKEN]}) from None
     return SignupResult(tenant=tenant, user=user, login_url=login_handoff_url(user=user, tenant=tenant))
 
 
@@ -191,7 +203,8 @@ def invite_create(*, tenant: Tenant, email: str, role: str, invited_by: User, ac
     except IntegrityError:
         pending = "An invite to this address is already pending. Revoke it to send a new one."
         raise ValidationError({"email": [pending]}) from None
-    link = f"{tenant_url(tenant)}/invite/accept?token={token}"
+    # The token rides in the fragment: browsers never send it to a server, so no access log holds it.
+    link = f"{tenant_url(tenant)}/invite/accept#token={token}"
     transaction.on_commit(lambda: send_mail(
         subject=f"You're invited to {tenant.name} on ConvoNest",
         message=f"{invited_by.email} invited you to join {tenant.name} as {invite.get_role_display()}.\n\n"
@@ -218,9 +231,10 @@ def invite_for_token(*, token: str, tenant: Tenant) -> Invite:
 
 
 @transaction.atomic
-def invite_accept(*, token: str, tenant: Tenant, password: str | None, first_name: str = "",
-                  last_name: str = "") -> User:
-    """Join the team. A new person sets a password; someone with a login proves it with theirs."""
+def invite_accept(*, token: str, tenant: Tenant, password: str, first_name: str = "",
+                  last_name: str = "", client: str | None = None) -> User:
+    """Join the team. A new person sets a password; someone with a login proves it with theirs (a login
+    attempt: counted like one for `client`, so whoever holds the link cannot guess the login's password)."""
     invite = invite_for_token(token=token, tenant=tenant)
     invite = Invite.objects.select_for_update().get(pk=invite.pk)
     if invite.status != "pending":
@@ -236,8 +250,13 @@ def invite_accept(*, token: str, tenant: Tenant, password: str | None, first_nam
             raise ValidationError({"password": exc.messages}) from None
         user = User.objects.create_user(email=invite.email, password=password,
                                         first_name=first_name.strip(), last_name=last_name.strip())
-    elif not password or not user.check_password(password):
-        raise ValidationError({"password": ["Enter the password of your existing ConvoNest login."]})
+    else:
+        if client is not None:
+            login_check_allowed(email=user.email, ip=client)
+        if not password or not user.check_password(password):
+            if client is not None:
+                login_record_failure(email=user.email, ip=client)
+            raise ValidationError({"password": ["Enter the password of your existing ConvoNest login."]})
     Membership.objects.get_or_create(user=user, tenant=tenant, defaults={"role": invite.role})
     invite.accepted_at = timezone.now()
     invite.save(update_fields=["accepted_at"])

@@ -2,6 +2,7 @@
 import re
 
 from django.conf import settings
+from django_tenants.utils import schema_exists
 
 from tenants.models import Domain, Tenant
 
@@ -22,12 +23,25 @@ def slug_format_problem(slug: str) -> str | None:
     return None
 
 
+TAKEN = "This address is already taken."
+
+
+def tenant_schema_for(slug: str) -> str:
+    # Hyphens are not allowed unquoted in schema names; slugs have no underscores, so this is 1:1.
+    # The prefix keeps clear of PostgreSQL's reserved names (pg_*, public, information_schema).
+    return "t_" + slug.replace("-", "_")
+
+
 def slug_problem(slug: str) -> str | None:
-    """Why `slug` can't be taken now (format, reserved, or in use); None if it is free."""
+    """Why `slug` can't be taken now (format, reserved, or in use); None if it is free.
+
+    In use includes a schema `t_<slug>` without a Tenant row (a business deleted by hand: Tenant has
+    auto_drop_schema=False): signing up on it would hand the old business's data to the new one."""
     problem = slug_format_problem(slug)
     if problem:
         return problem
     domain = f"{slug}.{settings.BASE_DOMAIN}"
-    if Tenant.objects.filter(slug=slug).exists() or Domain.objects.filter(domain=domain).exists():
-        return "This address is already taken."
+    if (Tenant.objects.filter(slug=slug).exists() or Domain.objects.filter(domain=domain).exists()
+            or schema_exists(tenant_schema_for(slug))):
+        return TAKEN
     return None

@@ -1,7 +1,11 @@
+import logging
+
 from celery import shared_task
 from django.conf import settings
 
 from apps.core.redis import redis_client
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
@@ -25,16 +29,34 @@ def webhook_event_route_task(event_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
-def webhook_events_sweep() -> None:
-    """Re-enqueue events stored but not processed a minute later (a lost task, a failed handler)."""
-    from datetime import timedelta
+def webhook_events_sweep() -> int:
+    """Beat: enqueue stored events whose lease ran out (the task was lost, or a failure's back-off is over).
+    Returns how many were enqueued."""
+    from tenants.webhook_router import webhook_events_lease_due, webhook_events_unlease
 
-    from django.utils import timezone
+    due = webhook_events_lease_due()
+    for index, event_id in enumerate(due):
+        try:
+            webhook_event_route_task.delay(event_id)
+        except Exception as exc:  # the broker is down: give the leases back, the next sweep tries again
+            logger.warning("webhook sweep: broker unavailable, %s event(s) left for the next sweep: %s",
+                           len(due) - index, exc)
+            webhook_events_unlease(due[index:])
+            return index
+    return len(due)
 
-    from tenants.models import WebhookEvent
 
-    cutoff = timezone.now() - timedelta(minutes=1)
-    pending = WebhookEvent.objects.filter(status__in=[WebhookEvent.Status.RECEIVED, WebhookEvent.Status.FAILED],
-                                          received_at__lt=cutoff, attempts__lt=20)
-    for event_id in pending.values_list("pk", flat=True)[:1000]:
-        webhook_event_route_task.delay(event_id)
+@shared_task(ignore_result=True)
+def webhook_retention() -> None:
+    """Beat: redact processed webhook bodies past WEBHOOK_BODY_RETENTION_HOURS."""
+    from tenants.retention import webhook_retention_run
+
+    webhook_retention_run()
+
+
+@shared_task(ignore_result=True)
+def cleanups() -> None:
+    """Beat: expired refresh tokens, stale pending statuses, old webhook changes (tenants.retention)."""
+    from tenants.retention import cleanups_run
+
+    logger.info("cleanups: %s", cleanups_run())

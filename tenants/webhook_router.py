@@ -4,112 +4,225 @@ its `field` inside that business's schema. One POST may carry changes for severa
 Routing key: `value.metadata.phone_number_id` (messages, calls, ...); fields without a number
 (template, account, quality updates) route by the WABA id in `entry[].id`. Unknown numbers are kept
 as unroutable changes, never dropped, and can be replayed once the number is connected.
+
+Attempts: the event is leased while a route task may be queued or running (`lease_until`, so the sweeper
+doesn't enqueue duplicates); a failed attempt backs off exponentially through the same lease; after
+WEBHOOK_MAX_ATTEMPTS, or when the body is unusable, the event is `dead`: logged once at ERROR and listed for
+platform staff. What Meta never sends is rejected at the edge (apps.webhooks.validation), item by item.
 """
 import json
 import logging
+from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from apps.webhooks.validation import change_clean, routing_problem
 from tenants.models import WebhookChange, WebhookEvent
 from tenants.routing import tenant_for_phone_number, tenant_for_waba
 
 logger = logging.getLogger(__name__)
 
+Event = WebhookEvent.Status
+Change = WebhookChange.Status
+
 
 def _changes_of(payload: dict) -> list[dict]:
     changes = []
-    for entry in payload.get("entry") or []:
+    entries = payload.get("entry")
+    for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict):
             continue
-        for change in entry.get("changes") or []:
+        entry_changes = entry.get("changes")
+        for change in entry_changes if isinstance(entry_changes, list) else []:
             if not isinstance(change, dict):
                 continue
-            value = change.get("value") if isinstance(change.get("value"), dict) else {}
-            metadata = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
+            value = change.get("value")
+            metadata = value.get("metadata") if isinstance(value, dict) else None
+            phone_number_id = metadata.get("phone_number_id") if isinstance(metadata, dict) else None
+            field, waba_id = change.get("field") or "", entry.get("id")
             changes.append({
-                "field": str(change.get("field") or ""),
+                "field": field if isinstance(field, str) else "",
                 "value": value,
-                "phone_number_id": str(metadata.get("phone_number_id") or ""),
-                "waba_id": str(entry.get("id") or ""),
+                "phone_number_id": "" if phone_number_id is None else str(phone_number_id),
+                "waba_id": "" if waba_id is None else str(waba_id),
+                "problem": routing_problem(field, phone_number_id, waba_id),
             })
     return changes
 
 
 def _tenant_for(change: dict):
+    if change["problem"]:
+        return None
     if change["phone_number_id"]:
         return tenant_for_phone_number(change["phone_number_id"])
     return tenant_for_waba(change["waba_id"]) if change["waba_id"] else None
 
 
+def _parse(body: str) -> tuple[list[dict] | None, str]:
+    """The event's changes, or None and why the body can't be used (not JSON, nested too deep)."""
+    try:
+        payload = json.loads(body)
+    except RecursionError:
+        return None, "the body's JSON is nested too deep to parse"
+    except ValueError as exc:
+        return None, f"the body is not JSON: {exc}"
+    return _changes_of(payload if isinstance(payload, dict) else {}), ""
+
+
 def webhook_event_route(event_id: int) -> None:
     """Route and handle every change of one event. Safe to run again: handled changes are skipped."""
     event = WebhookEvent.objects.filter(pk=event_id).first()
-    if event is None or event.status == WebhookEvent.Status.PROCESSED:
+    if event is None or event.status in (Event.PROCESSED, Event.DEAD):
         return
-    WebhookEvent.objects.filter(pk=event_id).update(attempts=event.attempts + 1)
-    try:
-        payload = json.loads(event.body)
-    except ValueError:
-        logger.warning("webhook event %s is not JSON; kept for inspection", event_id)
-        WebhookEvent.objects.filter(pk=event_id).update(status=WebhookEvent.Status.FAILED)
-        return
-    parsed = _changes_of(payload if isinstance(payload, dict) else {})
-    rows = {c.position: c for c in WebhookChange.objects.filter(event_id=event_id)}
-    failed = False
-    for position, change in enumerate(parsed):
-        row = rows.get(position)
-        if row is None:
-            tenant = _tenant_for(change)
-            row = WebhookChange.objects.create(
-                event_id=event_id, position=position, field=change["field"],
-                phone_number_id=change["phone_number_id"], waba_id=change["waba_id"], tenant=tenant,
-                status=WebhookChange.Status.PENDING if tenant else WebhookChange.Status.UNROUTABLE)
-            if tenant is None:
-                logger.warning("unroutable %s change for number %r / account %r kept (event %s)",
-                               change["field"], change["phone_number_id"], change["waba_id"], event_id)
-        if row.status != WebhookChange.Status.PENDING:
-            continue
-        failed |= not _handle(row, change)
+    attempt = event.attempts + 1
     WebhookEvent.objects.filter(pk=event_id).update(
-        status=WebhookEvent.Status.FAILED if failed else WebhookEvent.Status.PROCESSED,
-        processed_at=None if failed else timezone.now())
+        attempts=attempt, lease_until=timezone.now() + timedelta(seconds=settings.WEBHOOK_ROUTE_LEASE_SECONDS))
+    parsed, unusable = _parse(event.body)
+    if parsed is None:
+        _dead(event_id, unusable)  # parsing again won't help
+        return
+    rows = {c.position: c for c in WebhookChange.objects.filter(event_id=event_id)}
+    errors = []
+    for position, change in enumerate(parsed):
+        row = rows.get(position) or _row_create(event_id, position, change)
+        if row.status not in (Change.PENDING, Change.FAILED):  # a failed change is what a retry is for
+            continue
+        error = _handle(row, change)
+        if error:
+            errors.append(f"change {position} ({row.field}): {error}")
+    if errors:
+        _failed(event_id, attempt, "; ".join(errors))
+    else:
+        WebhookEvent.objects.filter(pk=event_id).update(status=Event.PROCESSED, processed_at=timezone.now(),
+                                                        lease_until=None, error="")
 
 
-def _handle(row: WebhookChange, change: dict) -> bool:
+def _row_create(event_id: int, position: int, change: dict) -> WebhookChange:
+    tenant = _tenant_for(change)
+    status = Change.REJECTED if change["problem"] else Change.PENDING if tenant else Change.UNROUTABLE
+    row = WebhookChange.objects.create(
+        event_id=event_id, position=position, field=change["field"][:64], tenant=tenant, status=status,
+        phone_number_id=change["phone_number_id"][:32], waba_id=change["waba_id"][:32],
+        error=change["problem"] or "")
+    if change["problem"]:
+        logger.warning("webhook change %s of event %s rejected at the edge: %s", position, event_id, change["problem"])
+    elif tenant is None:
+        logger.warning("unroutable %s change for number %r / account %r kept (event %s)",
+                       change["field"], change["phone_number_id"], change["waba_id"], event_id)
+    return row
+
+
+def _handle(row: WebhookChange, change: dict) -> str:
+    """Run the change's handler in its business's schema. Returns "" when handled, else why it failed."""
     from apps.webhooks.handlers import handle_change
 
+    value, problems = change_clean(change["field"], change["value"])
+    rejected = "; ".join(problems)[:2000]
+    if problems:
+        logger.warning("webhook change %s (%s) of event %s, rejected at the edge: %s", row.pk, row.field,
+                       row.event_id, rejected)
+    if value is None:
+        WebhookChange.objects.filter(pk=row.pk).update(status=Change.REJECTED, error=rejected)
+        return ""
+    handled = False
     try:
-        with tenant_context(row.tenant), transaction.atomic():
-            handle_change(change["field"], change["value"], waba_id=change["waba_id"])
+        with tenant_context(row.tenant):
+            with transaction.atomic():
+                handle_change(change["field"], value, waba_id=change["waba_id"])
+                handled = True
     except Exception as exc:  # one bad change must not block the others; the sweeper retries it
-        logger.exception("webhook change %s (%s) failed", row.pk, row.field)
-        WebhookChange.objects.filter(pk=row.pk).update(status=WebhookChange.Status.FAILED, error=repr(exc)[:2000])
-        return False
-    WebhookChange.objects.filter(pk=row.pk).update(status=WebhookChange.Status.HANDLED, handled_at=timezone.now(),
-                                                   error="")
-    return True
+        if handled and not isinstance(exc, DatabaseError):
+            # Committed; only an after-commit hook (a live event, a task enqueue) failed. Those recover on
+            # their own (the outbox sweeper, the next refetch): the change is done, retrying would redo nothing.
+            logger.warning("webhook change %s (%s) handled; an after-commit step failed: %r", row.pk, row.field, exc)
+        else:
+            logger.warning("webhook change %s (%s) failed", row.pk, row.field, exc_info=True)
+            WebhookChange.objects.filter(pk=row.pk).update(status=Change.FAILED, error=repr(exc)[:2000])
+            return repr(exc)[:500]
+    WebhookChange.objects.filter(pk=row.pk).update(status=Change.HANDLED, handled_at=timezone.now(), error=rejected)
+    return ""
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """Exponential back-off after the attempt-th failure: base, 2 x base, 4 x base, ... capped."""
+    seconds = settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** min(max(attempt - 1, 0), 30)
+    return timedelta(seconds=min(seconds, settings.WEBHOOK_RETRY_MAX_SECONDS))
+
+
+def _failed(event_id: int, attempt: int, error: str) -> None:
+    if attempt >= settings.WEBHOOK_MAX_ATTEMPTS:
+        _dead(event_id, f"{attempt} attempts failed; last: {error}")
+        return
+    WebhookEvent.objects.filter(pk=event_id).update(status=Event.FAILED, error=error[:4000],
+                                                    lease_until=timezone.now() + retry_delay(attempt))
+
+
+def _dead(event_id: int, reason: str) -> None:
+    """No more automatic attempts. Reported once: the transition happens once."""
+    if WebhookEvent.objects.filter(pk=event_id).exclude(status=Event.DEAD).update(
+            status=Event.DEAD, error=reason[:4000], lease_until=None):
+        logger.error("webhook event %s is dead (no more retries; replay_webhooks after a fix): %s", event_id,
+                     reason[:500])
+
+
+def webhook_events_lease_due(limit: int = 1000) -> list[int]:
+    """Lease and return the events the sweeper should enqueue: received or failed, stored over a minute ago,
+    whose lease (a queued task, or a back-off) has run out. Two sweeps never take the same event."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(WebhookEvent.objects.select_for_update(skip_locked=True)
+                   .filter(status__in=[Event.RECEIVED, Event.FAILED], received_at__lt=now - timedelta(minutes=1))
+                   .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+                   .order_by("pk").values_list("pk", flat=True)[:limit])
+        WebhookEvent.objects.filter(pk__in=due).update(
+            lease_until=now + timedelta(seconds=settings.WEBHOOK_ROUTE_LEASE_SECONDS))
+    return due
+
+
+def webhook_events_unlease(event_ids: list[int]) -> None:
+    WebhookEvent.objects.filter(pk__in=event_ids, status__in=[Event.RECEIVED, Event.FAILED]).update(lease_until=None)
+
+
+def _changes_of_event(event_id: int) -> list[dict] | None:
+    """The parsed changes of one stored event; None when its body was redacted after retention."""
+    body, redacted_at = WebhookEvent.objects.filter(pk=event_id).values_list("body", "redacted_at").get()
+    if redacted_at is not None:
+        return None
+    parsed, _ = _parse(body)
+    return parsed or []
 
 
 def webhook_changes_replay(*, unroutable: bool = True, failed: bool = True, event_ids=None) -> int:
-    """Route again: unroutable changes (a number may be connected now) and failed ones. Returns how many."""
-    statuses = [s for s, wanted in ((WebhookChange.Status.UNROUTABLE, unroutable),
-                                    (WebhookChange.Status.FAILED, failed)) if wanted]
-    changes = WebhookChange.objects.filter(status__in=statuses)
+    """Route again: unroutable changes (a number may be connected now) and failed ones. Returns how many
+    events were routed again. Streams the changes and parses each event's body once; an event whose body
+    was redacted has nothing left to replay (logged)."""
+    statuses = [s for s, wanted in ((Change.UNROUTABLE, unroutable), (Change.FAILED, failed)) if wanted]
+    changes = WebhookChange.objects.filter(status__in=statuses).order_by("event_id", "position")
     if event_ids:
         changes = changes.filter(event_id__in=event_ids)
-    events = set()
-    for row in changes.select_related("event"):
-        change = next((c for i, c in enumerate(_changes_of(json.loads(row.event.body))) if i == row.position), None)
-        if change is None:
+    events, redacted = set(), set()
+    current_id, parsed = None, None
+    for row in changes.only("pk", "event_id", "position").iterator(chunk_size=500):
+        if row.event_id != current_id:
+            current_id, parsed = row.event_id, _changes_of_event(row.event_id)
+        if parsed is None:
+            redacted.add(row.event_id)
             continue
-        tenant = _tenant_for(change)
+        change = parsed[row.position] if row.position < len(parsed) else None
+        tenant = _tenant_for(change) if change else None
         if tenant is None:
             continue
-        WebhookChange.objects.filter(pk=row.pk).update(tenant=tenant, status=WebhookChange.Status.PENDING)
+        WebhookChange.objects.filter(pk=row.pk).update(tenant=tenant, status=Change.PENDING)
         events.add(row.event_id)
-    WebhookEvent.objects.filter(pk__in=events).update(status=WebhookEvent.Status.RECEIVED)
+    if redacted:
+        logger.warning("webhook events %s: bodies redacted after retention, nothing to replay",
+                       ", ".join(map(str, sorted(redacted))))
+    # A person asked for this: a dead event gets its attempts back.
+    WebhookEvent.objects.filter(pk__in=events).update(status=Event.RECEIVED, attempts=0, error="")
     for event_id in events:
         webhook_event_route(event_id)
     return len(events)

@@ -4,6 +4,8 @@ Nothing slow happens here: the router (tenants.webhook_router) runs in Celery af
 """
 import hashlib
 import hmac
+import logging
+import re
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -13,18 +15,38 @@ from django.views.decorators.http import require_http_methods
 
 from tenants.models import WebhookEvent
 
+logger = logging.getLogger(__name__)
+
+SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})")
+
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"code": code, "message": message, "errors": {}}, status=status)
 
 
 def signature_valid(body: bytes, header: str | None) -> bool:
-    """HMAC-SHA256 of the raw bytes with the app secret, compared in constant time."""
+    """HMAC-SHA256 of the raw bytes with the app secret, compared in constant time. Anything but 64 hex digits
+    (non-ASCII included) is simply wrong, never a crash."""
     secret = settings.WHATSAPP_APP_SECRET
-    if not secret or not header or not header.startswith("sha256="):
+    match = SIGNATURE.fullmatch(header or "")
+    if not secret or match is None:
         return False
-    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header.removeprefix("sha256="))
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest().encode()
+    return hmac.compare_digest(expected, match.group(1).lower().encode())
+
+
+def _read_body(request) -> bytes | None:
+    """The raw body, read with this endpoint's own cap (Meta sends up to 3 MB; `request.body` would apply the
+    site's 2.5 MB DATA_UPLOAD_MAX_MEMORY_SIZE). None when it is larger than WEBHOOK_MAX_BODY_BYTES."""
+    cap = settings.WEBHOOK_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > cap:
+        return None
+    body = request.read(cap + 1)
+    return None if len(body) > cap else body
 
 
 @csrf_exempt
@@ -32,7 +54,10 @@ def signature_valid(body: bytes, header: str | None) -> bool:
 def whatsapp_webhook(request):
     if request.method == "GET":
         return _handshake(request)
-    body = request.body
+    body = _read_body(request)
+    if body is None:
+        logger.warning("webhook POST over WEBHOOK_MAX_BODY_BYTES refused")
+        return _error(413, "request_too_large", "The body is larger than this endpoint accepts.")
     if not signature_valid(body, request.headers.get("X-Hub-Signature-256")):
         return _error(401, "invalid_signature", "Missing or wrong X-Hub-Signature-256.")
     digest = hashlib.sha256(body).hexdigest()
@@ -40,28 +65,47 @@ def whatsapp_webhook(request):
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return _error(400, "malformed_request", "The body is not UTF-8.")
+    if "\x00" in text:  # PostgreSQL text can't hold NUL; JSON escapes it (\u0000), so Meta never sends one raw
+        return _error(400, "malformed_request", "The body contains a NUL byte.")
     with transaction.atomic():
         event_id = _store(text, digest)
         if event_id is not None:
-            transaction.on_commit(lambda: _route_later(event_id))
+            # Robust: the event is stored, so Meta gets its 200 even when the broker is down; the event's lease
+            # then runs out and the sweeper enqueues it.
+            transaction.on_commit(lambda: _route_later(event_id), robust=True)
+    if event_id is None:
+        _log_redelivery(digest)
     return HttpResponse("OK")
 
 
 def _store(body: str, digest: str) -> int | None:
-    """Insert the raw event; None when this exact body was stored before (a redelivery). One round trip."""
+    """Insert the raw event, leased to the route task enqueued after commit; None when this exact body was
+    stored before (a redelivery). One round trip."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {WebhookEvent._meta.db_table} (body, sha256, status, attempts, received_at) "
-            "VALUES (%s, %s, %s, 0, now()) ON CONFLICT (sha256) DO NOTHING RETURNING id",
-            [body, digest, WebhookEvent.Status.RECEIVED])
+            f"INSERT INTO {WebhookEvent._meta.db_table} (body, sha256, status, attempts, received_at, lease_until, "
+            "error) VALUES (%s, %s, %s, 0, now(), now() + make_interval(secs => %s), '') "
+            "ON CONFLICT (sha256) DO NOTHING RETURNING id",
+            [body, digest, WebhookEvent.Status.RECEIVED, settings.WEBHOOK_ROUTE_LEASE_SECONDS])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _log_redelivery(digest: str) -> None:
+    stored = WebhookEvent.objects.filter(sha256=digest).values("pk", "redacted_at").first()
+    if stored is not None:
+        logger.info("webhook redelivery of event %s ignored%s", stored["pk"],
+                    " (its body was redacted after processing)" if stored["redacted_at"] else "")
 
 
 def _route_later(event_id: int) -> None:
     from tenants.tasks import webhook_event_route_task
 
-    webhook_event_route_task.delay(event_id)
+    try:
+        webhook_event_route_task.delay(event_id)
+    except Exception as exc:  # the broker is down: give the lease back so the next sweep takes the event
+        logger.warning("webhook event %s stored but not enqueued (the sweeper will): %s", event_id, exc)
+        WebhookEvent.objects.filter(pk=event_id, status=WebhookEvent.Status.RECEIVED).update(lease_until=None)
 
 
 def _handshake(request):
@@ -70,6 +114,7 @@ def _handshake(request):
     token = params.get("hub.verify_token") or params.get("hub_verify_token") or ""
     challenge = params.get("hub.challenge") or params.get("hub_challenge") or ""
     expected = settings.WHATSAPP_VERIFY_TOKEN
-    if mode == "subscribe" and expected and hmac.compare_digest(token, expected):
+    # Bytes: compare_digest refuses non-ASCII str, and a stray "é" must be a 403, not a 500.
+    if mode == "subscribe" and expected and hmac.compare_digest(token.encode(), expected.encode()):
         return HttpResponse(challenge, content_type="text/plain")
     return _error(403, "verification_failed", "hub.verify_token does not match.")

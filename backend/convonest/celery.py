@@ -5,6 +5,7 @@ connection to it before the task body runs; tasks sent from the public schema ru
 """
 import os
 
+from celery import signals
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convonest.settings")
@@ -13,8 +14,28 @@ app = CeleryApp("convonest")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_insecure_start(**kwargs) -> None:
+    """A worker or beat with DEBUG off and public or missing secrets does not start (convonest.checks)."""
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from convonest.checks import refuse_insecure_start
+
+    try:
+        refuse_insecure_start()
+    except ImproperlyConfigured as exc:
+        # Celery logs and ignores a signal handler's exception; SystemExit is what stops it.
+        print(exc, file=sys.stderr)
+        raise SystemExit(1) from exc
+
 app.conf.beat_schedule = {
     "refill-schema-pool": {"task": "tenants.tasks.schema_pool_refill", "schedule": 60.0},
     "sweep-webhook-events": {"task": "tenants.tasks.webhook_events_sweep", "schedule": 60.0},
     "reconcile-stuck-sends": {"task": "apps.messaging.tasks.messages_reconcile_all", "schedule": 300.0},
+    "redact-webhook-bodies": {"task": "tenants.tasks.webhook_retention", "schedule": 600.0},
+    "cleanups": {"task": "tenants.tasks.cleanups", "schedule": 3600.0},
 }

@@ -3,6 +3,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from convonest.cookies import auth_cookies
 from convonest.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # backend/
@@ -11,17 +12,39 @@ REPO_DIR = BASE_DIR.parent
 DEBUG = env_bool("DJANGO_DEBUG", False)
 TESTING = env_bool("CONVONEST_TESTING", "PYTEST_VERSION" in os.environ)  # pytest sets PYTEST_VERSION
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-change-me" if DEBUG or TESTING else None)
+# Older keys still accepted for signed links (reset, handoff) while a new SECRET_KEY rolls out.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
+# Each secret below has one purpose, so rotating one never breaks another. Dev and tests derive them from
+# SECRET_KEY; production must set each (convonest.checks refuses to start otherwise).
+_DEV_ONLY = DEBUG or TESTING
+# Signs the JWTs (SIMPLE_JWT): rotating it ends every session, nothing else.
+JWT_SIGNING_KEY = env_str("JWT_SIGNING_KEY", "dev-only-jwt:" + SECRET_KEY if _DEV_ONLY else None)
+# Keys the hashes of erased opted-out identities (apps.contacts.identity). In dev/test SECRET_KEY itself,
+# which is what hashes stored before this setting existed were keyed with.
+CONTACT_HASH_KEY = env_str("CONTACT_HASH_KEY", SECRET_KEY if _DEV_ONLY else None)
+# Older contact-hash keys, comma separated: suppressions stored under them still match (see rekey_contact_hashes).
+CONTACT_HASH_KEY_FALLBACKS = env_list("CONTACT_HASH_KEY_FALLBACKS", "")
 
 # --- Hosts and tenancy ------------------------------------------------------------------------
 # The bare BASE_DOMAIN is the public site; {slug}.BASE_DOMAIN (or a custom Domain row) is a tenant.
 BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()
-SITE_SCHEME = env_str("SITE_SCHEME", "http")
+# https unless told otherwise outside dev/test: links we mail, Secure cookies, HSTS and the SSL redirect follow it.
+SITE_SCHEME = env_str("SITE_SCHEME", "http" if DEBUG or TESTING else "https")
 SITE_PORT = env_str("SITE_PORT", "3000")  # the port browsers use; empty in production
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f".{BASE_DOMAIN},{BASE_DOMAIN},127.0.0.1,localhost")
 # Proxies (Next.js in dev, nginx in production) whose X-Forwarded-Host we believe; see core.middleware.
 TRUSTED_PROXY_IPS = set(env_list("TRUSTED_PROXY_IPS", "127.0.0.1,::1"))
 USE_X_FORWARDED_HOST = True  # safe: TrustedProxyMiddleware drops the header from anyone else
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS (audit M10): on whenever links say https, which is the default outside dev/test. The TLS terminator in
+# front of nginx must send X-Forwarded-Proto (infra/nginx/convonest.conf). The probes answer on plain http.
+_HTTPS = SITE_SCHEME == "https" and not (DEBUG or TESTING)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600) if _HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)  # every tenant is a subdomain
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _HTTPS
 
 SHARED_APPS = [
     "django_tenants",  # must come first
@@ -34,6 +57,7 @@ SHARED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "dj_rest_auth",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own /static/, not a CDN
     "apps.core",
 ]
 TENANT_APPS = [
@@ -56,6 +80,10 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True
 # Signup takes a pre-migrated schema from this pool instead of running migrations (tenants.schema_pool).
 SCHEMA_POOL_SIZE = env_int("SCHEMA_POOL_SIZE", 3)
+# `migrate_schemas --executor=multiprocessing` (the compose `migrate` job): tenants migrated in parallel, one
+# tenant per chunk so a tenant whose migration fails does not skip the others queued behind it in its chunk.
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 2)
+TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 1)
 RESERVED_SLUGS = {
     "www", "api", "admin", "app", "apps", "partners", "partner", "static", "media", "assets", "mail",
     "email", "smtp", "ftp", "public", "status", "help", "support", "docs", "blog", "billing", "signup",
@@ -66,6 +94,7 @@ RESERVED_SLUGS = {
 MIDDLEWARE = [
     "apps.core.middleware.TrustedProxyMiddleware",
     "apps.core.middleware.TenantHostMiddleware",  # resolves request.tenant; must precede everything else
+    "apps.core.input_guards.RejectNulMiddleware",  # 400 for NUL in the path or query string
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,21 +165,32 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.core.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+        "apps.core.input_guards.JSONParser",  # refuses NUL in strings (PostgreSQL can't store it)
+    ],  # JSON only (415 otherwise): a cross-site <form> can't post JSON. File uploads opt into multipart.
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Every throttle counts the real client (apps.core.throttling / client_ip); views name a scope.
+    "DEFAULT_THROTTLE_CLASSES": ["apps.core.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "signup": env_str("THROTTLE_SIGNUP", "20/hour"),
         "password_reset": "10/hour",
-        "invite_accept": "30/hour",
+        "password_change": "20/hour",
+        "invite_accept": "60/hour",  # lookup + accept, per client across businesses (an office onboarding)
+        "invite_business": env_str("THROTTLE_INVITES_PER_BUSINESS", "50/day"),  # invitation mails (spam)
+        "invite_member": "20/hour",
         "send": env_str("THROTTLE_SEND", "600/minute"),  # per person, API sends (campaigns pace themselves)
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-# Failed logins allowed per email (across every tenant) and per IP in the window below.
+# Failed logins allowed per (email, client) across every tenant, and x4 per client, in the window below.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Failures for one email (from any clients) in the window above that mark a distributed attack: each
+# client then gets 2 tries at that email. Never a lock-out: the right password still works.
+LOGIN_FAILURE_EMAIL_ALERT = env_int("LOGIN_FAILURE_EMAIL_ALERT", 50)
+# Reset mails to one address per hour, across every business (mail bombing).
+PASSWORD_RESET_MAILS_PER_HOUR = env_int("PASSWORD_RESET_MAILS_PER_HOUR", 3)
+# A rotated refresh token presented again this soon after its rotation is two tabs racing, not theft.
+REFRESH_REUSE_GRACE_SECONDS = env_int("REFRESH_REUSE_GRACE_SECONDS", 10)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15)),
@@ -158,24 +198,24 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
-    "SIGNING_KEY": SECRET_KEY,
+    "SIGNING_KEY": JWT_SIGNING_KEY,
 }
 REST_AUTH = {
     "USE_JWT": True,
     "TOKEN_MODEL": None,
     "SESSION_LOGIN": False,
-    "JWT_AUTH_COOKIE": "cn-access",
-    "JWT_AUTH_REFRESH_COOKIE": "cn-refresh",
-    "JWT_AUTH_REFRESH_COOKIE_PATH": "/api/auth/",
+    # __Host-cn-access / __Host-cn-refresh (Secure, Path=/) over https; cn-access / cn-refresh in dev.
+    **auth_cookies(secure=SITE_SCHEME == "https"),
     "JWT_AUTH_HTTPONLY": True,
     "JWT_AUTH_SAMESITE": "Lax",
-    "JWT_AUTH_SECURE": SITE_SCHEME == "https",
-    "JWT_AUTH_COOKIE_USE_CSRF": False,  # SameSite=Lax + JSON-only API; see docs/architecture.md
+    # No CSRF token: apps.core.csrf checks Sec-Fetch-Site / Origin on cookie-authenticated writes.
+    "JWT_AUTH_COOKIE_USE_CSRF": False,
     "JWT_TOKEN_CLAIMS_SERIALIZER": "apps.accounts.serializers.TenantTokenObtainSerializer",
     "JWT_SERIALIZER": "apps.accounts.serializers.LoginResultSerializer",
     "LOGIN_SERIALIZER": "apps.accounts.serializers.LoginSerializer",
     "USER_DETAILS_SERIALIZER": "apps.accounts.serializers.CurrentUserSerializer",
     "PASSWORD_RESET_SERIALIZER": "apps.accounts.serializers.PasswordResetSerializer",
+    "PASSWORD_RESET_CONFIRM_SERIALIZER": "apps.accounts.serializers.PasswordResetConfirmSerializer",
     "PASSWORD_CHANGE_SERIALIZER": "apps.accounts.serializers.PasswordChangeSerializer",
     "OLD_PASSWORD_FIELD_ENABLED": True,
     "LOGOUT_ON_PASSWORD_CHANGE": False,
@@ -191,6 +231,10 @@ SPECTACULAR_SETTINGS = {
     "own host ({slug}." + BASE_DOMAIN + "); signup on the public host.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Self-hosted UI (no third-party script on tenant origins); who may read the schema: urls_common.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api",
     "ENUM_NAME_OVERRIDES": {
@@ -206,11 +250,22 @@ SPECTACULAR_SETTINGS = {
     },
     "PREPROCESSING_HOOKS": [],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "apps.core.schema.add_error_envelope"],
+                             "apps.core.schema.add_error_envelope",
+                             "apps.core.schema.required_in_patch",
+                             "apps.contacts.filter_schema.add_filter_schema"],
 }
 
 # --- Email ------------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Dev prints mails; with DEBUG off a backend that delivers nothing is refused (convonest.checks).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG or TESTING
+                        else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ConvoNest <no-reply@convonest.local>")
 INVITE_LIFETIME_DAYS = env_int("INVITE_LIFETIME_DAYS", 7)
 
@@ -223,6 +278,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Redis redelivers a task not acked within the visibility timeout, and a countdown/ETA task is held unacked
+# until it runs: the timeout must exceed the longest retry delay (media back-off: 3600 s) or such tasks run
+# twice. It is also how long a task of a killed worker waits before another worker gets it (acks_late).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600)}
 # A test run's worker must not take a dev worker's tasks (or the reverse) on a shared Redis.
 CELERY_TASK_DEFAULT_QUEUE = CACHE_PREFIX if TESTING else "celery"
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(REPO_DIR / ".data" / "celerybeat"))
@@ -245,11 +304,41 @@ WHATSAPP_GRAPH_VERSION = env_str("WHATSAPP_GRAPH_VERSION", "v23.0")
 # Sending: per-recipient pacing below Meta's pair limit (131056: about 1 message / 6 s, small bursts).
 PAIR_RATE_PER_SECOND = float(env_str("PAIR_RATE_PER_SECOND", str(1 / 6)))
 PAIR_RATE_BURST = env_int("PAIR_RATE_BURST", 10)
-# A send left in `sending` with no answer and no status webhook for this long never reached Meta.
-MESSAGE_RECONCILE_AFTER_SECONDS = env_int("MESSAGE_RECONCILE_AFTER_SECONDS", 900)
-# A live-inbox event stream (SSE) ends after this long and the browser reconnects with Last-Event-ID; it must
-# stay under the Next.js proxy's 60 s backend timeout.
-INBOX_STREAM_SECONDS = env_int("INBOX_STREAM_SECONDS", 40)
+# A send left in `sending` with no answer and no status webhook for this long most likely never reached Meta:
+# re-queued at most MESSAGE_RECONCILE_MAX_RESENDS times, then `unknown` for a person (no third copy).
+MESSAGE_RECONCILE_AFTER_SECONDS = env_int("MESSAGE_RECONCILE_AFTER_SECONDS", 3600)
+MESSAGE_RECONCILE_MAX_RESENDS = env_int("MESSAGE_RECONCILE_MAX_RESENDS", 1)
+# A `queued` send idle this long lost its task (broker down after commit): enqueued again. Above the outbox's
+# largest retry back-off (300 s).
+MESSAGE_QUEUED_SWEEP_AFTER_SECONDS = env_int("MESSAGE_QUEUED_SWEEP_AFTER_SECONDS", 600)
+# Statuses held for a wamid we never learned (PendingStatus) are dropped after this many days.
+PENDING_STATUS_RETENTION_DAYS = env_int("PENDING_STATUS_RETENTION_DAYS", 7)
+# Meta's webhook POSTs reach 3 MB; this endpoint reads its body with its own cap (the rest of the site keeps
+# Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB).
+WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 5 * 1024 * 1024)
+# Routing webhook events: a lease per enqueued task, exponential back-off after failures, then `dead`.
+WEBHOOK_ROUTE_LEASE_SECONDS = env_int("WEBHOOK_ROUTE_LEASE_SECONDS", 600)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 12)
+# Raw webhook bodies (customers' names, numbers, texts) are redacted this many hours after processing
+# (0: at the next retention run); the sha256 stays, so Meta's redeliveries remain no-ops.
+WEBHOOK_BODY_RETENTION_HOURS = env_int("WEBHOOK_BODY_RETENTION_HOURS", 72)
+# Handled, unroutable and rejected webhook changes (and dead events' bodies) are deleted after this many days.
+WEBHOOK_CHANGE_RETENTION_DAYS = env_int("WEBHOOK_CHANGE_RETENTION_DAYS", 30)
+# The live inbox (SSE) is served by the events service (apps/messaging/events_asgi.py). A stream ends after
+# about this long and the browser reconnects with Last-Event-ID, which re-checks the session and membership.
+INBOX_STREAM_SECONDS = env_int("INBOX_STREAM_SECONDS", 300)
+# Open streams at once, per person in a business and per business; more answer 429 with Retry-After.
+INBOX_STREAMS_PER_PERSON = env_int("INBOX_STREAMS_PER_PERSON", 5)
+INBOX_STREAMS_PER_BUSINESS = env_int("INBOX_STREAMS_PER_BUSINESS", 200)
+INBOX_STREAM_RETRY_AFTER = env_int("INBOX_STREAM_RETRY_AFTER", 10)
+# A stream's slot lease; refreshed while it runs, it runs out this long after its process died.
+INBOX_STREAM_LEASE_SECONDS = float(env_str("INBOX_STREAM_LEASE_SECONDS", "45"))
+# Threads (each with at most one database connection) that authorize new streams in the events service.
+EVENTS_AUTH_THREADS = env_int("EVENTS_AUTH_THREADS", 4)
+# Open streams one events-service process serves at once (each holds a Redis connection); more answer 503.
+EVENTS_MAX_STREAMS = env_int("EVENTS_MAX_STREAMS", 2000)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 

@@ -1,8 +1,33 @@
 """Routes every host serves, public or tenant."""
+from django.conf import settings
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import BasePermission
 
 from apps.core import views
+from apps.core.auth import TenantJWTCookieAuthentication
+from apps.core.permissions import request_role
+from tenants.platform_api import PLATFORM_SCOPE, PlatformTokenAuthentication
+
+
+class CanReadApiSchema(BasePermission):
+    """The route map is for the people who use it (audit L9): anyone in DEBUG; in production a member of this
+    host's business, or platform staff (their token) on the public host. Anonymous callers get 401."""
+
+    def has_permission(self, request, view) -> bool:
+        if settings.DEBUG:
+            return True
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return request_role(request) is not None or (user.is_staff and request.auth is not None
+                                                       and request.auth.get("scope") == PLATFORM_SCOPE)
+
+
+_schema_access = {
+    "authentication_classes": [PlatformTokenAuthentication, TenantJWTCookieAuthentication],
+    "permission_classes": [CanReadApiSchema],
+}
 
 probe_patterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -11,8 +36,9 @@ probe_patterns = [
 
 api_common_patterns = [
     path("site/", views.SiteApi.as_view(), name="site"),
-    path("schema/", SpectacularAPIView.as_view(urlconf="convonest.urls_schema"), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("schema/", SpectacularAPIView.as_view(urlconf="convonest.urls_schema", **_schema_access), name="schema"),
+    # Swagger UI from drf-spectacular-sidecar's static files (settings.SPECTACULAR_SETTINGS), never a CDN.
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", **_schema_access), name="api-docs"),
 ]
 
 handler400 = "apps.core.errors.json_400"

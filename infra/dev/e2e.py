@@ -8,6 +8,7 @@ On the PostgreSQL server of DATABASE_URL (embedded unless set, see services.py) 
     SITE_PORT        3100 (the port the browser uses: `next start` on 3100)
     E2E_BACKEND_CMD  Django on 127.0.0.1:8001 (Playwright's webServer starts it)
     BACKEND_URL      http://127.0.0.1:8001 (where Next.js forwards /api/*)
+    EVENTS_URL       http://127.0.0.1:8003 (the events service, started here: the live inbox's stream)
 
 The development database `convonest` is never touched. CONVONEST_E2E_DATABASE renames the e2e one
 (for two checkouts sharing one server).
@@ -29,6 +30,7 @@ from services import ServiceError, ensure_services, release_services
 
 E2E_DATABASE = os.environ.get("CONVONEST_E2E_DATABASE") or "convonest_e2e"
 BACKEND_ADDR = "127.0.0.1:8001"
+EVENTS_PORT = "8003"  # not make dev's 8002
 FRONTEND_PORT = "3100"
 SANDBOX_PORT = "8011"  # not make dev's 8010: both may run at once
 CHROMIUM = Path("/usr/bin/chromium")
@@ -90,6 +92,7 @@ def main() -> int:
             "E2E_BACKEND_URL": f"http://{BACKEND_ADDR}",
             "E2E_FRONTEND_PORT": FRONTEND_PORT,
             "BACKEND_URL": f"http://{BACKEND_ADDR}",
+            "EVENTS_URL": f"http://127.0.0.1:{EVENTS_PORT}",
             "NEXT_TELEMETRY_DISABLED": "1",
             "PYTHONUNBUFFERED": "1",
             # The WhatsApp sandbox stands in for Meta; the demo business gets its demo number.
@@ -113,11 +116,20 @@ def main() -> int:
             # A real worker sends what the browser queues (the outbox), as in production.
             worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "convonest", "worker", "-P", "solo",
                                        "-l", "warning"], env=env, cwd=REPO_DIR)
+            # The live inbox's server-sent events come from the events service, as in production.
+            events = subprocess.Popen([sys.executable, "-m", "uvicorn", "apps.messaging.events_asgi:application",
+                                       "--host", "127.0.0.1", "--port", EVENTS_PORT, "--timeout-graceful-shutdown",
+                                       "2", "--log-level", "warning"], env=env, cwd=REPO_DIR)
             try:
+                if not wait_for_port(int(EVENTS_PORT)):
+                    print("[e2e] the events service did not start", file=sys.stderr)
+                    return 1
                 return run(["npm", "--prefix", str(REPO_DIR / "frontend"), "run", "e2e"], env)
             finally:
-                worker.terminate()
-                worker.wait(20)
+                for child in (events, worker):
+                    child.terminate()
+                for child in (events, worker):
+                    child.wait(20)
         finally:
             sandbox.terminate()
             sandbox.wait(10)

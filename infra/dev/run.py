@@ -3,8 +3,9 @@
 1. settings: `.env` (else `.env.example`) under the real environment;
 2. PostgreSQL + Redis: embedded unless DATABASE_URL / REDIS_URL are set (services.py);
 3. setup: migrate_schemas, fill_schema_pool, bootstrap_demo;
-4. together, with prefixed coloured output: Django on 127.0.0.1:8000, a Celery worker, Celery beat,
-   Next.js on :3000 (which forwards /api/* to Django).
+4. together, with prefixed coloured output: Django on 127.0.0.1:8000, the events service (the live
+   inbox's server-sent events, uvicorn) on 127.0.0.1:8002, a Celery worker, Celery beat, Next.js on :3000
+   (which forwards /api/* to Django, and /api/inbox/events/ to the events service).
 
 Each child runs in its own process group. SIGINT (Ctrl-C) or SIGTERM stops them all: SIGTERM to every
 group, a grace period, then SIGKILL (a second Ctrl-C skips the wait). If one child dies on its own
@@ -37,6 +38,7 @@ PY = sys.executable
 MANAGE = str(REPO_DIR / "backend" / "manage.py")
 WEB_HOST = "127.0.0.1"
 WEB_PORT = 8000
+EVENTS_PORT = 8002
 FRONTEND_PORT = 3000
 SANDBOX_PORT = int(os.environ.get("SANDBOX_PORT", "8010"))
 EARLY = {"sandbox"}  # started before the setup steps, which need them
@@ -55,18 +57,26 @@ class Proc:
     reader: threading.Thread | None = None
 
 
-def default_procs(data_dir: Path, web_port: int, frontend_port: int) -> list[Proc]:
+def events_cmd(host: str, port: int) -> list[str]:
+    """The events service (apps/messaging/events_asgi.py); streams end at once on Ctrl-C, browsers reconnect."""
+    return [PY, "-m", "uvicorn", "apps.messaging.events_asgi:application", "--host", host, "--port", str(port),
+            "--timeout-graceful-shutdown", "3", "--no-access-log"]
+
+
+def default_procs(data_dir: Path, web_port: int, frontend_port: int, events_port: int = EVENTS_PORT) -> list[Proc]:
     (data_dir / "celery").mkdir(parents=True, exist_ok=True)
     frontend_cmd = ["npm", "run", "dev"]
     if frontend_port != FRONTEND_PORT:
         frontend_cmd += ["--", "-p", str(frontend_port)]
     procs = [
         Proc("web", [PY, MANAGE, "runserver", f"{WEB_HOST}:{web_port}"], port=web_port),
+        Proc("events", events_cmd(WEB_HOST, events_port), port=events_port),
         Proc("worker", [PY, "-m", "celery", "-A", "convonest", "worker", "-l", "info"]),
         Proc("beat", [PY, "-m", "celery", "-A", "convonest", "beat", "-l", "info",
                       "-s", str(data_dir / "celery" / "beat-schedule")]),
         Proc("frontend", frontend_cmd, cwd=REPO_DIR / "frontend", port=frontend_port,
-             env={"BACKEND_URL": f"http://{WEB_HOST}:{web_port}", "NEXT_TELEMETRY_DISABLED": "1"}),
+             env={"BACKEND_URL": f"http://{WEB_HOST}:{web_port}", "EVENTS_URL": f"http://{WEB_HOST}:{events_port}",
+                  "NEXT_TELEMETRY_DISABLED": "1"}),
         # The WhatsApp sandbox stands in for Meta: started before setup (bootstrap_demo verifies the demo
         # number against it); its webhooks go to Django on the public host.
         Proc("sandbox", [PY, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(SANDBOX_PORT),
@@ -258,6 +268,7 @@ def banner(out: Output, env: dict[str, str], web_port: int) -> None:
         f"  demo tenant    {site_url(f'{slug}.{base}')}",
         f"  demo login     {os.environ.get('DEMO_EMAIL', '')} / {os.environ.get('DEMO_PASSWORD', '')}",
         f"  Django (API)   http://{WEB_HOST}:{web_port}",
+        f"  live events    http://{WEB_HOST}:{EVENTS_PORT}/api/inbox/events/  (the events service)",
         f"  WhatsApp       http://127.0.0.1:{SANDBOX_PORT}/_sandbox/  (the sandbox standing in for Meta)",
         f"  database       {env['DATABASE_URL']}",
         f"  redis          {env['REDIS_URL']}",
@@ -272,7 +283,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run ConvoNest for development (make dev).")
     parser.add_argument("--no-setup", action="store_true", help="skip migrate_schemas/fill_schema_pool/...")
     parser.add_argument("--without", action="append", default=[], metavar="NAME",
-                        help="leave out a process (web, worker, beat, frontend)")
+                        help="leave out a process (web, events, worker, beat, frontend, sandbox)")
     parser.add_argument("--proc", action="append", default=[], metavar="NAME=CMD",
                         help="run these processes instead of the default ones")
     parser.add_argument("--web-port", type=int, default=WEB_PORT, help="Django's port (default 8000)")

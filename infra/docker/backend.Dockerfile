@@ -26,7 +26,9 @@ WORKDIR /app/backend
 
 # Static files are collected at build time (settings need only placeholders for that); compose
 # collects again at start into the volume nginx serves /static/ from.
-RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_DEBUG=false \
+# (The placeholders are public values: convonest.checks refuses to serve with them.)
+RUN DJANGO_SECRET_KEY=collectstatic-only JWT_SIGNING_KEY=collectstatic-only CONTACT_HASH_KEY=collectstatic-only \
+    DJANGO_DEBUG=false \
     DATABASE_URL=postgresql://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
  && chown -R convonest:convonest /app/.data
@@ -37,7 +39,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=5 \
   CMD python -c "import os, urllib.request; urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': os.environ.get('BASE_DOMAIN', 'localhost')}), timeout=4)"
 
-# docker-compose.yml runs migrate_schemas first; the worker and beat override the command.
-# Threaded workers: each live-inbox stream (SSE, at most INBOX_STREAM_SECONDS) holds a thread, not a process.
+# docker-compose.yml runs the migrations in its one-off `migrate` job; the worker and beat override the command.
+# Access logs show the path without its query string (%(U)s; no %(q)s, no referer): tokens stay out of logs.
+# Each thread holds at most one database connection: size PostgreSQL's max_connections to match.
 CMD ["gunicorn", "convonest.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", \
-     "--threads", "32", "--access-logfile", "-"]
+     "--threads", "32", "--access-logfile", "-", \
+     "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(L)s \"%(a)s\""]

@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 
 from apps.messaging.models import Message
 from apps.webhooks.tests.support import NUMBER_A, WABA_A, connect, deliver, envelope, use_secret, with_number
+from conftest import access_cookie
 from tenants.models import User, WebhookChange
 from tenants.platform_api import platform_token_for
 
@@ -79,10 +80,10 @@ def test_without_a_token_it_is_401(public_client):
 def test_a_business_session_is_not_a_platform_login(public_client, alpha):
     alpha.owner.is_staff = True  # even a staff member's business login is bound to that business
     alpha.owner.save()
-    session = alpha.client(alpha.owner).cookies["cn-access"].value
+    session = alpha.client(alpha.owner).cookies[access_cookie()].value
 
     as_header = public_client.get(URL, HTTP_AUTHORIZATION=f"Bearer {session}")
-    public_client.cookies["cn-access"] = session
+    public_client.cookies[access_cookie()] = session
     as_cookie = public_client.get(URL)
 
     assert (as_header.status_code, as_header.json()["code"]) == (401, "authentication_failed")

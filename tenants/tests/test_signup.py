@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 from django_tenants.utils import schema_exists
+from rest_framework.test import APIClient
 
 from tenants.models import Domain, Membership, PooledSchema, Role, Tenant, User
 from tenants.schema_pool import migration_fingerprint, pool_size
@@ -154,12 +155,60 @@ def test_check_slug_says_whether_an_address_is_free(public_client, alpha):
     assert reserved["available"] is False
 
 
-def test_signup_is_throttled_per_client(public_client, settings):
-    from rest_framework.throttling import ScopedRateThrottle
+def _rates(settings, **rates):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates}}
 
-    ScopedRateThrottle.THROTTLE_RATES = {**ScopedRateThrottle.THROTTLE_RATES, "signup": "2/hour"}
-    try:
-        codes = [public_client.post("/api/signup/", {}, format="json").status_code for _ in range(3)]
-    finally:
-        ScopedRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+
+def _from(xff: str, remote: str = "127.0.0.1") -> APIClient:
+    return APIClient(HTTP_HOST="localhost", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=xff)
+
+
+def test_signup_is_throttled_per_real_client(db, settings):
+    _rates(settings, signup="2/hour")
+
+    codes = [_from(xff).post("/api/signup/", {}, format="json").status_code
+             for xff in ("203.0.113.5", "1.1.1.1, 203.0.113.5", "2.2.2.2, 203.0.113.5")]
+
+    assert codes == [400, 400, 429]  # what the client put left of our proxy's entry changes nothing
+    assert _from("198.51.100.9").post("/api/signup/", {}, format="json").status_code == 400
+
+
+def test_a_forwarded_for_header_from_an_untrusted_peer_does_not_buy_more_signups(db, settings):
+    _rates(settings, signup="2/hour")
+
+    codes = [_from(f"10.0.0.{n}", remote="203.0.113.66").post("/api/signup/", {}, format="json").status_code
+             for n in range(3)]
+
     assert codes == [400, 400, 429]
+
+
+def test_signing_up_with_an_existing_email_is_a_login_attempt_and_is_throttled_like_one(alpha, settings):
+    from conftest import PASSWORD
+
+    settings.LOGIN_FAILURE_LIMIT = 3
+    guesser = _from("203.0.113.66")
+    for n in range(3):
+        wrong = guesser.post("/api/signup/", {**GOOD, "slug": f"guess-{n}", "email": alpha.owner.email,
+                                              "password": f"not-the-password-{n}"}, format="json")
+        assert wrong.status_code == 400 and list(wrong.json()["errors"]) == ["email"]
+
+    right = guesser.post("/api/signup/", {**GOOD, "email": alpha.owner.email, "password": PASSWORD}, format="json")
+    login = APIClient(HTTP_HOST=alpha.host, HTTP_X_FORWARDED_FOR="203.0.113.66").post(
+        "/api/auth/login/", {"email": alpha.owner.email, "password": PASSWORD}, format="json")
+
+    assert right.status_code == 429  # the guesser is done, even with the right password
+    assert login.status_code == 429  # one counter for login and signup
+    assert not Tenant.objects.filter(slug="acme-flowers").exists()
+    owner = _from("198.51.100.7").post("/api/signup/", {**GOOD, "email": alpha.owner.email, "password": PASSWORD},
+                                       format="json")
+    assert owner.status_code == 201  # the owner, elsewhere, is not locked out
+
+
+def test_a_weak_password_gets_the_same_answer_whether_or_not_the_email_exists(public_client, alpha):
+    answers = [public_client.post("/api/signup/", {**GOOD, "email": email, "password": "12345678"}, format="json")
+               for email in (alpha.owner.email, "new-person@acme.example")]
+
+    assert answers[0].status_code == answers[1].status_code == 400
+    assert answers[0].json() == answers[1].json()
+    assert list(answers[0].json()["errors"]) == ["password"]

@@ -9,17 +9,22 @@ from dj_rest_auth.views import (
     PasswordResetView,
     UserDetailsView,
 )
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import UntypedToken
 
 from apps.accounts.serializers import LoginResultSerializer
+from apps.accounts.sessions import refresh_reuse_detected
 from apps.core.auth import TENANT_CLAIM, current_tenant_id
+from apps.core.csrf import SameOriginRequired
+from apps.core.errors import envelope
 from apps.core.permissions import IsTenantMember
 from tenants.services import login_handoff_consume
 
@@ -32,10 +37,11 @@ def login_response(request, user) -> Response:
     return response
 
 
-class LoginApi(LoginView):
+class LoginApi(SameOriginRequired, LoginView):
     """Email and password of a member of this business. Failed attempts are throttled per email and IP."""
 
     throttle_classes: list = []  # failures are counted in LoginSerializer instead of all attempts
+    throttle_scope = None
 
 
 class DetailSerializer(serializers.Serializer):
@@ -43,10 +49,17 @@ class DetailSerializer(serializers.Serializer):
 
 
 @extend_schema_view(post=extend_schema(request=None, responses=DetailSerializer, operation_id="auth_logout"))
-class LogoutApi(LogoutView):
+class LogoutApi(SameOriginRequired, LogoutView):
     """Blacklists the refresh token and clears the cookies."""
 
     http_method_names = ["post", "options"]
+    throttle_scope = None  # dj-rest-auth's shared scope; ending a session needs no limit
+
+    def logout(self, request):
+        response = super().logout(request)
+        if response.status_code >= 400:  # dj-rest-auth answers {"detail"}; our errors are in the envelope
+            response.data = envelope("not_authenticated", str(response.data.get("detail", "")))
+        return response
 
 
 class TenantCookieTokenRefreshSerializer(CookieTokenRefreshSerializer):
@@ -55,15 +68,21 @@ class TenantCookieTokenRefreshSerializer(CookieTokenRefreshSerializer):
         # business's token here neither mints a session nor blacklists the owner's.
         raw = self.extract_refresh_token()
         try:
-            tenant_id = UntypedToken(raw).get(TENANT_CLAIM)
+            claims = UntypedToken(raw).payload
         except TokenError as exc:
             raise InvalidToken(str(exc)) from exc
-        if tenant_id != current_tenant_id():
+        if claims.get(TENANT_CLAIM) != current_tenant_id():
             raise InvalidToken("This session belongs to another business.")
-        return super().validate(attrs)
+        with transaction.atomic():
+            # One rotation per token at a time: a concurrent second use waits, then counts as a reuse.
+            OutstandingToken.objects.select_for_update().filter(jti=claims.get(jwt_settings.JTI_CLAIM)).first()
+            reused = refresh_reuse_detected(claims=claims)  # ends the token's family (committed below)
+            if not reused:
+                return super().validate(attrs)
+        raise InvalidToken("This session has ended. Please log in again.")
 
 
-class TokenRefreshApi(get_refresh_view()):
+class TokenRefreshApi(SameOriginRequired, get_refresh_view()):
     serializer_class = TenantCookieTokenRefreshSerializer
 
 
@@ -78,6 +97,7 @@ class PasswordChangeApi(PasswordChangeView):
     """Change the password. Other devices are signed out; this one gets fresh cookies."""
 
     permission_classes = [IsTenantMember]
+    throttle_scope = "password_change"  # it checks the old password: a stolen access cookie must not guess it
 
     @extend_schema(responses=LoginResultSerializer)
     def post(self, request, *args, **kwargs):
@@ -87,17 +107,21 @@ class PasswordChangeApi(PasswordChangeView):
         return login_response(request, request.user)
 
 
+@extend_schema_view(post=extend_schema(responses=DetailSerializer))  # dj-rest-auth answers {"detail"}
 class PasswordResetApi(PasswordResetView):
-    throttle_classes = [ScopedRateThrottle]
+    """Mail a reset link (from a worker). Answers at once, the same for any address."""
+
     throttle_scope = "password_reset"
 
 
+@extend_schema_view(post=extend_schema(responses=DetailSerializer))
 class PasswordResetConfirmApi(PasswordResetConfirmView):
-    throttle_classes = [ScopedRateThrottle]
+    """Set the new password from the mailed link. Every session of the user ends."""
+
     throttle_scope = "password_reset"
 
 
-class HandoffApi(APIView):
+class HandoffApi(SameOriginRequired, APIView):
     """Exchange the single-use link from signup for a session on the new business's host."""
 
     permission_classes = [AllowAny]

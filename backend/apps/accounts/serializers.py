@@ -1,22 +1,22 @@
 """Serializers plugged into dj-rest-auth (see REST_AUTH in settings) and the team API."""
 from dj_rest_auth.serializers import PasswordChangeSerializer as BasePasswordChangeSerializer
+from dj_rest_auth.serializers import PasswordResetConfirmSerializer as BasePasswordResetConfirmSerializer
 from django.contrib.auth import authenticate
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from apps.accounts.login_throttle import client_ip, login_check_allowed, login_record_failure, login_record_success
+from apps.accounts.login_throttle import login_check_allowed, login_record_failure, login_record_success
+from apps.accounts.services import password_reset_request
+from apps.accounts.sessions import FAMILY_CLAIM, new_family, sessions_revoke_all
 from apps.core.auth import TENANT_CLAIM, current_tenant_id
+from apps.core.client_ip import client_ident
 from apps.core.permissions import request_role
 from apps.core.views import TenantSummarySerializer
 from tenants.models import Role, User
 from tenants.selectors import tenant_role_for
-from tenants.services import tenant_url
 
 
 class TenantTokenObtainSerializer(TokenObtainPairSerializer):
@@ -26,6 +26,10 @@ class TenantTokenObtainSerializer(TokenObtainPairSerializer):
     def get_token(cls, user):
         token = super().get_token(user)
         token[TENANT_CLAIM] = current_tenant_id()
+        token[FAMILY_CLAIM] = new_family()  # rotation keeps every claim: the family follows the session
+        # simplejwt stored the token before these claims existed; keep the stored copy whole, so a
+        # family can be found among the user's tokens (apps.accounts.sessions).
+        OutstandingToken.objects.filter(jti=token[jwt_settings.JTI_CLAIM]).update(token=str(token))
         return token
 
 
@@ -57,7 +61,7 @@ class LoginSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         request = self.context["request"]
-        email, ip = attrs["email"].strip().lower(), client_ip(request)
+        email, ip = attrs["email"].strip().lower(), client_ident(request)
         login_check_allowed(email=email, ip=ip)
         user = authenticate(request, email=email, password=attrs["password"])
         # A member of another business gets the same answer as a wrong password: no account probing.
@@ -89,27 +93,23 @@ class PasswordChangeSerializer(BasePasswordChangeSerializer):
 
     def save(self):
         self.set_password_form.save()
-        for token in OutstandingToken.objects.filter(user=self.user):
-            BlacklistedToken.objects.get_or_create(token=token)
+        sessions_revoke_all(user=self.user)
 
 
 class PasswordResetSerializer(serializers.Serializer):
-    """Mail a reset link on this tenant's host. Answers the same whether or not the email is known."""
+    """Ask for a reset link on this business's host. The answer, and the work done before it, are the
+    same whether or not the email is known: the lookup and the mail happen in a Celery task."""
 
     email = serializers.EmailField()
 
     def save(self):
-        request = self.context["request"]
-        tenant = request.tenant
-        user = User.objects.filter(email__iexact=self.validated_data["email"], is_active=True).first()
-        if user is None or tenant_role_for(user=user, tenant=tenant) is None:
-            return
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        link = f"{tenant_url(tenant)}/reset-password?uid={uid}&token={token}"
-        send_mail(
-            subject=f"Reset your ConvoNest password for {tenant.name}",
-            message=f"Someone asked to reset the password of {user.email}.\n\n"
-                    f"Choose a new password: {link}\n\nIf it wasn't you, ignore this email.",
-            from_email=None, recipient_list=[user.email],
-        )
+        password_reset_request(tenant=self.context["request"].tenant, email=self.validated_data["email"])
+
+
+class PasswordResetConfirmSerializer(BasePasswordResetConfirmSerializer):
+    """dj-rest-auth's uid/token/validators; then every session of the user ends, since whoever asked
+    for the reset may be locking a thief out."""
+
+    def save(self):
+        super().save()
+        sessions_revoke_all(user=self.user)

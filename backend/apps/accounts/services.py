@@ -3,11 +3,21 @@
 Membership and invites live in the public schema (tenants.services); the log lives in the tenant's
 schema. Both are written in one transaction, on the tenant's connection (search_path: tenant, public).
 """
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import caches
+from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from apps.accounts.models import TeamEvent
 from tenants import services as control
 from tenants.models import Invite, Membership, Tenant, User
+from tenants.selectors import tenant_role_for
 
 
 def _record(action: str, *, actor: User | None, subject_email: str, **detail) -> None:
@@ -46,8 +56,61 @@ def team_invite_revoke(*, invite: Invite, actor: User) -> None:
 
 
 @transaction.atomic
-def team_join(*, tenant: Tenant, token: str, password: str | None, first_name: str = "", last_name: str = "") -> User:
+def team_join(*, tenant: Tenant, token: str, password: str, first_name: str = "", last_name: str = "",
+              client: str | None = None) -> User:
     user = control.invite_accept(tenant=tenant, token=token, password=password, first_name=first_name,
-                                 last_name=last_name)
+                                 last_name=last_name, client=client)
     _record(TeamEvent.Action.MEMBER_JOINED, actor=user, subject_email=user.email)
     return user
+
+
+# --- Password reset -----------------------------------------------------------------------------
+
+def _reset_mail_allowed(email: str) -> bool:
+    """At most PASSWORD_RESET_MAILS_PER_HOUR requests per address per hour, across every business.
+    Counted for every address alike, known or not, so the count says nothing either."""
+    key = "reset-mail:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+    cache = caches["global"]
+    if cache.add(key, 1, timeout=3600):
+        return True
+    try:
+        return cache.incr(key) <= settings.PASSWORD_RESET_MAILS_PER_HOUR
+    except ValueError:  # expired between add and incr
+        return cache.add(key, 1, timeout=3600)
+
+
+def password_reset_request(*, tenant: Tenant, email: str) -> None:
+    """Queue a reset mail. No lookup here: a member and a stranger cost the request the same."""
+    from apps.accounts.tasks import password_reset_mail
+
+    email = email.strip().lower()
+    if _reset_mail_allowed(email):
+        transaction.on_commit(lambda: password_reset_mail.delay(tenant_id=tenant.pk, email=email))
+
+
+def _may_reset_here(*, user: User, tenant: Tenant) -> bool:
+    # Members, and people invited here who already have a login (perhaps one they forgot, or one
+    # somebody else signed up with their address): the mail goes to the address's owner either way.
+    if tenant_role_for(user=user, tenant=tenant) is not None:
+        return True
+    return Invite.objects.filter(tenant=tenant, email__iexact=user.email, accepted_at__isnull=True,
+                                 revoked_at__isnull=True, expires_at__gt=timezone.now()).exists()
+
+
+def password_reset_mail_send(*, tenant_id: int, email: str) -> bool:
+    """Mail a reset link on the business's own host, if the address may reset there. The uid and token
+    travel in the link's fragment, which browsers never send to a server (no access logs)."""
+    tenant = Tenant.objects.filter(pk=tenant_id, is_active=True).first()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if tenant is None or user is None or not _may_reset_here(user=user, tenant=tenant):
+        return False
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = f"{control.tenant_url(tenant)}/reset-password#uid={uid}&token={token}"
+    send_mail(
+        subject=f"Reset your ConvoNest password for {tenant.name}",
+        message=f"Someone asked to reset the password of {user.email}.\n\n"
+                f"Choose a new password: {link}\n\nIf it wasn't you, ignore this email.",
+        from_email=None, recipient_list=[user.email],
+    )
+    return True

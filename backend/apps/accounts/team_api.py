@@ -1,21 +1,30 @@
 """The team of a business: members, roles and invitations. Owners and admins manage; agents read."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts import services
 from apps.accounts.auth_api import login_response
 from apps.accounts.models import TeamEvent
 from apps.accounts.serializers import LoginResultSerializer
+from apps.core.client_ip import client_ident
+from apps.core.csrf import SameOriginRequired
 from apps.core.pagination import CursorPagination
 from apps.core.permissions import IsTeamManager, IsTenantMember, request_role
+from apps.core.throttling import ClientRateThrottle, TenantRateThrottle
 from apps.core.views import TenantSummarySerializer
-from tenants.models import Role, User
-from tenants.selectors import access_invite, access_member, invite_list, member_list
+from tenants.models import ResellerRole, Role, User
+from tenants.selectors import (
+    RESELLER_ROLE_IN_TENANT,
+    access_invite,
+    access_member,
+    invite_list,
+    member_list,
+    reseller_access_list,
+)
 from tenants.services import invite_for_token
 
 
@@ -60,7 +69,7 @@ class MemberListApi(ListAPIView):
 class MemberDetailApi(APIView):
     permission_classes = [IsTeamManager]
 
-    @extend_schema_serializer(component_name="MemberUpdate")
+    @extend_schema_serializer(component_name="MemberUpdate", extensions={"x-required-in-patch": ["role"]})
     class InputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
@@ -80,6 +89,14 @@ class MemberDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class InvitesPerBusinessThrottle(TenantRateThrottle):
+    scope = "invite_business"
+
+
+class InvitesPerMemberThrottle(ClientRateThrottle):
+    scope = "invite_member"
+
+
 @extend_schema_view(get=extend_schema(operation_id="team_invites_list"))
 class InviteListApi(ListAPIView):
     permission_classes = [IsTeamManager]
@@ -87,6 +104,13 @@ class InviteListApi(ListAPIView):
 
     def get_queryset(self):
         return invite_list(tenant=self.request.tenant)
+
+    def get_throttles(self):
+        # Every invitation is a mail from our domain naming the business: capped per business a day
+        # (a new business cannot spam thousands) and per person.
+        if self.request.method == "POST":
+            return [InvitesPerBusinessThrottle(), InvitesPerMemberThrottle()]
+        return []
 
     @extend_schema_serializer(component_name="InviteCreate")
     class InputSerializer(serializers.Serializer):
@@ -113,47 +137,60 @@ class InviteDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InviteAcceptApi(APIView):
-    """Open to anyone holding the link: shows the invitation, and joins the team."""
+@extend_schema_serializer(component_name="InviteAcceptInfo")
+class InviteInfoSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    tenant = TenantSummarySerializer()
+    needs_password = serializers.BooleanField(help_text="False when the email already has a login.")
+
+
+class InviteLookupApi(APIView):
+    """What an invitation link opens. A POST, so the token stays out of URLs and access logs."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "invite_accept"
 
-    @extend_schema_serializer(component_name="InviteAcceptInfo")
-    class InfoSerializer(serializers.Serializer):
-        email = serializers.EmailField()
-        role = serializers.ChoiceField(choices=Role.choices)
-        tenant = TenantSummarySerializer()
-        needs_password = serializers.BooleanField(help_text="False when the email already has a login.")
-
-    @extend_schema_serializer(component_name="InviteAccept")
+    @extend_schema_serializer(component_name="InviteLookup")
     class InputSerializer(serializers.Serializer):
         token = serializers.CharField(max_length=200)
-        password = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=128)
-        first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-        last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
 
-    @extend_schema(parameters=[OpenApiParameter("token", str, required=True)], responses=InfoSerializer,
-                   operation_id="team_invites_accept_info")
-    def get(self, request):
-        invite = invite_for_token(token=request.query_params.get("token", ""), tenant=request.tenant)
+    @extend_schema(request=InputSerializer, responses=InviteInfoSerializer, operation_id="team_invites_lookup")
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invite = invite_for_token(token=data.validated_data["token"], tenant=request.tenant)
         info = {
             "email": invite.email,
             "role": invite.role,
             "tenant": {"slug": request.tenant.slug, "name": request.tenant.name},
             "needs_password": not User.objects.filter(email__iexact=invite.email).exists(),
         }
-        return Response(self.InfoSerializer(info).data)
+        return Response(InviteInfoSerializer(info).data)
+
+
+class InviteAcceptApi(SameOriginRequired, APIView):
+    """Open to anyone holding the link: joins the team (a new login, or an existing one's password)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_scope = "invite_accept"
+
+    @extend_schema_serializer(component_name="InviteAccept")
+    class InputSerializer(serializers.Serializer):
+        token = serializers.CharField(max_length=200)
+        password = serializers.CharField(trim_whitespace=False, max_length=128,
+                                         help_text="A new password, or the existing login's.")
+        first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+        last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
 
     @extend_schema(request=InputSerializer, responses=LoginResultSerializer, operation_id="team_invites_accept")
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.team_join(tenant=request.tenant, **data.validated_data)
+        user = services.team_join(tenant=request.tenant, client=client_ident(request), **data.validated_data)
         return login_response(request, user)
-
 
 
 class TeamEventSerializer(serializers.Serializer):
@@ -172,3 +209,36 @@ class TeamActivityApi(ListAPIView):
     permission_classes = [IsTeamManager]
     serializer_class = TeamEventSerializer
     queryset = TeamEvent.objects.all()
+
+
+class ResellerAccessSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    email = serializers.EmailField(source="user.email")
+    first_name = serializers.CharField(source="user.first_name")
+    last_name = serializers.CharField(source="user.last_name")
+    reseller = serializers.CharField(source="reseller.name")
+    reseller_role = serializers.ChoiceField(source="role", choices=ResellerRole.choices)
+    role = serializers.SerializerMethodField(help_text="The role they act as in this business")
+    source = serializers.SerializerMethodField()
+    removable = serializers.SerializerMethodField(help_text="Always false: the reseller manages its people")
+
+    def get_role(self, access) -> str:
+        return RESELLER_ROLE_IN_TENANT[access.role]
+
+    def get_source(self, access) -> str:
+        return "reseller"
+
+    def get_removable(self, access) -> bool:
+        return False
+
+
+@extend_schema_view(get=extend_schema(operation_id="team_reseller_access_list"))
+class ResellerAccessListApi(ListAPIView):
+    """Who acts in this business through its reseller (not members: listed here, managed by the reseller)."""
+
+    permission_classes = [IsTenantMember]
+    serializer_class = ResellerAccessSerializer
+    pagination_class = None  # a reseller's staff: a handful of people
+
+    def get_queryset(self):
+        return reseller_access_list(tenant=self.request.tenant)

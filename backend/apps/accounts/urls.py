@@ -15,7 +15,9 @@ urlpatterns = [
     path("team/members/", team_api.MemberListApi.as_view(), name="team-members"),
     path("team/members/<int:member_id>/", team_api.MemberDetailApi.as_view(), name="team-member"),
     path("team/invites/", team_api.InviteListApi.as_view(), name="team-invites"),
+    path("team/invites/lookup/", team_api.InviteLookupApi.as_view(), name="team-invite-lookup"),
     path("team/invites/accept/", team_api.InviteAcceptApi.as_view(), name="team-invite-accept"),
     path("team/invites/<uuid:invite_id>/", team_api.InviteDetailApi.as_view(), name="team-invite"),
     path("team/activity/", team_api.TeamActivityApi.as_view(), name="team-activity"),
+    path("team/reseller-access/", team_api.ResellerAccessListApi.as_view(), name="team-reseller-access"),
 ]

@@ -3,6 +3,7 @@
 Agents read and edit contacts and record consent; owners and admins also delete, erase, merge,
 export and run bulk deletes (apps.contacts.permissions).
 """
+from django.core.validators import RegexValidator
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -14,8 +15,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.contacts import services, values
+from apps.contacts import filter_schema, services, values
 from apps.contacts.exports import contact_data_export, contacts_csv
+from apps.contacts.filter_schema import FilterField
 from apps.contacts.models import ConsentAction, ConsentCategory, ConsentEvent, ConsentSource
 from apps.contacts.permissions import IsContactsManager
 from apps.contacts.selectors import (
@@ -61,16 +63,37 @@ class ManagersFor:
         return [IsTenantMember()]
 
 
+class DocumentedPattern(RegexValidator):
+    """The pattern apps.contacts.values enforces, stated in the OpenAPI schema (drf-spectacular reads a
+    RegexValidator's regex). It checks nothing itself: the service checks every field and reports all the
+    bad ones at once."""
+
+    def __call__(self, value):
+        pass
+
+
+def _pattern(regex: str, message: str) -> RegexValidator:
+    return DocumentedPattern(regex, message=message)
+
+
+# The patterns are apps.contacts.values' rules, so the OpenAPI schema says what the services accept.
+TAG_VALIDATOR = _pattern(filter_schema.TAG["pattern"], "A tag is not blank and has no , ; or |.")
+
+
 @extend_schema_serializer(component_name="ContactWrite")
 class ContactWriteSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=64,
-                                  help_text="Any format; stored as E.164 (national numbers use the default region).")
-    wa_user_id = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=128)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    email = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    language = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    tags = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=100,
-                                 help_text="Replaces the contact's tags.")
+                                  help_text="Any format; stored as E.164 (national numbers use the default region). "
+                                            "A contact needs a phone or a wa_user_id.")
+    wa_user_id = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=128, validators=[
+        _pattern(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$", "Not a WhatsApp user id.")])
+    name = serializers.CharField(required=False, allow_blank=True, max_length=values.MAX_NAME)
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254, validators=[
+        _pattern(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$", "Not an email address.")])
+    language = serializers.CharField(required=False, allow_blank=True, max_length=20, validators=[
+        _pattern(filter_schema.LANGUAGE["pattern"], "Not a language code (e.g. en, pt_BR).")])
+    tags = serializers.ListField(child=serializers.CharField(max_length=64, validators=[TAG_VALIDATOR]),
+                                 required=False, max_length=values.MAX_TAGS, help_text="Replaces the contact's tags.")
     attributes = serializers.DictField(required=False, help_text="Key -> value; null removes a value. Merged into "
                                                                  "the contact's attributes.")
 
@@ -245,11 +268,14 @@ class ContactBulkApi(APIView):
     @extend_schema_serializer(component_name="ContactBulk")
     class InputSerializer(serializers.Serializer):
         action = serializers.ChoiceField(choices=["tag", "untag", "delete"])
-        tags = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=50)
-        ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=MAX_BULK_IDS)
-        filter = serializers.JSONField(required=False, help_text="A filter document; {} selects every contact.")
+        tags = serializers.ListField(child=serializers.CharField(max_length=64, validators=[TAG_VALIDATOR]),
+                                     required=False, max_length=values.MAX_TAGS,
+                                     help_text="Required (not empty) for tag and untag.")
+        ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=MAX_BULK_IDS,
+                                    help_text="Send ids or filter, not both.")
+        filter = FilterField(required=False, help_text="A filter document; {} selects every contact.")
         q = serializers.CharField(required=False, allow_blank=True, max_length=100)
-        segment = serializers.IntegerField(required=False)
+        segment = serializers.IntegerField(required=False, min_value=1)
 
         def validate(self, attrs):
             if ("ids" in attrs) == ("filter" in attrs):

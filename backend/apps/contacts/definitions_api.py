@@ -4,6 +4,7 @@ Every member reads them (the contacts page needs them); owners and admins change
 """
 import time
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.contacts import services
+from apps.contacts.filter_schema import FilterField
 from apps.contacts.filters import compile_filter
 from apps.contacts.models import AttributeType
 from apps.contacts.permissions import ReadOrManage
@@ -26,6 +28,9 @@ from apps.contacts.selectors import (
 from apps.contacts.serializers import FILTER_HELP
 from apps.core.pagination import CursorPagination
 from apps.core.permissions import IsTenantMember
+
+KEY_VALIDATOR = RegexValidator(r"^[a-z][a-z0-9_]{0,49}$", message="use lowercase letters, digits and _, starting "
+                                                                  "with a letter (at most 50)")
 
 
 class ContactSettingsSerializer(serializers.Serializer):
@@ -80,12 +85,14 @@ class AttributeListApi(ListAPIView):
 
     @extend_schema_serializer(component_name="AttributeDefinitionCreate")
     class InputSerializer(serializers.Serializer):
-        key = serializers.CharField(max_length=50, help_text="a-z, 0-9 and _, starting with a letter. Also the CSV "
-                                                             "column name that maps to it.")
+        key = serializers.CharField(max_length=50, validators=[KEY_VALIDATOR],
+                                    help_text="a-z, 0-9 and _, starting with a letter; not a built-in field's name "
+                                              "(phone, name, tags, ...). Also the CSV column name that maps to it.")
         label = serializers.CharField(max_length=100)
         type = serializers.ChoiceField(choices=AttributeType.choices)
-        choices = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list,
-                                        max_length=200)
+        choices = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list,
+                                        max_length=200, help_text="Required (1 to 200, no repeats) for the choice "
+                                                                  "type; empty for the others.")
 
     def get_queryset(self):
         return attribute_definition_list()
@@ -105,7 +112,7 @@ class AttributeDetailApi(APIView):
     @extend_schema_serializer(component_name="AttributeDefinitionUpdate")
     class InputSerializer(serializers.Serializer):
         label = serializers.CharField(max_length=100, required=False)
-        choices = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=200)
+        choices = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=200)
 
     @extend_schema(operation_id="contacts_attributes_retrieve", responses=AttributeDefinitionSerializer)
     def get(self, request, attribute_id: int):
@@ -142,7 +149,7 @@ class SegmentSerializer(serializers.Serializer):
 class SegmentWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    filter = serializers.JSONField(help_text=FILTER_HELP)
+    filter = FilterField(help_text=FILTER_HELP)
 
 
 @extend_schema_serializer(component_name="SegmentCount")
@@ -222,7 +229,7 @@ class SegmentPreviewApi(APIView):
 
     @extend_schema_serializer(component_name="SegmentPreview")
     class InputSerializer(serializers.Serializer):
-        filter = serializers.JSONField(help_text=FILTER_HELP)
+        filter = FilterField(help_text=FILTER_HELP)
 
     @extend_schema(operation_id="contacts_segments_preview", request=InputSerializer,
                    responses=SegmentCountSerializer)

@@ -13,7 +13,7 @@ import time
 
 from django.db import connection
 
-from apps.contacts.identity import identity_hash_sql
+from apps.contacts.identity import identity_hashes_sql
 from apps.contacts.models import OnExisting, Suppression
 
 CREATED, UPDATED, MERGED, SKIPPED, MERGED_INTO_SKIPPED = 0, 1, 2, 3, 4
@@ -144,13 +144,13 @@ def suppressions_exist() -> bool:
 def apply_suppressions(cursor, *, import_id: int) -> None:
     """Contacts this chunk created whose identity hash is suppressed start opted out (ledger + state)."""
     for column in ("phone", "wa_user_id"):
-        hash_sql, params = identity_hash_sql(f"c.{column}")
+        hashes_sql, params = identity_hashes_sql(f"c.{column}")  # a suppression under any key matches
         cursor.execute(f"""
             WITH matched AS (
                 SELECT c.id, unnest(sp.categories) AS category
                 FROM contacts_contact c
                 JOIN {STAGING} s ON s.{column} = c.{column}
-                JOIN contacts_suppression sp ON sp.identity_hash = {hash_sql}
+                JOIN contacts_suppression sp ON sp.identity_hash IN ({hashes_sql})
                 WHERE c.import_id = %s AND c.import_outcome = {CREATED}
             ), logged AS (
                 INSERT INTO contacts_consentevent (contact_id, category, action, source, proof, keyword,

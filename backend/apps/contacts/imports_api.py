@@ -5,7 +5,6 @@ from django_tenants.utils import tenant_context
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +17,7 @@ from apps.contacts.permissions import IsContactsManager
 from apps.contacts.selectors import access_import, attribute_definition_list, import_list
 from apps.contacts.serializers import CSV_RESPONSE, ContactImportSerializer, CsvRenderer
 from apps.contacts.values import BUILTIN_FIELDS
+from apps.core.input_guards import MultiPartParser
 from apps.core.pagination import CursorPagination
 
 FIELD_LABELS = {"phone": "Phone", "wa_user_id": "WhatsApp user id", "name": "Name", "first_name": "First name",

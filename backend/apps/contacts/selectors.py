@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.contacts.filters import FilterError, compile_filter, validate_filter
+from apps.contacts.identity import identity_hash
 from apps.contacts.models import (
     AttributeDefinition,
     ConsentEvent,
@@ -18,6 +19,7 @@ from apps.contacts.models import (
     ContactMergeRecord,
     ContactSettings,
     Segment,
+    Suppression,
 )
 
 _PHONE_QUERY = re.compile(r"\+?[\d\s().-]+")
@@ -167,3 +169,13 @@ def consent_state_mismatches() -> list[tuple[int, str, str, str]]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchall()
+
+
+def suppressed_categories(identities) -> set[str]:
+    """The consent categories the suppression list (erased or deleted people who had opted out) holds for
+    any of these identities (E.164 phone with its +, or WhatsApp user id); empty when none is listed."""
+    hashes = {identity_hash(value) for value in identities if value}
+    if not hashes:
+        return set()
+    rows = Suppression.objects.filter(identity_hash__in=hashes).values_list("categories", flat=True)
+    return {category for categories in rows for category in categories}

@@ -26,7 +26,7 @@ FILTER_HELP = ("A filter document (JSON): {\"all\"|\"any\": [conditions or group
 QUERY_PARAMETERS = [
     OpenApiParameter("q", str, description="Search: phone (prefix, national or +international), email prefix, "
                                            "or name words (each a prefix)."),
-    OpenApiParameter("segment", int, description="Only contacts in this saved segment."),
+    OpenApiParameter("segment", {"type": "integer", "minimum": 1}, description="Only contacts in this saved segment."),
     OpenApiParameter("filter", str, description=FILTER_HELP + " URL-encoded."),
     OpenApiParameter("tag", str, many=True, description="Only contacts with any of these tags (repeatable)."),
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.contacts import signals, values
 from apps.contacts.filters import FilterError, filter_attribute_keys, validate_filter
-from apps.contacts.identity import identity_hash, identity_hash_sql
+from apps.contacts.identity import identity_hash, identity_hash_sql, identity_hashes
 from apps.contacts.models import (
     AttributeDefinition,
     AttributeType,
@@ -373,7 +373,7 @@ def consent_record(*, contact: Contact, category: str, action: str, source: str,
 
 def _apply_suppressions(contact: Contact) -> None:
     """A contact whose identity matches an erased or deleted opted-out contact starts opted out."""
-    hashes = [identity_hash(v) for v in (contact.phone, contact.wa_user_id) if v]
+    hashes = [h for v in (contact.phone, contact.wa_user_id) if v for h in identity_hashes(v)]  # any key
     categories = set()
     for suppression in Suppression.objects.filter(identity_hash__in=hashes):
         categories.update(suppression.categories)

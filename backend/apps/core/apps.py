@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from apps.core import schema  # noqa: F401 - registers the OpenAPI extensions
+        from convonest import checks  # noqa: F401 - registers the deployment checks (manage.py check --deploy)

@@ -3,12 +3,19 @@
 Tokens carry the tenant id they were issued on (`tid`, see accounts.serializers). A token from tenant A
 presented on tenant B's host is refused here, before any view runs; membership itself is re-checked on
 every request by permissions.IsTenantMember, so removing someone takes effect at once.
+
+When the token comes from the cookie (not an `Authorization` header), an unsafe request must also prove
+it was sent by this origin's own pages (apps.core.csrf): the browser attaches the cookie to requests
+that other pages of the same site make.
 """
 import logging
 
+from dj_rest_auth.app_settings import api_settings as rest_auth_settings
 from dj_rest_auth.jwt_auth import JWTCookieAuthentication
 from django.db import connection
 from rest_framework import exceptions
+
+from apps.core.csrf import require_same_origin
 
 security_log = logging.getLogger("convonest.security")
 
@@ -17,6 +24,9 @@ TENANT_CLAIM = "tid"
 
 class TenantJWTCookieAuthentication(JWTCookieAuthentication):
     def authenticate(self, request):
+        # Before the token is even read: a cross-site write gets the same 403 whether or not it's valid.
+        if self.get_header(request) is None and rest_auth_settings.JWT_AUTH_COOKIE in request.COOKIES:
+            require_same_origin(request)
         result = super().authenticate(request)
         if result is None:
             return None

@@ -5,13 +5,12 @@ when no field is at fault. Clients switch on `code`, show `message`, and put `er
 """
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.views import exception_handler
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +34,18 @@ class Conflict(ApplicationError):
     default_code = "conflict"
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
+class BadRequest(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Bad request."
+    default_code = "bad_request"
+
+
 _CODES = {
     exceptions.ValidationError: "validation_error",
     exceptions.ParseError: "malformed_request",
@@ -46,6 +57,8 @@ _CODES = {
     exceptions.NotAcceptable: "not_acceptable",
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "throttled",
+    RequestTooLarge: "request_too_large",
+    BadRequest: "bad_request",
 }
 
 
@@ -62,8 +75,21 @@ def _flatten(detail) -> dict:
     return {"non_field_errors": [str(detail)]}
 
 
+def _client_fault(exc: SuspiciousOperation) -> exceptions.APIException:
+    """Django's refusals of a request (too big, too many fields, a suspicious header): the client's doing, so a
+    4xx and a warning without a traceback, never a 500 with one (log flooding)."""
+    logger.warning("request refused: %s: %s", type(exc).__name__, exc)
+    return RequestTooLarge() if isinstance(exc, RequestDataTooBig) else BadRequest()
+
+
 def api_exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    # Imported here: rest_framework.views loads DEFAULT_AUTHENTICATION_CLASSES and the parsers at import time,
+    # and those import this module (ApplicationError, envelope): a top-level import is a cycle.
+    from rest_framework.views import exception_handler
+
+    if isinstance(exc, SuspiciousOperation):
+        exc = _client_fault(exc)
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -100,6 +126,8 @@ def json_500(request):
 
 
 def json_400(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(envelope("request_too_large", RequestTooLarge.default_detail), status=413)
     return JsonResponse(envelope("bad_request", "Bad request."), status=400)
 
 

@@ -11,8 +11,12 @@ class TenantJWTCookieScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "cookie",
             "name": "cn-access",
+            # Fixed here (not read from settings) so the committed schema doesn't depend on SITE_SCHEME.
             "description": "httpOnly JWT set by /api/auth/login/, valid only on the host of the business that "
-                           "issued it. API clients may send the same token as `Authorization: Bearer`.",
+                           "issued it; named `__Host-cn-access` when the site is served over https. Writes "
+                           "authenticated by the cookie must come from the site's own pages (`Sec-Fetch-Site: "
+                           "same-origin` or a matching `Origin`), else 403 `csrf_failed`. API clients may send "
+                           "the same token as `Authorization: Bearer`.",
         }
 
 
@@ -36,4 +40,25 @@ def add_error_envelope(result, generator, request, public):
     for path in result["paths"].values():
         for operation in path.values():
             operation["responses"].setdefault("4XX", error)
+    return result
+
+
+REQUIRED_IN_PATCH = "x-required-in-patch"
+
+
+def required_in_patch(result, generator, request, public):
+    """Postprocessing hook: drf-spectacular makes every field of a PATCH body optional. A serializer that
+    declares `extend_schema_serializer(extensions={"x-required-in-patch": [...]})` keeps those required
+    (e.g. a member's role: a PATCH without it changes nothing and is refused)."""
+    refs = set()
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        fields = schema.pop(REQUIRED_IN_PATCH, None)
+        if fields:
+            schema["required"] = sorted(set(schema.get("required", [])) | set(fields))
+            refs.add(f"#/components/schemas/{name}")
+    for path in result["paths"].values():
+        for operation in path.values():
+            body = operation.get("requestBody", {})
+            if any(c.get("schema", {}).get("$ref") in refs for c in body.get("content", {}).values()):
+                body["required"] = True
     return result

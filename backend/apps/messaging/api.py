@@ -1,16 +1,19 @@
 """Sending WhatsApp messages: POST /api/messages/ queues into the outbox and answers 202."""
+from django.core.validators import RegexValidator
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
+from apps.core.permissions import request_role
+from apps.core.throttling import ScopedRateThrottle
 from apps.messaging import services
 from apps.messaging.models import Message
 from apps.messaging.selectors import access_message, message_list
+from apps.whatsapp.builders import MESSAGE_TYPES
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import GraphError
 from apps.whatsapp.selectors import number_for_sending
@@ -52,7 +55,10 @@ class MessageSerializer(serializers.Serializer):
 class MessageBodySerializer(serializers.Serializer):
     """Meta's message object: `type`, plus the object it names (and `context`) passed through as is."""
 
-    type = serializers.CharField(max_length=32, help_text="Meta's message type: text, image, template, ...")
+    # A pattern, not an enum: the schema states the sendable types while clients keep a plain string type.
+    type = serializers.CharField(max_length=32, validators=[RegexValidator(
+        f"^({'|'.join(MESSAGE_TYPES)})$", message=f"must be one of {', '.join(MESSAGE_TYPES)}")],
+        help_text="Meta's message type; the object of that name (e.g. `text`, `template`) goes next to it.")
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
@@ -79,12 +85,14 @@ class MessageListApi(ListAPIView):
         return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
     def get_queryset(self):
-        return message_list()
+        return message_list(user=self.request.user, role=request_role(self.request))
 
     @extend_schema_serializer(component_name="MessageSend")
     class InputSerializer(MessageBodySerializer):
         to = serializers.CharField(max_length=64, help_text="An E.164 phone number (with its +, e.g. "
-                                   "+14155550123) or the id of a contact of this business (e.g. 42)")
+                                   "+14155550123) or the id of a contact of this business (e.g. 42)",
+                                   validators=[RegexValidator(r"^(\+[1-9][0-9]{6,14}|[1-9][0-9]{0,17})$", message=(
+                                       "Use international format, e.g. +14155550123."))])
         phone_number_id = serializers.CharField(required=False, allow_blank=True,
                                                 help_text="The sending number; optional when there is one")
 
@@ -108,7 +116,8 @@ class MessageListApi(ListAPIView):
 class MessageDetailApi(APIView):
     @extend_schema(responses=MessageDetailSerializer, operation_id="messages_retrieve")
     def get(self, request, message_id):
-        return Response(MessageDetailSerializer(access_message(message_id)).data)
+        return Response(MessageDetailSerializer(access_message(message_id, user=request.user,
+                                                                   role=request_role(request))).data)
 
 
 class MessageReadApi(APIView):
@@ -120,7 +129,7 @@ class MessageReadApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: MessageSerializer}, operation_id="messages_mark_read")
     def post(self, request, message_id):
-        message = access_message(message_id)
+        message = access_message(message_id, user=request.user, role=request_role(request))
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if message.direction != Message.Direction.INBOUND or not message.wamid:

@@ -1,26 +1,29 @@
 """The team inbox: conversations, their messages and notes, canned replies, inbox settings, and the live
 event stream (server-sent events; see live.py)."""
-import json
 import re
-import time
 
-from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import connection, transaction
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import renderers, serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
 from apps.core.pagination import CursorPagination
 from apps.core.permissions import IsTeamManager, IsTenantMember, request_role
-from apps.messaging import conversations, live, selectors
+from apps.core.throttling import ScopedRateThrottle
+from apps.messaging import conversations, live, selectors, stream_leases
 from apps.messaging.api import MessageBodySerializer, MessageSerializer
-from apps.messaging.models import Conversation, ConversationNote, InboxSettings, Message
+from apps.messaging.models import WEEKDAYS, Conversation, ConversationNote, InboxSettings, Message
 from apps.messaging.services import message_queue
 
 
@@ -73,18 +76,44 @@ class NoteSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+# The schema states what canned_reply_save accepts: an optional "/", then letters, digits, - and _ (at
+# least one letter or digit); title and body not blank. The service still checks (and lowercases).
+NOT_BLANK = RegexValidator(r"\S", message="This field may not be blank.")
+
+
 class CannedReplySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    shortcut = serializers.CharField(max_length=32)
-    title = serializers.CharField(max_length=100)
-    body = serializers.CharField(max_length=4096)
+    shortcut = serializers.CharField(max_length=32, validators=[RegexValidator(
+        r"^/*[A-Za-z0-9_-]*[A-Za-z0-9][A-Za-z0-9_-]*$", message="Use letters, digits, - and _ (e.g. hours).")])
+    title = serializers.CharField(max_length=100, validators=[NOT_BLANK])
+    body = serializers.CharField(max_length=4096, validators=[NOT_BLANK])
+
+
+HH_MM = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
+
+
+@extend_schema_field({
+    "type": "object", "additionalProperties": False,
+    "description": "Open intervals per weekday, e.g. {\"mon\": [[\"09:00\", \"18:00\"]]}; each interval starts "
+                   "before it ends. A day without intervals is closed.",
+    "properties": {day: {"type": "array", "maxItems": 24, "items": {"type": "array", "items": HH_MM,
+                                                                    "minItems": 2, "maxItems": 2}}
+                   for day in WEEKDAYS},
+})
+class BusinessHoursField(serializers.JSONField):
+    pass
 
 
 class InboxSettingsSerializer(serializers.ModelSerializer):
+    business_hours = BusinessHoursField(required=False)
+
     class Meta:
         model = InboxSettings
         exclude = ["id"]
         read_only_fields = ["updated_at"]
+        # Replies are sent to customers: not blank (DRF trims whitespace first); the schema says so too.
+        extra_kwargs = {name: {"validators": [NOT_BLANK]}
+                        for name in ("opt_out_reply", "opt_in_reply", "welcome_text", "away_text")}
 
 
 class RecentFirst(CursorPagination):
@@ -294,8 +323,14 @@ class InboxEventsApi(Inbox, APIView):
 
     SSE rather than WebSockets: the inbox only listens (it acts through the REST API), SSE rides the
     same cookie-authenticated HTTP path through the Next.js proxy, and EventSource reconnects by itself
-    with Last-Event-ID, which the Redis stream answers with what was missed. A connection ends after
-    INBOX_STREAM_SECONDS so no worker thread is held for long; the browser reconnects at once.
+    with Last-Event-ID, which the Redis stream answers with what was missed.
+
+    Served by the events service (events_asgi.py; nginx and the Next.js proxy send this path there), which
+    runs this view, with every middleware and the same authentication and membership check as the API,
+    once per connection, then streams on asyncio: an open stream holds none of the threads that serve the
+    API and Meta's webhooks. Reached through the API's own (WSGI) server, it answers 503. At most
+    INBOX_STREAMS_PER_PERSON / INBOX_STREAMS_PER_BUSINESS streams are open at once (429 with Retry-After).
+    A stream ends after about INBOX_STREAM_SECONDS; the reconnect checks membership again.
     """
 
     renderer_classes = [renderers.JSONRenderer, EventStreamRenderer]
@@ -309,27 +344,15 @@ class InboxEventsApi(Inbox, APIView):
                    parameters=[OpenApiParameter("last_event_id", str, description="Resume after this event "
                                                 "(the Last-Event-ID header does the same)")])
     def get(self, request):
+        if not request.META.get(live.SERVED_BY_EVENTS_SERVICE):
+            # A thread of the API's pool must never be held by a stream (audit H4).
+            raise ApplicationError("Live updates are served by the events service, not this server.",
+                                   code="events_service_only", status_code=503)
         schema = connection.schema_name
-        role = request_role(request)
-        see_all = selectors.inbox_settings_get().agents_see_all
+        listener = live.Listener(schema=schema, user=request.user, role=request_role(request),
+                                 agents_see_all=selectors.inbox_settings_get().agents_see_all)
         start = request.headers.get("Last-Event-ID") or request.query_params.get("last_event_id") or ""
         if not STREAM_ID.fullmatch(start):
             start = live.latest_id(schema)
-        response = StreamingHttpResponse(_stream(schema, start, request.user, role, see_all),
-                                         content_type="text/event-stream")
-        response["Cache-Control"] = "no-cache"
-        response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream
-        return response
-
-
-def _stream(schema: str, last_id: str, user, role: str, see_all: bool):
-    deadline = time.monotonic() + settings.INBOX_STREAM_SECONDS
-    yield "retry: 1000\n\n"
-    while (remaining := deadline - time.monotonic()) > 0:
-        events = live.read_after(schema, last_id, block_ms=int(remaining * 1000))
-        if not events:
-            yield ": keep-alive\n\n"
-        for event_id, event in events:
-            last_id = event_id
-            if selectors.may_see(user=user, role=role, assignee_id=event.get("assignee_id"), agents_see_all=see_all):
-                yield f"id: {event_id}\nevent: {event['kind']}\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
+        lease = stream_leases.acquire(schema, request.user.pk)
+        return live.EventStreamResponse(live.LiveStream(listener, start, lease))

@@ -84,9 +84,12 @@ def message_media_download(message_id) -> float | None:
         return _fail(media, str(exc))
     except BuilderError as exc:  # e.g. a media URL on a host we never send the token to
         return _fail(media, str(exc))
-    MessageMedia.objects.filter(pk=media.pk, status=MessageMedia.Status.PENDING).update(
+    saved = MessageMedia.objects.filter(pk=media.pk, status=MessageMedia.Status.PENDING).update(
         status=MessageMedia.Status.DOWNLOADED, file=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
         mime_type=(mime or media.mime_type)[:128], error="", downloaded_at=timezone.now())
+    if not saved and not MessageMedia.objects.filter(pk=media.pk).exists():
+        # The contact was erased or deleted while we downloaded: the file must not outlive its row.
+        default_storage.delete(name)
     return None
 
 
@@ -130,3 +133,33 @@ def _store(media: MessageMedia, data: bytes, mime: str) -> str:
     if default_storage.exists(name):  # an earlier attempt wrote it and then failed: replace, never suffix
         default_storage.delete(name)
     return default_storage.save(name, ContentFile(data))
+
+
+# --- Erasure ------------------------------------------------------------------------------------------
+
+def media_erase(*, message_ids_sql: str, params) -> int:
+    """Forget the media of the messages `message_ids_sql` selects (a contact erased or deleted): the rows go
+    in the caller's transaction, the files once it commits, so a rollback never leaves rows without files.
+    Set-based (a bulk delete may cover many contacts). Returns the number of rows deleted."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {MessageMedia._meta.db_table} WHERE message_id IN ({message_ids_sql}) "
+                       f"RETURNING file", params)
+        files = [name for (name,) in cursor.fetchall() if name]
+        deleted = cursor.rowcount
+    if files:
+        schema = connection.schema_name  # named now: the commit may run after the schema was switched back
+        transaction.on_commit(lambda: media_files_delete(files, schema=schema), robust=True)
+    return deleted
+
+
+def media_files_delete(names: list[str], *, schema: str) -> None:
+    """Delete stored media files of `schema`; a file already gone is fine, an I/O error is logged (the row is
+    gone either way, so the file can no longer be served)."""
+    for name in names:
+        if not name.startswith(f"{schema}/media/"):  # only ever this business's media folder
+            logger.error("refusing to delete %r: not a media file of %s", name, schema)
+            continue
+        try:
+            default_storage.delete(name)
+        except OSError as exc:
+            logger.error("could not delete erased media file %s: %s", name, exc)

@@ -1,6 +1,4 @@
 """GET /api/messages/{id}/media/: the stored file of an inbound media message, to members of this business."""
-import uuid
-
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import FileResponse, Http404
@@ -10,7 +8,9 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
 from apps.core.errors import Conflict
+from apps.core.permissions import request_role
 from apps.messaging.models import MessageMedia
+from apps.messaging.selectors import access_message
 
 # Shown in the page (img/audio/video); anything else is a download, so a customer's HTML or SVG file can
 # never run as a page of the business's host.
@@ -28,13 +28,14 @@ class _AnyAccept(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def access_media(message_id) -> MessageMedia:
-    """The media of a message of this business; missing, malformed and media-less ids are the same 404."""
+def access_media(message_id, *, user, role: str) -> MessageMedia:
+    """The media of a message this member may see; missing, malformed, media-less and not-yours are the
+    same 404."""
+    message = access_message(message_id, user=user, role=role)
     try:
-        media = MessageMedia.objects.get(message_id=uuid.UUID(str(message_id)))
-    except (MessageMedia.DoesNotExist, ValueError):
+        return MessageMedia.objects.get(message=message)
+    except MessageMedia.DoesNotExist:
         raise Http404 from None
-    return media
 
 
 class MessageMediaApi(APIView):
@@ -43,7 +44,7 @@ class MessageMediaApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    operation_id="messages_media_retrieve")
     def get(self, request, message_id):
-        media = access_media(message_id)
+        media = access_media(message_id, user=request.user, role=request_role(request))
         if media.status != MessageMedia.Status.DOWNLOADED:
             raise Conflict(f"The file is not here ({media.get_status_display().lower()}).",
                            code=f"media_{media.status}")

@@ -61,6 +61,8 @@ class Message(models.Model):
         READ = "read", "Read"
         FAILED = "failed", "Failed"
         RECEIVED = "received", "Received"
+        # Maybe sent, maybe not: Meta never confirmed it even after the reconciler's re-send. A person decides.
+        UNKNOWN = "unknown", "Unknown (needs review)"
 
     # The id doubles as `biz_opaque_callback_data`, so status webhooks can settle a send whose answer
     # was lost; a UUID is unguessable and known before the request is made.
@@ -84,6 +86,8 @@ class Message(models.Model):
     error_title = models.CharField(max_length=300, blank=True)
     error_details = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    reconcile_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How often the reconciler re-queued it (capped: MESSAGE_RECONCILE_MAX_RESENDS)")
     # What Meta charged, from the status webhook's `pricing` (it arrives once, on sent/delivered/read).
     pricing_category = models.CharField(max_length=32, blank=True, help_text="marketing, utility, ...")
     pricing_type = models.CharField(max_length=32, blank=True, help_text="regular, free_customer_service, ...")

@@ -7,14 +7,23 @@ from apps.messaging.models import CannedReply, Conversation, ConversationNote, I
 from tenants.models import TEAM_MANAGER_ROLES
 
 
-def message_list() -> QuerySet[Message]:
+def _messages() -> QuerySet[Message]:
     return Message.objects.select_related("phone_number")
 
 
-def access_message(message_id) -> Message:
-    """A message of this business (the tenant's schema): missing and malformed ids are the same 404."""
+def message_list(*, user, role: str) -> QuerySet[Message]:
+    """The messages this member may see: the inbox's rule (visible_conversations) at every door, so an
+    agent can't read through /api/messages/ what the inbox hides. A message outside any conversation is
+    for managers (and agents who see all) only."""
+    if _sees_every_conversation(role):
+        return _messages()
+    return _messages().filter(conversation__in=visible_conversations(user=user, role=role).values("pk"))
+
+
+def access_message(message_id, *, user, role: str) -> Message:
+    """A message this member may see: missing, malformed, another business's and not-yours are the same 404."""
     try:
-        return message_list().prefetch_related("events").get(pk=uuid.UUID(str(message_id)))
+        return message_list(user=user, role=role).prefetch_related("events").get(pk=uuid.UUID(str(message_id)))
     except (Message.DoesNotExist, ValueError):
         raise Http404 from None
 
@@ -27,9 +36,13 @@ def visible_conversations(*, user, role: str) -> QuerySet[Conversation]:
     """What this member may see: managers everything; agents theirs and unassigned ones, unless the
     business lets agents see all."""
     conversations = Conversation.objects.select_related("contact", "phone_number", "assignee")
-    if role in TEAM_MANAGER_ROLES or inbox_settings_get().agents_see_all:
+    if _sees_every_conversation(role):
         return conversations
     return conversations.filter(Q(assignee__isnull=True) | Q(assignee=user))
+
+
+def _sees_every_conversation(role: str) -> bool:
+    return role in TEAM_MANAGER_ROLES or inbox_settings_get().agents_see_all
 
 
 def may_see(*, user, role: str, assignee_id: int | None, agents_see_all: bool) -> bool:
@@ -66,7 +79,7 @@ def access_conversation(conversation_id, *, user, role: str) -> Conversation:
 
 
 def conversation_messages(conversation: Conversation) -> QuerySet[Message]:
-    return message_list().filter(conversation=conversation)
+    return _messages().filter(conversation=conversation)  # the caller has access_conversation'ed it
 
 
 def note_list(conversation: Conversation) -> QuerySet[ConversationNote]:

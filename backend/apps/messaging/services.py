@@ -18,13 +18,14 @@ from datetime import timedelta
 import phonenumbers
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
 from apps.contacts.models import Contact
 from apps.core.errors import ApplicationError, Conflict
 from apps.messaging import conversations, rate_limit
+from apps.messaging.consent import consent_require
 from apps.messaging.models import Message, MessageEvent, PendingStatus
 from apps.whatsapp.builders import normalize_message
 from apps.whatsapp.client import GraphClient
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 Status = Message.Status
 # Statuses only move forward; failed is terminal (a late "delivered" can't revive a failed send).
-RANK = {Status.QUEUED: 0, Status.SENDING: 1, Status.SENT: 2, Status.DELIVERED: 3, Status.READ: 4}
+RANK = {Status.QUEUED: 0, Status.SENDING: 1, Status.UNKNOWN: 1, Status.SENT: 2, Status.DELIVERED: 3, Status.READ: 4}
 MAX_ATTEMPTS = 6
 
 
@@ -98,20 +99,30 @@ def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=Non
                                "send from it.", code="number_disconnected")
     conversation = conversations.conversation_for(contact=contact, number=number) if contact else None
     conversations.window_require_open(conversation, payload["type"])
+    consent_require(payload=payload, to=to, contact=contact, waba_id=number.account.waba_id)  # 400 opted_out
     row = Message.objects.create(phone_number=number, to=to, type=payload["type"], payload=payload,
                                  created_by=created_by, contact=contact, conversation=conversation,
                                  automation=automation)
     _event(row, Status.QUEUED)
+    # The send task first, robustly, then the live event: a broker or Redis outage after commit leaves the
+    # row `queued` for messages_reconcile to enqueue, and never fails the committed request.
+    transaction.on_commit(lambda: _enqueue(row.pk), robust=True)
     if conversation is not None:
         conversations.conversation_on_outbound(conversation=conversation, message=row)
-    transaction.on_commit(lambda: _enqueue(row.pk))
     return row
 
 
-def _enqueue(message_id, countdown: float = 0) -> None:
+def _enqueue(message_id, countdown: float = 0) -> bool:
+    """Hand the send to Celery; False (logged) when the broker can't take it: the row stays queued and
+    messages_reconcile enqueues it again once it has sat for MESSAGE_QUEUED_SWEEP_AFTER_SECONDS."""
     from apps.messaging.tasks import message_send_task
 
-    message_send_task.apply_async(args=[str(message_id)], countdown=countdown)
+    try:
+        message_send_task.apply_async(args=[str(message_id)], countdown=countdown)
+    except Exception as exc:  # kombu/redis raise several unrelated types for "broker unreachable"
+        logger.warning("send task for message %s not enqueued (left queued for the sweeper): %s", message_id, exc)
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -260,16 +271,48 @@ def _uuid_or_none(value: str):
 
 
 def messages_reconcile() -> int:
-    """Re-queue sends stuck in `sending` that Meta never acknowledged (no wamid, no status) for
-    RECONCILE_AFTER. Those got no answer and no webhook, so Meta never accepted them."""
+    """The outbox's sweeper (beat, every business). Returns how many messages it touched.
+
+    - `queued` rows with no activity for MESSAGE_QUEUED_SWEEP_AFTER_SECONDS were never enqueued (the broker was
+      down after commit) or lost their task: enqueue them again. Safe: the queued -> sending claim lets one
+      task send.
+    - `sending` rows with no wamid and no status webhook for MESSAGE_RECONCILE_AFTER_SECONDS: Meta most likely
+      never got them. Re-queue them, at most MESSAGE_RECONCILE_MAX_RESENDS times; a send still unconfirmed after
+      that may have reached the customer, so it becomes `unknown` for a person instead of going out again.
+    """
+    return _queued_sweep() + _sending_reconcile()
+
+
+def _queued_sweep() -> int:
+    now = timezone.now()
+    recent = MessageEvent.objects.filter(
+        message=OuterRef("pk"), created_at__gte=now - timedelta(seconds=settings.MESSAGE_QUEUED_SWEEP_AFTER_SECONDS))
+    idle = list(Message.objects.filter(status=Status.QUEUED).exclude(Exists(recent)).values_list("pk", flat=True)[:500])
+    for pk in idle:
+        # The event is the sweep's own activity: the row isn't enqueued again until it idles once more.
+        MessageEvent.objects.create(message_id=pk, status=Status.QUEUED, detail={"reason": "swept"})
+        transaction.on_commit(lambda pk=pk: _enqueue(pk), robust=True)
+    return len(idle)
+
+
+def _sending_reconcile() -> int:
     cutoff = timezone.now() - timedelta(seconds=settings.MESSAGE_RECONCILE_AFTER_SECONDS)
     stuck = list(Message.objects.filter(status=Status.SENDING, wamid__isnull=True, claimed_at__lt=cutoff)
-                 .values_list("pk", flat=True)[:500])
-    for pk in stuck:
-        if Message.objects.filter(pk=pk, status=Status.SENDING, wamid__isnull=True).update(
-                status=Status.QUEUED, claimed_at=None):
+                 .values_list("pk", "reconcile_attempts")[:500])
+    for pk, resends in stuck:
+        still_stuck = Message.objects.filter(pk=pk, status=Status.SENDING, wamid__isnull=True)
+        if resends >= settings.MESSAGE_RECONCILE_MAX_RESENDS:
+            if still_stuck.update(status=Status.UNKNOWN, claimed_at=None):
+                MessageEvent.objects.create(message_id=pk, status=Status.UNKNOWN,
+                                            detail={"reason": "unconfirmed after re-send", "resends": resends})
+                logger.warning("message %s unconfirmed by Meta after %s re-send(s): marked unknown for review",
+                               pk, resends)
+                message = Message.objects.select_related("conversation").get(pk=pk)
+                conversations.message_changed(message)
+            continue
+        if still_stuck.update(status=Status.QUEUED, claimed_at=None, reconcile_attempts=F("reconcile_attempts") + 1):
             MessageEvent.objects.create(message_id=pk, status=Status.QUEUED, detail={"reason": "reconciled"})
-            transaction.on_commit(lambda pk=pk: _enqueue(pk))
+            transaction.on_commit(lambda pk=pk: _enqueue(pk), robust=True)
     return len(stuck)
 
 

@@ -13,7 +13,8 @@ def message_send_task(self, message_id: str) -> None:
 
 @shared_task(ignore_result=True)
 def messages_reconcile_all() -> None:
-    """Beat, in the public schema: re-queue stuck sends in every business, one schema at a time."""
+    """Beat, in the public schema: in every business, one schema at a time, enqueue `queued` sends that lost
+    their task and reconcile sends stuck in `sending` (services.messages_reconcile)."""
     from django_tenants.utils import get_public_schema_name, schema_context
 
     from apps.messaging.services import messages_reconcile

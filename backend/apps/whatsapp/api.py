@@ -2,6 +2,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -11,7 +12,18 @@ from rest_framework.views import APIView
 from apps.core.pagination import CursorPagination
 from apps.core.permissions import IsTeamManager, IsTenantMember
 from apps.whatsapp import services
+from apps.whatsapp.client import TOKEN_MAX_LENGTH, token_problem
 from apps.whatsapp.selectors import access_number, number_list
+
+
+def _token_validator(max_length: int):
+    """Tokens and codes travel in HTTP headers and query strings: printable ASCII only (else a 400, not a 500)."""
+    class TokenValidator(RegexValidator):  # a RegexValidator, so the OpenAPI schema carries the pattern
+        def __call__(self, value: str) -> None:
+            problem = token_problem(value, max_length=max_length)
+            if problem:
+                raise serializers.ValidationError(problem)
+    return TokenValidator(r"^[\x21-\x7e]+$")
 
 
 class PhoneNumberSerializer(serializers.Serializer):
@@ -51,7 +63,8 @@ class NumberListApi(ListAPIView):
     class InputSerializer(serializers.Serializer):
         waba_id = serializers.RegexField(r"^\d{5,32}$", error_messages={"invalid": "Digits only."})
         phone_number_id = serializers.RegexField(r"^\d{5,32}$", error_messages={"invalid": "Digits only."})
-        access_token = serializers.CharField(write_only=True, max_length=1000, trim_whitespace=True)
+        access_token = serializers.CharField(write_only=True, max_length=TOKEN_MAX_LENGTH, trim_whitespace=True,
+                                             validators=[_token_validator(TOKEN_MAX_LENGTH)])
 
     @extend_schema(request=InputSerializer, responses={201: PhoneNumberSerializer},
                    operation_id="whatsapp_numbers_connect")
@@ -67,7 +80,7 @@ class NumberDetailApi(APIView):
 
     @extend_schema(responses={204: None}, operation_id="whatsapp_numbers_disconnect")
     def delete(self, request, number_id: int):
-        services.number_disconnect(number=access_number(number_id))
+        services.number_disconnect(tenant=request.tenant, number=access_number(number_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -95,7 +108,7 @@ class EmbeddedSignupApi(APIView):
 
     @extend_schema_serializer(component_name="EmbeddedSignupFinish")
     class FinishSerializer(serializers.Serializer):
-        code = serializers.CharField(max_length=2000)
+        code = serializers.CharField(max_length=2000, validators=[_token_validator(2000)])
         state = serializers.CharField(max_length=2000)
 
     @extend_schema(parameters=[], responses=StartSerializer, operation_id="whatsapp_embedded_signup_start")

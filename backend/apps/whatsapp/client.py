@@ -223,6 +223,22 @@ class _app_level:  # noqa: N801 - used as a decorator
 
 # --- the client ---------------------------------------------------------------------------------
 
+TOKEN_MAX_LENGTH = 1000
+_TOKEN = re.compile(r"[\x21-\x7e]+")  # printable ASCII without spaces: what an HTTP header value can carry
+
+
+def token_problem(token: str, *, max_length: int = TOKEN_MAX_LENGTH) -> str | None:
+    """Why `token` can't be a Meta access token (or Embedded Signup code), or None. Meta's are printable
+    ASCII (letters, digits, a few symbols); anything else can't even travel in an Authorization header."""
+    if not token:
+        return "This field may not be blank."
+    if len(token) > max_length:
+        return f"Too long (at most {max_length} characters)."
+    if not _TOKEN.fullmatch(token):
+        return "Use only the letters, digits and symbols Meta gave you, without spaces or accents."
+    return None
+
+
 class GraphClient:
     """A tenant's view of the Graph API. Cheap to create (per task is fine): the pool is shared."""
 
@@ -264,6 +280,9 @@ class GraphClient:
     def _headers(self, token: str | None) -> dict:
         headers = {"User-Agent": USER_AGENT}
         if token:
+            problem = token_problem(token)
+            if problem:  # httpx would raise UnicodeEncodeError (a 500) or send a malformed header
+                raise BuilderError("access_token", problem)
             headers["Authorization"] = f"Bearer {token}"
         return headers
 

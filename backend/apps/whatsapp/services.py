@@ -4,16 +4,17 @@ A number's row in the tenant's schema and its route in the public schema (phone_
 WABA id -> tenant) are written in one transaction, on the tenant's connection (search_path: tenant,
 public). The routes are unique, so a number or WABA connected to another business is refused.
 """
+import hashlib
 import logging
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError, Conflict
 from apps.whatsapp.client import GraphClient, PhoneNumberInfo
-from apps.whatsapp.errors import GraphError
+from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import BusinessAccount, PhoneNumber
 from tenants.models import PhoneNumberRoute, Tenant, WabaRoute
 from tenants.routing import routes_cache_clear
@@ -44,36 +45,66 @@ def _graph_failure(exc: GraphError, field: str | None = None) -> ApplicationErro
     return ApplicationError(message, code="whatsapp_rejected", errors=errors)
 
 
-def _refuse_if_taken(tenant: Tenant, *, waba_id: str, phone_number_ids: list[str]) -> None:
+def route_lock_key(kind: str, object_id: str) -> int:
+    """The advisory-lock key of one WABA or number id (64-bit, from its text), the same in every process."""
+    digest = hashlib.sha256(f"convonest.whatsapp-route:{kind}:{object_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _lock_route_ids(*, waba_id: str, phone_number_ids: list[str]) -> None:
+    """Serialise connections of the same ids across businesses until this transaction ends, so the
+    availability check below sees every connection committed before it (in a fixed order: no deadlock)."""
+    keys = sorted({route_lock_key("waba", waba_id), *(route_lock_key("number", n) for n in phone_number_ids)})
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _taken(what: str, field: str) -> Conflict:
     taken = "is already connected to another ConvoNest business. Disconnect it there first."
+    return Conflict(f"{what} {taken}", code="already_connected", errors={field: [f"This one {taken}"]})
+
+
+def _refuse_if_taken(tenant: Tenant, *, waba_id: str, phone_number_ids: list[str]) -> None:
     if WabaRoute.objects.filter(waba_id=waba_id).exclude(tenant=tenant).exists():
-        raise Conflict(f"WhatsApp Business Account {waba_id} {taken}", code="already_connected",
-                       errors={"waba_id": [f"This account {taken}"]})
+        raise _taken(f"WhatsApp Business Account {waba_id}", "waba_id")
     for number_id in phone_number_ids:
         if PhoneNumberRoute.objects.filter(phone_number_id=number_id).exclude(tenant=tenant).exists():
-            raise Conflict(f"Phone number {number_id} {taken}", code="already_connected",
-                           errors={"phone_number_id": [f"This number {taken}"]})
+            raise _taken(f"Phone number {number_id}", "phone_number_id")
+
+
+def _route_for(model, tenant: Tenant, *, field: str, **lookup):
+    """The route, created for `tenant` when missing; one of another business is refused (409), never used."""
+    route, _ = model.objects.get_or_create(**lookup, defaults={"tenant": tenant})
+    if route.tenant_id != tenant.pk:
+        (value,) = lookup.values()
+        raise _taken(f"{'WhatsApp Business Account' if field == 'waba_id' else 'Phone number'} {value}", field)
+    return route
 
 
 def _save_connection(*, tenant: Tenant, waba_id: str, access_token: str, numbers: list[PhoneNumberInfo],
                      connected_via: str, name: str = "", business_id: str = "") -> list[PhoneNumber]:
-    _refuse_if_taken(tenant, waba_id=waba_id, phone_number_ids=[n.id for n in numbers])
+    """Write the tenant's rows and the public routes in one transaction. Under the ids' locks, the check
+    sees every earlier connection; each route is then verified to be ours, so a lost race is a 409 that
+    rolls back everything, never a number connected here whose webhooks go to another business."""
+    ids = [n.id for n in numbers]
     try:
         with transaction.atomic():
+            _lock_route_ids(waba_id=waba_id, phone_number_ids=ids)
+            _refuse_if_taken(tenant, waba_id=waba_id, phone_number_ids=ids)
             account, _ = BusinessAccount.objects.update_or_create(
                 waba_id=waba_id,
                 defaults={"access_token": access_token, "connected_via": connected_via, "name": name,
                           "business_id": business_id},
             )
-            WabaRoute.objects.get_or_create(waba_id=waba_id, defaults={"tenant": tenant})
+            _route_for(WabaRoute, tenant, field="waba_id", waba_id=waba_id)
             saved = []
             for info in numbers:
                 number, _ = PhoneNumber.objects.update_or_create(
                     phone_number_id=info.id,
                     defaults={"account": account, "disconnected_at": None, **_number_fields(info)}
                 )
-                PhoneNumberRoute.objects.get_or_create(phone_number_id=info.id,
-                                                       defaults={"tenant": tenant})
+                _route_for(PhoneNumberRoute, tenant, field="phone_number_id", phone_number_id=info.id)
                 saved.append(number)
     except IntegrityError:
         # Lost a race with another business connecting the same number.
@@ -94,6 +125,8 @@ def number_connect_manual(*, tenant: Tenant, waba_id: str, phone_number_id: str,
         info = client.phone_number(phone_number_id)
     except GraphError as exc:
         raise _graph_failure(exc, "phone_number_id" if exc.code == 100 else "access_token") from exc
+    except BuilderError as exc:  # a token that can't travel in a header (the API's serializer says so first)
+        raise ApplicationError(exc.message, code="validation_error", errors={exc.field: [exc.message]}) from None
     try:
         waba_numbers = {n.id for n in client.list_phone_numbers(waba_id)}
     except GraphError as exc:
@@ -155,21 +188,23 @@ def number_refresh(*, number: PhoneNumber) -> PhoneNumber:
 
 
 @transaction.atomic
-def number_disconnect(*, number: PhoneNumber) -> None:
+def number_disconnect(*, tenant: Tenant, number: PhoneNumber) -> None:
     """Stop using a number here: its route goes, so its webhooks stop reaching this business. A number
     with history (messages, calls) stays as a disconnected row so the history keeps its number; the
     account's token is wiped once none of its numbers is connected."""
     from django.db.models import ProtectedError
 
     account = number.account
-    PhoneNumberRoute.objects.filter(phone_number_id=number.phone_number_id).delete()
+    # Routes are deleted only where they are this business's: a stray copy of a number another business
+    # owns (see _save_connection) must never unroute that business's webhooks.
+    PhoneNumberRoute.objects.filter(phone_number_id=number.phone_number_id, tenant_id=tenant.pk).delete()
     try:
         with transaction.atomic():
             number.delete()
     except ProtectedError:
         PhoneNumber.objects.filter(pk=number.pk).update(disconnected_at=timezone.now())
     if not account.numbers.filter(disconnected_at__isnull=True).exists():
-        WabaRoute.objects.filter(waba_id=account.waba_id).delete()
+        WabaRoute.objects.filter(waba_id=account.waba_id, tenant_id=tenant.pk).delete()
         if account.numbers.exists():
             account.access_token = ""
             account.save(update_fields=["access_token", "updated_at"])

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
 from tenants.models import Membership, Role, Tenant, User
@@ -9,7 +9,22 @@ from tenants.services import public_site_ensure, tenant_signup, tenant_url
 class Command(BaseCommand):
     help = "Create the demo business and its owner (DEMO_TENANT_SLUG, DEMO_EMAIL, DEMO_PASSWORD). Idempotent."
 
+    # The login the repository documents: anyone can read it, so it never guards a real deployment.
+    PUBLIC_DEMO_PASSWORD = "convonest-demo"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--allow-without-debug", action="store_true",
+                            help="Create the demo even with DEBUG off (a staging or demo server); DEMO_PASSWORD "
+                                 "must then be your own, not the documented one.")
+
     def handle(self, *args, **options):
+        if not (settings.DEBUG or getattr(settings, "TESTING", False)):
+            if not options["allow_without_debug"]:
+                raise CommandError("bootstrap_demo creates a login with a published password; with DEBUG off it "
+                                   "runs only with --allow-without-debug (and your own DEMO_PASSWORD).")
+            if settings.DEMO_PASSWORD == self.PUBLIC_DEMO_PASSWORD or len(settings.DEMO_PASSWORD) < 12:
+                raise CommandError("With DEBUG off, set DEMO_PASSWORD to a password of your own (12+ characters), "
+                                   "not the documented demo password.")
         public_site_ensure()
         slug, email, password = settings.DEMO_TENANT_SLUG, settings.DEMO_EMAIL, settings.DEMO_PASSWORD
         tenant = Tenant.objects.filter(slug=slug).first()

@@ -1,9 +1,6 @@
-import re
-
-from django.core import mail
 from rest_framework.test import APIClient
 
-from conftest import PASSWORD
+from conftest import PASSWORD, access_cookie, refresh_cookie
 from tenants.models import Membership, Reseller, ResellerMembership, ResellerRole, Role, User
 
 
@@ -21,10 +18,10 @@ def test_login_sets_httponly_cookies_and_returns_the_user_with_role(alpha):
                                        "last_name": "", "role": "owner",
                                        "tenant": {"slug": "alpha", "name": "Alpha Ltd"}}
     assert "access" not in response.json() and "refresh" not in response.json()
-    for name in ("cn-access", "cn-refresh"):
+    for name in (access_cookie(), refresh_cookie()):
         assert response.cookies[name]["httponly"]
         assert response.cookies[name]["samesite"] == "Lax"
-    assert response.cookies["cn-refresh"]["path"] == "/api/auth/"
+    assert response.cookies[refresh_cookie()]["path"] == "/api/auth/"
 
 
 def test_current_user_needs_a_login(alpha):
@@ -91,39 +88,39 @@ def test_a_successful_login_resets_the_failure_count(alpha, settings):
 
 def test_logout_blacklists_the_refresh_token_and_clears_cookies(alpha):
     client = alpha.client(alpha.owner)
-    refresh = client.cookies["cn-refresh"].value
+    refresh = client.cookies[refresh_cookie()].value
 
     response = client.post("/api/auth/logout/")
 
     assert response.status_code == 200
-    assert client.cookies["cn-access"].value == ""
-    reuse = APIClient(HTTP_HOST=alpha.host)
-    reuse.cookies["cn-refresh"] = refresh
+    assert client.cookies[access_cookie()].value == ""
+    reuse = APIClient(HTTP_HOST=alpha.host, HTTP_SEC_FETCH_SITE="same-origin")
+    reuse.cookies[refresh_cookie()] = refresh
     assert reuse.post("/api/auth/token/refresh/").status_code == 401
 
 
 def test_refresh_rotates_the_cookies(alpha):
     client = alpha.client(alpha.owner)
-    old_refresh = client.cookies["cn-refresh"].value
+    old_refresh = client.cookies[refresh_cookie()].value
 
     response = client.post("/api/auth/token/refresh/")
 
     assert response.status_code == 200
-    assert client.cookies["cn-refresh"].value != old_refresh
+    assert client.cookies[refresh_cookie()].value != old_refresh
     assert client.get("/api/auth/user/").status_code == 200
 
 
 def test_a_refresh_token_of_one_business_is_refused_by_another(alpha, beta):
-    refresh = alpha.client(alpha.owner).cookies["cn-refresh"].value
+    refresh = alpha.client(alpha.owner).cookies[refresh_cookie()].value
     thief = beta.client()
-    thief.cookies["cn-refresh"] = refresh
+    thief.cookies[refresh_cookie()] = refresh
 
     response = thief.post("/api/auth/token/refresh/")
 
     assert response.status_code == 401
-    assert "cn-access" not in response.cookies or response.cookies["cn-access"].value == ""
+    assert access_cookie() not in response.cookies or response.cookies[access_cookie()].value == ""
     owner = alpha.client()
-    owner.cookies["cn-refresh"] = refresh
+    owner.cookies[refresh_cookie()] = refresh
     assert owner.post("/api/auth/token/refresh/").status_code == 200  # the owner's session survived
 
 
@@ -181,29 +178,6 @@ def test_password_change_signs_out_other_devices_but_not_this_one(alpha):
     assert phone.post("/api/auth/token/refresh/").status_code == 401
     assert laptop.post("/api/auth/token/refresh/").status_code == 200
     assert laptop.get("/api/auth/user/").status_code == 200
-
-
-def test_password_reset_mails_a_link_on_this_host_and_the_link_sets_a_new_password(alpha):
-    client = alpha.client()
-
-    assert client.post("/api/auth/password/reset/", {"email": alpha.owner.email}, format="json").status_code == 200
-
-    assert len(mail.outbox) == 1
-    link = re.search(r"http://alpha\.localhost:3000/reset-password\?uid=(\S+)&token=(\S+)", mail.outbox[0].body)
-    assert link
-    uid, token = link.groups()
-    confirm = client.post("/api/auth/password/reset/confirm/", {"uid": uid, "token": token,
-                          "new_password1": "fresh-start-pass-8", "new_password2": "fresh-start-pass-8"}, format="json")
-    assert confirm.status_code == 200, confirm.content
-    assert _login(client, alpha.owner.email, "fresh-start-pass-8").status_code == 200
-
-
-def test_password_reset_answers_the_same_for_strangers_and_sends_nothing(alpha, beta):
-    client = alpha.client()
-
-    for email in ("nobody@nowhere.example", beta.owner.email):
-        assert client.post("/api/auth/password/reset/", {"email": email}, format="json").status_code == 200
-    assert mail.outbox == []
 
 
 def test_the_signup_handoff_link_signs_in_once_on_its_own_host_only(public_client, beta):

@@ -25,7 +25,7 @@ def invite(django_capture_on_commit_callbacks):
 
 
 def _token_from_mail() -> str:
-    return re.search(r"/invite/accept\?token=(\S+)", mail.outbox[-1].body).group(1)
+    return re.search(r"/invite/accept#token=(\S+)", mail.outbox[-1].body).group(1)
 
 
 def test_members_are_listed_oldest_first_with_cursor_pages(alpha):
@@ -67,11 +67,11 @@ def test_an_invite_is_mailed_and_accepting_it_sets_the_password_and_signs_in(inv
     assert response.json()["email"] == "new@alpha.example" and response.json()["status"] == "pending"
     assert mail.outbox[-1].to == ["new@alpha.example"]
     token = _token_from_mail()
-    assert "http://alpha.localhost:3000/invite/accept?token=" in mail.outbox[-1].body
+    assert "http://alpha.localhost:3000/invite/accept#token=" in mail.outbox[-1].body
     assert Invite.objects.get().token_hash != token  # only a hash is stored
 
     newcomer = APIClient(HTTP_HOST=alpha.host)
-    info = newcomer.get("/api/team/invites/accept/", {"token": token}).json()
+    info = newcomer.post("/api/team/invites/lookup/", {"token": token}, format="json").json()
     assert info == {"email": "new@alpha.example", "role": "admin", "tenant": {"slug": "alpha", "name": "Alpha Ltd"},
                     "needs_password": True}
     accepted = newcomer.post("/api/team/invites/accept/", {"token": token, "password": "newcomer-pass-42",
@@ -91,7 +91,7 @@ def test_someone_with_a_login_joins_with_their_existing_password(invite, alpha, 
     token = _token_from_mail()
     client = APIClient(HTTP_HOST=alpha.host)
 
-    assert client.get("/api/team/invites/accept/", {"token": token}).json()["needs_password"] is False
+    assert client.post("/api/team/invites/lookup/", {"token": token}, format="json").json()["needs_password"] is False
     assert client.post("/api/team/invites/accept/", {"token": token, "password": "guess-guess-1"},
                        format="json").status_code == 400
     assert client.post("/api/team/invites/accept/", {"token": token, "password": PASSWORD},
@@ -121,7 +121,7 @@ def test_expired_and_revoked_invites_cannot_be_accepted(invite, alpha):
     assert owner.delete(f"/api/team/invites/{invite_id}/").status_code == 204
     assert owner.delete(f"/api/team/invites/{invite_id}/").status_code == 409
     for token in (late_token, gone_token):
-        response = APIClient(HTTP_HOST=alpha.host).get("/api/team/invites/accept/", {"token": token})
+        response = APIClient(HTTP_HOST=alpha.host).post("/api/team/invites/lookup/", {"token": token}, format="json")
         assert response.status_code == 404
     statuses = {i["email"]: i["status"] for i in owner.get("/api/team/invites/").json()["results"]}
     assert statuses == {"late@alpha.example": "expired", "gone@alpha.example": "revoked"}
@@ -228,3 +228,75 @@ def test_an_invite_of_another_business_is_not_found_and_untouched(invite, alpha,
     assert response.status_code == 404
     assert Invite.objects.get(pk=invite_id).status == "pending"
     assert alpha.client(alpha.owner).get("/api/team/invites/").json()["results"] == []
+
+
+def _rates(settings, **rates):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **rates}}
+
+
+def test_invitations_are_capped_per_business_a_day_and_other_businesses_keep_theirs(invite, alpha, beta, settings):
+    _rates(settings, invite_business="2/day", invite_member="100/hour")
+    admin = alpha.add_member("admin@alpha.example", Role.ADMIN)
+    owner, other_admin = alpha.client(alpha.owner), alpha.client(admin)
+
+    codes = [invite(owner, "a@x.example").status_code, invite(other_admin, "b@x.example").status_code,
+             invite(owner, "c@x.example").status_code]
+
+    assert codes == [201, 201, 429]
+    assert Invite.objects.filter(tenant=alpha.tenant).count() == 2
+    assert invite(beta.client(beta.owner), "c@x.example").status_code == 201
+    assert owner.get("/api/team/invites/").status_code == 200  # listing is not an invitation
+
+
+def test_invitations_are_capped_per_member(invite, alpha, settings):
+    _rates(settings, invite_business="100/day", invite_member="1/hour")
+    admin = alpha.add_member("admin@alpha.example", Role.ADMIN)
+
+    assert invite(alpha.client(alpha.owner), "a@x.example").status_code == 201
+    assert invite(alpha.client(alpha.owner), "b@x.example").status_code == 429
+    assert invite(alpha.client(admin), "b@x.example").status_code == 201
+
+
+@pytest.mark.parametrize("fmt", ["multipart", "json"])
+def test_accepting_without_a_password_is_a_field_error_not_a_crash(invite, alpha, fmt):
+    invite(alpha.client(alpha.owner))
+    token = _token_from_mail()
+
+    response = APIClient(HTTP_HOST=alpha.host, HTTP_SEC_FETCH_SITE="same-origin").post(
+        "/api/team/invites/accept/", {"token": token}, format=fmt)
+
+    assert response.status_code in (400, 415)  # 415 once multipart bodies are refused everywhere
+    if response.status_code == 400:
+        assert response.json()["errors"] == {"password": ["This field is required."]}
+    assert Invite.objects.get().status == "pending"
+
+
+def test_the_invitation_is_looked_up_by_post_never_by_a_token_in_the_url(invite, alpha):
+    invite(alpha.client(alpha.owner))
+    token = _token_from_mail()
+    client = APIClient(HTTP_HOST=alpha.host)
+
+    assert client.get("/api/team/invites/accept/", {"token": token}).status_code == 405
+    assert client.get("/api/team/invites/lookup/", {"token": token}).status_code == 405
+    assert client.post("/api/team/invites/lookup/", {"token": token}, format="json").status_code == 200
+    assert client.post("/api/team/invites/lookup/", {"token": "wrong"}, format="json").status_code == 404
+
+
+def test_guessing_an_existing_logins_password_through_an_invitation_counts_as_failed_logins(invite, alpha, beta,
+                                                                                           settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    invite(alpha.client(alpha.owner), beta.owner.email)  # whoever holds this link knows beta's owner's email
+    token = _token_from_mail()
+    holder = APIClient(HTTP_HOST=alpha.host, HTTP_X_FORWARDED_FOR="203.0.113.66")
+
+    for guess in ("guess-guess-1", "guess-guess-2"):
+        assert holder.post("/api/team/invites/accept/", {"token": token, "password": guess},
+                           format="json").status_code == 400
+    right = holder.post("/api/team/invites/accept/", {"token": token, "password": PASSWORD}, format="json")
+
+    assert right.status_code == 429
+    assert not Membership.objects.filter(user=beta.owner, tenant=alpha.tenant).exists()
+    owner = APIClient(HTTP_HOST=alpha.host, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert owner.post("/api/team/invites/accept/", {"token": token, "password": PASSWORD},
+                      format="json").status_code == 200

@@ -9,13 +9,14 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from conftest import access_cookie
 from tenants.models import Membership
 
 # Endpoints that need no login by design (they are how one gets or ends a login, or say nothing private).
 OPEN_ON_TENANT_HOST = {
     "healthz", "readyz", "site", "schema", "api-docs",
     "auth-login", "auth-logout", "auth-token-refresh", "auth-handoff",
-    "auth-password-reset", "auth-password-reset-confirm", "team-invite-accept",
+    "auth-password-reset", "auth-password-reset-confirm", "team-invite-lookup", "team-invite-accept",
 }
 
 
@@ -74,7 +75,7 @@ def test_every_protected_route_needs_a_login(beta, name, route, callback):
 
 
 def test_a_bearer_token_of_business_a_is_refused_on_business_b_host(alpha, beta):
-    access = alpha.client(alpha.owner).cookies["cn-access"].value
+    access = alpha.client(alpha.owner).cookies[access_cookie()].value
     response = beta.client().get("/api/auth/user/", HTTP_AUTHORIZATION=f"Bearer {access}")
 
     assert response.status_code == 401

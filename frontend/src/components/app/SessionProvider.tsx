@@ -33,7 +33,7 @@ function Centered({ children }: { children: ReactNode }) {
  * Loads the current member before any app page renders, and sends visitors who are not logged in to
  * /login?next=<this page>. This is a convenience for people, not the security boundary: every API
  * call is authorised by Django, and the auth cookies are httpOnly, so only the API can tell who is
- * logged in (the refresh cookie is scoped to /api/auth/ and isn't even sent with page requests).
+ * logged in.
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const router = useRouter();

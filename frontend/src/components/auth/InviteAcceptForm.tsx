@@ -6,14 +6,23 @@ import { useEffect, useState, type FormEvent } from "react";
 import { acceptInvite, getInviteInfo } from "@/lib/api/team";
 import type { InviteAcceptInfo } from "@/lib/api/types";
 import { toApiError, type ApiError } from "@/lib/apiClient";
+import { useFragmentParams } from "@/lib/fragment";
 import { RoleBadge } from "@/components/team/RoleBadge";
 import { Alert, Button, buttonClasses, Spinner, TextField } from "@/components/ui";
 
 type Load = { state: "loading" } | { state: "ready"; info: InviteAcceptInfo } | { state: "failed"; message: string };
 
-/** Shows who invited whom to what, asks for a password if the person is new, and joins. */
-export function InviteAcceptForm({ token }: { token: string | undefined }) {
-  const [load, setLoad] = useState<Load>(token ? { state: "loading" } : { state: "failed", message: "This invitation link is incomplete." });
+const INCOMPLETE = "This invitation link is incomplete.";
+
+/**
+ * Shows who invited whom to what, asks for a password if the person is new, and joins.
+ * The token comes from the link's fragment (`#token=…`); `queryToken` is for links mailed before that.
+ */
+export function InviteAcceptForm({ queryToken }: { queryToken?: string }) {
+  const fragment = useFragmentParams(); // null until hydrated: the server never sees the fragment
+  const token = fragment === null ? undefined : fragment.get("token") || queryToken || null;
+  const [fetched, setFetched] = useState<Load>({ state: "loading" });
+  const load: Load = token === null ? { state: "failed", message: INCOMPLETE } : fetched;
   const [firstName, setFirstName] = useState("");
   const [lastName, setLastName] = useState("");
   const [password, setPassword] = useState("");
@@ -24,8 +33,8 @@ export function InviteAcceptForm({ token }: { token: string | undefined }) {
     if (!token) return;
     let cancelled = false;
     getInviteInfo(token)
-      .then((info) => !cancelled && setLoad({ state: "ready", info }))
-      .catch((err: unknown) => !cancelled && setLoad({ state: "failed", message: toApiError(err).message }));
+      .then((info) => !cancelled && setFetched({ state: "ready", info }))
+      .catch((err: unknown) => !cancelled && setFetched({ state: "failed", message: toApiError(err).message }));
     return () => {
       cancelled = true;
     };
@@ -119,7 +128,15 @@ export function InviteAcceptForm({ token }: { token: string | undefined }) {
           value={password}
           onChange={(event) => setPassword(event.target.value)}
           error={error?.fieldError("password")}
-          hint={<>You already have a ConvoNest login with <strong>{info.email}</strong>; enter its password.</>}
+          hint={
+            <>
+              You already have a ConvoNest login with <strong>{info.email}</strong>; enter its password.{" "}
+              {/* Invitees may reset here even before joining: a forgotten login, or one someone else made. */}
+              <Link href="/reset-password" className="font-medium text-brand-700 hover:underline">
+                Forgot it?
+              </Link>
+            </>
+          }
         />
       )}
       <Button type="submit" loading={submitting} className="w-full">

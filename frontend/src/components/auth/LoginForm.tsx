@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 
 import { login } from "@/lib/api/auth";
 import { ApiError, toApiError } from "@/lib/apiClient";
+import { safeNextPath } from "@/lib/navigation";
 import { Alert, Button, TextField } from "@/components/ui";
 
 /** Email + password on a business's own host. Any envelope error (wrong password, throttled) shows above the form. */
@@ -20,8 +21,9 @@ export function LoginForm({ next }: { next: string }) {
     setError(null);
     try {
       await login({ email, password });
-      // A full navigation, so every part of the app starts from the new session.
-      window.location.assign(next);
+      // A full navigation, so every part of the app starts from the new session. `next` was checked on
+      // the server already; checked again here because this is where it becomes a navigation.
+      window.location.assign(safeNextPath(next));
     } catch (err) {
       setError(toApiError(err));
       setSubmitting(false);

@@ -5,7 +5,41 @@ import { useState, type FormEvent } from "react";
 
 import { confirmPasswordReset, requestPasswordReset } from "@/lib/api/auth";
 import { toApiError, type ApiError } from "@/lib/apiClient";
-import { Alert, Button, buttonClasses, TextField } from "@/components/ui";
+import { useFragmentParams } from "@/lib/fragment";
+import { AuthCard } from "@/components/auth/AuthCard";
+import { Alert, Button, buttonClasses, Spinner, TextField } from "@/components/ui";
+
+/**
+ * The reset page on a business's host. The mailed link carries `#uid=…&token=…` in its fragment, which
+ * only the browser sees (never access logs); `query` holds `?uid=&token=` of links mailed before that.
+ * Without a link: ask for one.
+ */
+export function ResetPassword({ query }: { query?: { uid?: string; token?: string } }) {
+  const fragment = useFragmentParams(); // null until hydrated: the server never sees the fragment
+  if (fragment === null) {
+    return (
+      <AuthCard title="Reset your password">
+        <p role="status" className="flex items-center gap-3 text-slate-700">
+          <Spinner className="text-brand-700" /> Opening your link…
+        </p>
+      </AuthCard>
+    );
+  }
+  const uid = fragment.get("uid") || query?.uid;
+  const token = fragment.get("token") || query?.token;
+  if (uid && token) {
+    return (
+      <AuthCard title="Choose a new password">
+        <ResetConfirmForm uid={uid} token={token} />
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard title="Reset your password" subtitle="We'll email you a link to choose a new one.">
+      <ResetRequestForm />
+    </AuthCard>
+  );
+}
 
 /** Step 1: ask for a reset link. The answer is the same whether or not the email is a member. */
 export function ResetRequestForm() {
@@ -32,8 +66,8 @@ export function ResetRequestForm() {
     return (
       <div className="space-y-4">
         <Alert tone="success">
-          If <strong>{email}</strong> belongs to a member of this business, a link to choose a new password is on its
-          way.
+          If <strong>{email}</strong> belongs to a member of this business (or someone invited to it), a link to choose
+          a new password is on its way.
         </Alert>
         <Link href="/login" className={buttonClasses("secondary", "md", "w-full")}>
           Back to login
@@ -61,7 +95,7 @@ export function ResetRequestForm() {
   );
 }
 
-/** Step 2, from the emailed link: choose the new password. */
+/** Step 2, from the emailed link: choose the new password. Every other session then ends. */
 export function ResetConfirmForm({ uid, token }: { uid: string; token: string }) {
   const [password1, setPassword1] = useState("");
   const [password2, setPassword2] = useState("");

@@ -1,28 +1,35 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 
 import { handoff } from "@/lib/api/auth";
 import { toApiError } from "@/lib/apiClient";
-import { Alert, buttonClasses, Spinner } from "@/components/ui";
+import { Alert, Button, buttonClasses } from "@/components/ui";
 
 /**
  * Lands a new owner signed in: signup's login_url points here with a single-use token, which is
  * traded for this host's auth cookies.
+ *
+ * Only on a click, never on load: otherwise anyone could send their own signup link to a victim (or
+ * open it in a hidden frame) and silently sign them into the attacker's business (login CSRF). The
+ * button names the business, so the person sees whose account they are entering.
  */
-export function WelcomeHandoff({ token }: { token: string | undefined }) {
+export function WelcomeHandoff({ token, businessName }: { token: string | undefined; businessName: string | undefined }) {
   const [error, setError] = useState<string | null>(token ? null : "This sign-in link is incomplete.");
-  // The token works once. React's dev-mode double effect must not spend it twice.
-  const started = useRef(false);
+  const [submitting, setSubmitting] = useState(false);
 
-  useEffect(() => {
-    if (!token || started.current) return;
-    started.current = true;
-    handoff(token)
-      .then(() => window.location.replace("/dashboard"))
-      .catch((err: unknown) => setError(toApiError(err).message));
-  }, [token]);
+  async function onContinue() {
+    if (!token || submitting) return; // the token works once
+    setSubmitting(true);
+    try {
+      await handoff(token);
+      window.location.replace("/dashboard");
+    } catch (err) {
+      setError(toApiError(err).message);
+      setSubmitting(false);
+    }
+  }
 
   if (error) {
     return (
@@ -39,8 +46,13 @@ export function WelcomeHandoff({ token }: { token: string | undefined }) {
   }
 
   return (
-    <p role="status" className="flex items-center gap-3 text-slate-700">
-      <Spinner className="text-brand-700" /> Signing you in…
-    </p>
+    <div className="space-y-4">
+      <p className="text-sm text-slate-600">
+        Only continue if you just created this business yourself.
+      </p>
+      <Button type="button" loading={submitting} className="w-full" onClick={onContinue}>
+        {businessName ? `Continue to ${businessName}` : "Continue to your business"}
+      </Button>
+    </div>
   );
 }

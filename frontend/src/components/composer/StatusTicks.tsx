@@ -9,6 +9,8 @@ const LABELS: Record<MessageStatus, string> = {
   read: "Read",
   failed: "Failed",
   received: "Received",
+  // The send may or may not have reached WhatsApp and will not be retried by itself: a person decides.
+  unknown: "Not confirmed",
 };
 
 export function statusLabel(status: string): string {
@@ -16,7 +18,7 @@ export function statusLabel(status: string): string {
 }
 
 /** Statuses after which nothing more is expected soon (polling stops there). */
-export const SETTLED_STATUSES: ReadonlySet<string> = new Set(["delivered", "read", "failed", "received"]);
+export const SETTLED_STATUSES: ReadonlySet<string> = new Set(["delivered", "read", "failed", "received", "unknown"]);
 
 /** WhatsApp's marks: a clock while queued, ✓ sent, ✓✓ delivered, blue ✓✓ read, a red ! when failed. */
 export function StatusTicks({ status, className }: { status: string; className?: string }) {
@@ -35,6 +37,14 @@ export function StatusTicks({ status, className }: { status: string; className?:
       <svg viewBox="0 0 18 14" className={cx(common, "text-red-600")} role="img" aria-label={label}>
         <circle cx="9" cy="7" r="6" fill="currentColor" />
         <path d="M9 3.8v4M9 9.6v.4" stroke="white" strokeWidth="1.6" strokeLinecap="round" />
+      </svg>
+    );
+  }
+  if (status === "unknown") {
+    return (
+      <svg viewBox="0 0 18 14" className={cx(common, "text-amber-500")} role="img" aria-label={label}>
+        <circle cx="9" cy="7" r="6" fill="currentColor" />
+        <path d="M7.2 5.2a1.9 1.9 0 1 1 2.6 1.8c-.5.2-.8.6-.8 1.1v.3M9 10.2v.2" fill="none" stroke="white" strokeWidth="1.5" strokeLinecap="round" />
       </svg>
     );
   }
@@ -70,6 +80,7 @@ const TONES: Record<string, "neutral" | "brand" | "amber" | "red" | "blue"> = {
   read: "blue",
   failed: "red",
   received: "neutral",
+  unknown: "amber",
 };
 
 /** Ticks and the word, for lists and detail pages. */

@@ -30,9 +30,10 @@ export interface InboxEventsOptions {
 }
 
 /**
- * The inbox's live events over server-sent events. The server ends each stream after ~40 s and the
- * browser reconnects by itself with Last-Event-ID; only when the browser gives up (an error status,
- * typically a 401 once the 15-minute access cookie has expired) do we refresh the session and open a
+ * The inbox's live events over server-sent events. The server ends each stream after ~5 minutes and the
+ * browser reconnects by itself with Last-Event-ID; only when the browser gives up (an error status:
+ * typically a 401 once the 15-minute access cookie has expired, or a 429 when too many of this person's
+ * tabs already listen) do we refresh the session and open a
  * new stream, backing off, and ask for a resync because that stream starts from "now".
  */
 export function useInboxEvents({ onEvent, onResync, fallbackMs = 30_000, graceMs = 3_000 }: InboxEventsOptions): LiveState {

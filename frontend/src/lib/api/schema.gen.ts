@@ -81,12 +81,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * @description Calls Django Auth PasswordResetForm save method.
-         *
-         *     Accepts the following POST parameters: email
-         *     Returns the success/fail message.
-         */
+        /** @description Mail a reset link (from a worker). Answers at once, the same for any address. */
         post: operations["auth_password_reset_create"];
         delete?: never;
         options?: never;
@@ -103,14 +98,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * @description Password reset e-mail link is confirmed, therefore
-         *     this resets the user's password.
-         *
-         *     Accepts the following POST parameters: token, uid,
-         *         new_password1, new_password2
-         *     Returns the success/fail message.
-         */
+        /** @description Set the new password from the mailed link. Every session of the user ends. */
         post: operations["auth_password_reset_confirm_create"];
         delete?: never;
         options?: never;
@@ -128,8 +116,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * @description Takes a refresh type JSON web token and returns an access type JSON web
-         *     token if the refresh token is valid.
+         * @description View mixin: unsafe requests must come from this origin, with or without a session cookie.
+         *
+         *     For the views that set or spend the auth cookies without the access cookie authenticating them:
+         *     a forged login or handoff would sign the victim into the attacker's account (login CSRF), a forged
+         *     refresh or logout would spend the victim's refresh cookie.
          */
         post: operations["auth_token_refresh_create"];
         delete?: never;
@@ -666,8 +657,14 @@ export interface paths {
          *
          *     SSE rather than WebSockets: the inbox only listens (it acts through the REST API), SSE rides the
          *     same cookie-authenticated HTTP path through the Next.js proxy, and EventSource reconnects by itself
-         *     with Last-Event-ID, which the Redis stream answers with what was missed. A connection ends after
-         *     INBOX_STREAM_SECONDS so no worker thread is held for long; the browser reconnects at once.
+         *     with Last-Event-ID, which the Redis stream answers with what was missed.
+         *
+         *     Served by the events service (events_asgi.py; nginx and the Next.js proxy send this path there), which
+         *     runs this view, with every middleware and the same authentication and membership check as the API,
+         *     once per connection, then streams on asyncio: an open stream holds none of the threads that serve the
+         *     API and Meta's webhooks. Reached through the API's own (WSGI) server, it answers 503. At most
+         *     INBOX_STREAMS_PER_PERSON / INBOX_STREAMS_PER_BUSINESS streams are open at once (429 with Retry-After).
+         *     A stream ends after about INBOX_STREAM_SECONDS; the reconnect checks membership again.
          */
         get: operations["inbox_events"];
         put?: never;
@@ -772,6 +769,23 @@ export interface paths {
         };
         /** @description The webhook inbox's changes, newest first: received time, field, number/account, state and error. */
         get: operations["platform_webhook_changes_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/platform/webhook-events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Stored webhook events, newest first; `?status=dead` lists those that ran out of attempts. */
+        get: operations["platform_webhook_events_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -885,11 +899,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Open to anyone holding the link: shows the invitation, and joins the team. */
-        get: operations["team_invites_accept_info"];
+        get?: never;
         put?: never;
-        /** @description Open to anyone holding the link: shows the invitation, and joins the team. */
+        /** @description Open to anyone holding the link: joins the team (a new login, or an existing one's password). */
         post: operations["team_invites_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team/invites/lookup/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What an invitation link opens. A POST, so the token stays out of URLs and access logs. */
+        post: operations["team_invites_lookup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -926,6 +956,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["team_members_update"];
+        trace?: never;
+    };
+    "/api/team/reseller-access/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who acts in this business through its reseller (not members: listed here, managed by the reseller). */
+        get: operations["team_reseller_access_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/templates/": {
@@ -1044,10 +1091,11 @@ export interface components {
             updated_at: string;
         };
         AttributeDefinitionCreateRequest: {
-            /** @description a-z, 0-9 and _, starting with a letter. Also the CSV column name that maps to it. */
+            /** @description a-z, 0-9 and _, starting with a letter; not a built-in field's name (phone, name, tags, ...). Also the CSV column name that maps to it. */
             key: string;
             label: string;
             type: components["schemas"]["TypeEnum"];
+            /** @description Required (1 to 200, no repeats) for the choice type; empty for the others. */
             choices?: string[];
         };
         Call: {
@@ -1201,10 +1249,16 @@ export interface components {
         ContactBulkActionEnum: "tag" | "untag" | "delete";
         ContactBulkRequest: {
             action: components["schemas"]["ContactBulkActionEnum"];
+            /** @description Required (not empty) for tag and untag. */
             tags?: string[];
+            /** @description Send ids or filter, not both. */
             ids?: number[];
             /** @description A filter document; {} selects every contact. */
-            filter?: unknown;
+            filter?: Record<string, never> | {
+                all: unknown[];
+            } | {
+                any: unknown[];
+            };
             q?: string;
             segment?: number;
         };
@@ -1325,9 +1379,9 @@ export interface components {
             readonly updated_at: string;
         };
         ContactWriteRequest: {
-            /** @description Any format; stored as E.164 (national numbers use the default region). */
+            /** @description Any format; stored as E.164 (national numbers use the default region). A contact needs a phone or a wa_user_id. */
             phone?: string | null;
-            wa_user_id?: string | null;
+            wa_user_id?: (string) | null;
             name?: string;
             email?: string;
             language?: string;
@@ -1371,7 +1425,7 @@ export interface components {
         };
         /** @description Meta's message object: `type`, plus the object it names (and `context`) passed through as is. */
         ConversationReplyRequest: {
-            /** @description Meta's message type: text, image, template, ... */
+            /** @description Meta's message type; the object of that name (e.g. `text`, `template`) goes next to it. */
             type: string;
         };
         /**
@@ -1436,6 +1490,16 @@ export interface components {
          */
         ImportTargetKindEnum: "field" | "attribute" | "ignore";
         InboxSettings: {
+            /** @description Open intervals per weekday, e.g. {"mon": [["09:00", "18:00"]]}; each interval starts before it ends. A day without intervals is closed. */
+            business_hours?: {
+                mon?: string[][];
+                tue?: string[][];
+                wed?: string[][];
+                thu?: string[][];
+                fri?: string[][];
+                sat?: string[][];
+                sun?: string[][];
+            };
             opt_out_enabled?: boolean;
             /** @description Whole-message keywords, any language, matched without case or punctuation. Empty means the defaults. */
             opt_out_keywords?: string[];
@@ -1446,8 +1510,6 @@ export interface components {
             away_enabled?: boolean;
             away_text?: string;
             timezone?: string;
-            /** @description {"mon": [["09:00", "18:00"]], ...}; a day without intervals is closed */
-            business_hours?: unknown;
             /** @description Agents see every conversation, not only theirs and unassigned ones */
             agents_see_all?: boolean;
             /** Format: date-time */
@@ -1477,7 +1539,8 @@ export interface components {
         };
         InviteAcceptRequest: {
             token: string;
-            password?: string;
+            /** @description A new password, or the existing login's. */
+            password: string;
             first_name?: string;
             last_name?: string;
         };
@@ -1486,6 +1549,9 @@ export interface components {
             email: string;
             /** @default agent */
             role: components["schemas"]["RoleEnum"];
+        };
+        InviteLookupRequest: {
+            token: string;
         };
         /**
          * @description * `pending` - pending
@@ -1616,7 +1682,7 @@ export interface components {
         };
         /** @description Meta's message object: `type`, plus the object it names (and `context`) passed through as is. */
         MessageSendRequest: {
-            /** @description Meta's message type: text, image, template, ... */
+            /** @description Meta's message type; the object of that name (e.g. `text`, `template`) goes next to it. */
             type: string;
             /** @description An E.164 phone number (with its +, e.g. +14155550123) or the id of a contact of this business (e.g. 42) */
             to: string;
@@ -1631,9 +1697,10 @@ export interface components {
          *     * `read` - Read
          *     * `failed` - Failed
          *     * `received` - Received
+         *     * `unknown` - Unknown (needs review)
          * @enum {string}
          */
-        MessageStatusEnum: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "received";
+        MessageStatusEnum: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "received" | "unknown";
         /**
          * @description * `sandbox` - sandbox
          *     * `facebook` - facebook
@@ -1869,6 +1936,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["WebhookChange"][];
         };
+        PaginatedWebhookEventList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["WebhookEvent"][];
+        };
         /**
          * @description dj-rest-auth's checks (old password, Django's validators), but no Django session to update:
          *     every refresh token of the user is revoked instead, so other devices are signed out.
@@ -1878,26 +1958,20 @@ export interface components {
             new_password1: string;
             new_password2: string;
         };
-        /** @description Mail a reset link on this tenant's host. Answers the same whether or not the email is known. */
-        PasswordReset: {
-            /** Format: email */
-            email: string;
-        };
-        /** @description Serializer for confirming a password reset attempt. */
-        PasswordResetConfirm: {
-            new_password1: string;
-            new_password2: string;
-            uid: string;
-            token: string;
-        };
-        /** @description Serializer for confirming a password reset attempt. */
+        /**
+         * @description dj-rest-auth's uid/token/validators; then every session of the user ends, since whoever asked
+         *     for the reset may be locking a thief out.
+         */
         PasswordResetConfirmRequest: {
             new_password1: string;
             new_password2: string;
             uid: string;
             token: string;
         };
-        /** @description Mail a reset link on this tenant's host. Answers the same whether or not the email is known. */
+        /**
+         * @description Ask for a reset link on this business's host. The answer, and the work done before it, are the
+         *     same whether or not the email is known: the lookup and the mail happen in a Celery task.
+         */
         PasswordResetRequest: {
             /** Format: email */
             email: string;
@@ -1911,9 +1985,9 @@ export interface components {
             default_region?: string;
         };
         PatchedContactWriteRequest: {
-            /** @description Any format; stored as E.164 (national numbers use the default region). */
+            /** @description Any format; stored as E.164 (national numbers use the default region). A contact needs a phone or a wa_user_id. */
             phone?: string | null;
-            wa_user_id?: string | null;
+            wa_user_id?: (string) | null;
             name?: string;
             email?: string;
             language?: string;
@@ -1933,6 +2007,16 @@ export interface components {
             last_name?: string;
         };
         PatchedInboxSettingsRequest: {
+            /** @description Open intervals per weekday, e.g. {"mon": [["09:00", "18:00"]]}; each interval starts before it ends. A day without intervals is closed. */
+            business_hours?: {
+                mon?: string[][];
+                tue?: string[][];
+                wed?: string[][];
+                thu?: string[][];
+                fri?: string[][];
+                sat?: string[][];
+                sun?: string[][];
+            };
             opt_out_enabled?: boolean;
             /** @description Whole-message keywords, any language, matched without case or punctuation. Empty means the defaults. */
             opt_out_keywords?: string[];
@@ -1943,20 +2027,22 @@ export interface components {
             away_enabled?: boolean;
             away_text?: string;
             timezone?: string;
-            /** @description {"mon": [["09:00", "18:00"]], ...}; a day without intervals is closed */
-            business_hours?: unknown;
             /** @description Agents see every conversation, not only theirs and unassigned ones */
             agents_see_all?: boolean;
         };
         PatchedMemberUpdateRequest: {
-            role?: components["schemas"]["RoleEnum"];
+            role: components["schemas"]["RoleEnum"];
         };
         PatchedSegmentWriteRequest: {
             name?: string;
             /** @default  */
             description: string;
             /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. */
-            filter?: unknown;
+            filter?: Record<string, never> | {
+                all: unknown[];
+            } | {
+                any: unknown[];
+            };
         };
         Person: {
             id: number;
@@ -1981,6 +2067,26 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        ResellerAccess: {
+            user_id: number;
+            /** Format: email */
+            email: string;
+            first_name: string;
+            last_name: string;
+            reseller: string;
+            reseller_role: components["schemas"]["ResellerRoleEnum"];
+            /** @description The role they act as in this business */
+            readonly role: string;
+            readonly source: string;
+            /** @description Always false: the reseller manages its people */
+            readonly removable: boolean;
+        };
+        /**
+         * @description * `admin` - Reseller admin
+         *     * `support` - Reseller support
+         * @enum {string}
+         */
+        ResellerRoleEnum: "admin" | "support";
         /**
          * @description * `owner` - Owner
          *     * `admin` - Admin
@@ -2010,14 +2116,22 @@ export interface components {
         };
         SegmentPreviewRequest: {
             /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. */
-            filter: unknown;
+            filter: Record<string, never> | {
+                all: unknown[];
+            } | {
+                any: unknown[];
+            };
         };
         SegmentWriteRequest: {
             name: string;
             /** @default  */
             description: string;
             /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. */
-            filter: unknown;
+            filter: Record<string, never> | {
+                all: unknown[];
+            } | {
+                any: unknown[];
+            };
         };
         SignupRequest: {
             business_name: string;
@@ -2160,12 +2274,37 @@ export interface components {
             phone_number_id: string;
             waba_id: string;
             tenant?: string | null;
-            /** @description pending, handled, unroutable or failed */
+            /** @description pending, handled, unroutable, failed or rejected */
             status: string;
             error: string;
             event_attempts: number;
+            /** @description received, processed, failed or dead */
+            event_status: string;
             /** Format: date-time */
             handled_at: string | null;
+        };
+        /** @description An event's processing state; never its body. */
+        WebhookEvent: {
+            id: number;
+            /** Format: date-time */
+            received_at: string;
+            /** @description received, processed, failed (backing off) or dead (needs a person) */
+            status: string;
+            attempts: number;
+            /** @description Why the last attempt failed, or why the event is dead */
+            error: string;
+            /**
+             * Format: date-time
+             * @description Not retried before this time
+             */
+            lease_until: string | null;
+            /** Format: date-time */
+            processed_at: string | null;
+            /**
+             * Format: date-time
+             * @description When its raw body was redacted (retention)
+             */
+            redacted_at: string | null;
         };
         /** @description Every error: a stable `code`, a sentence for people, and messages per field. */
         ErrorEnvelope: {
@@ -2176,6 +2315,88 @@ export interface components {
             errors: {
                 [key: string]: string[];
             };
+        };
+        /** @description A filter: {} for every contact, or a group. At most 50 conditions and 4 levels of groups. */
+        FilterDocument: Record<string, never> | components["schemas"]["FilterGroup"];
+        /** @description "all" (and) or "any" (or) of conditions and groups. */
+        FilterGroup: {
+            all: (components["schemas"]["FilterCondition"] | components["schemas"]["FilterGroup"])[];
+        } | {
+            any: (components["schemas"]["FilterCondition"] | components["schemas"]["FilterGroup"])[];
+        };
+        /** @description One condition. See docs/contacts.md for every field and operator. */
+        FilterCondition: {
+            /** @enum {string} */
+            field: "tags";
+            /** @enum {string} */
+            op: "any" | "all" | "none";
+            value: string[];
+        } | {
+            /** @enum {string} */
+            field: "attribute";
+            /** @enum {string} */
+            op: "contains" | "eq" | "gt" | "gte" | "in" | "lt" | "lte" | "neq";
+            key: string;
+            /** @description A value of the attribute's type; a list for `in`. */
+            value: unknown;
+        } | {
+            /** @enum {string} */
+            field: "attribute";
+            /** @enum {string} */
+            op: "is_not_set" | "is_set";
+            key: string;
+        } | {
+            /** @enum {string} */
+            field: "consent";
+            /** @enum {string} */
+            op: "is" | "is_not";
+            /** @enum {string} */
+            category: "marketing" | "utility";
+            /** @enum {string} */
+            value: "unknown" | "opted_in" | "opted_out";
+        } | {
+            /** @enum {string} */
+            field: "first_seen_at" | "last_seen_at" | "last_inbound_at" | "last_outbound_at" | "created_at";
+            /** @enum {string} */
+            op: "within_days" | "not_within_days";
+            value: number;
+        } | {
+            /** @enum {string} */
+            field: "first_seen_at" | "last_seen_at" | "last_inbound_at" | "last_outbound_at" | "created_at";
+            /** @enum {string} */
+            op: "before" | "after";
+            /**
+             * Format: date
+             * @description An ISO date (midnight UTC); an ISO date-time is accepted too.
+             */
+            value: string;
+        } | {
+            /** @enum {string} */
+            field: "first_seen_at" | "last_seen_at" | "last_inbound_at" | "last_outbound_at" | "created_at";
+            /** @enum {string} */
+            op: "never" | "ever";
+        } | {
+            /** @enum {string} */
+            field: "phone" | "wa_user_id" | "email" | "name";
+            /** @enum {string} */
+            op: "is_set" | "is_not_set";
+        } | {
+            /** @enum {string} */
+            field: "language";
+            /** @enum {string} */
+            op: "eq" | "neq";
+            value: string;
+        } | {
+            /** @enum {string} */
+            field: "language";
+            /** @enum {string} */
+            op: "in";
+            value: string[];
+        } | {
+            /** @enum {string} */
+            field: "language";
+            /** @enum {string} */
+            op: "is_set" | "is_not_set";
         };
     };
     responses: never;
@@ -2196,8 +2417,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["HandoffRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["HandoffRequest"];
-                "multipart/form-data": components["schemas"]["HandoffRequest"];
             };
         };
         responses: {
@@ -2230,8 +2449,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["LoginRequest"];
-                "multipart/form-data": components["schemas"]["LoginRequest"];
             };
         };
         responses: {
@@ -2292,8 +2509,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PasswordChangeRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PasswordChangeRequest"];
-                "multipart/form-data": components["schemas"]["PasswordChangeRequest"];
             };
         };
         responses: {
@@ -2326,8 +2541,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PasswordResetRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PasswordResetRequest"];
-                "multipart/form-data": components["schemas"]["PasswordResetRequest"];
             };
         };
         responses: {
@@ -2336,7 +2549,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PasswordReset"];
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
             /** @description Error */
@@ -2360,8 +2573,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PasswordResetConfirmRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PasswordResetConfirmRequest"];
-                "multipart/form-data": components["schemas"]["PasswordResetConfirmRequest"];
             };
         };
         responses: {
@@ -2370,7 +2581,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PasswordResetConfirm"];
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
             /** @description Error */
@@ -2394,8 +2605,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["TenantCookieTokenRefreshRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["TenantCookieTokenRefreshRequest"];
-                "multipart/form-data": components["schemas"]["TenantCookieTokenRefreshRequest"];
             };
         };
         responses: {
@@ -2456,8 +2665,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedCurrentUserRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedCurrentUserRequest"];
-                "multipart/form-data": components["schemas"]["PatchedCurrentUserRequest"];
             };
         };
         responses: {
@@ -2558,8 +2765,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CannedReplyRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["CannedReplyRequest"];
-                "multipart/form-data": components["schemas"]["CannedReplyRequest"];
             };
         };
         responses: {
@@ -2594,8 +2799,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CannedReplyRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["CannedReplyRequest"];
-                "multipart/form-data": components["schemas"]["CannedReplyRequest"];
             };
         };
         responses: {
@@ -2698,8 +2901,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["ContactWriteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ContactWriteRequest"];
-                "multipart/form-data": components["schemas"]["ContactWriteRequest"];
             };
         };
         responses: {
@@ -2793,8 +2994,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedContactWriteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedContactWriteRequest"];
-                "multipart/form-data": components["schemas"]["PatchedContactWriteRequest"];
             };
         };
         responses: {
@@ -2864,8 +3063,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ConsentRecordRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ConsentRecordRequest"];
-                "multipart/form-data": components["schemas"]["ConsentRecordRequest"];
             };
         };
         responses: {
@@ -2962,8 +3159,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ContactMergeRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ContactMergeRequest"];
-                "multipart/form-data": components["schemas"]["ContactMergeRequest"];
             };
         };
         responses: {
@@ -3029,8 +3224,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AttributeDefinitionCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["AttributeDefinitionCreateRequest"];
-                "multipart/form-data": components["schemas"]["AttributeDefinitionCreateRequest"];
             };
         };
         responses: {
@@ -3124,8 +3317,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedAttributeDefinitionUpdateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedAttributeDefinitionUpdateRequest"];
-                "multipart/form-data": components["schemas"]["PatchedAttributeDefinitionUpdateRequest"];
             };
         };
         responses: {
@@ -3158,8 +3349,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ContactBulkRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ContactBulkRequest"];
-                "multipart/form-data": components["schemas"]["ContactBulkRequest"];
             };
         };
         responses: {
@@ -3488,8 +3677,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SegmentWriteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["SegmentWriteRequest"];
-                "multipart/form-data": components["schemas"]["SegmentWriteRequest"];
             };
         };
         responses: {
@@ -3583,8 +3770,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedSegmentWriteRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedSegmentWriteRequest"];
-                "multipart/form-data": components["schemas"]["PatchedSegmentWriteRequest"];
             };
         };
         responses: {
@@ -3647,8 +3832,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SegmentPreviewRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["SegmentPreviewRequest"];
-                "multipart/form-data": components["schemas"]["SegmentPreviewRequest"];
             };
         };
         responses: {
@@ -3709,8 +3892,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedContactSettingsRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedContactSettingsRequest"];
-                "multipart/form-data": components["schemas"]["PatchedContactSettingsRequest"];
             };
         };
         responses: {
@@ -3813,8 +3994,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedConversationUpdateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedConversationUpdateRequest"];
-                "multipart/form-data": components["schemas"]["PatchedConversationUpdateRequest"];
             };
         };
         responses: {
@@ -3884,8 +4063,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ConversationReplyRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ConversationReplyRequest"];
-                "multipart/form-data": components["schemas"]["ConversationReplyRequest"];
             };
         };
         responses: {
@@ -3955,8 +4132,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["NoteCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["NoteCreateRequest"];
-                "multipart/form-data": components["schemas"]["NoteCreateRequest"];
             };
         };
         responses: {
@@ -4079,8 +4254,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedInboxSettingsRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedInboxSettingsRequest"];
-                "multipart/form-data": components["schemas"]["PatchedInboxSettingsRequest"];
             };
         };
         responses: {
@@ -4146,8 +4319,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MessageSendRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["MessageSendRequest"];
-                "multipart/form-data": components["schemas"]["MessageSendRequest"];
             };
         };
         responses: {
@@ -4242,8 +4413,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["MessageReadRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["MessageReadRequest"];
-                "multipart/form-data": components["schemas"]["MessageReadRequest"];
             };
         };
         responses: {
@@ -4276,7 +4445,7 @@ export interface operations {
                 /** @description Number of results to return per page. */
                 page_size?: number;
                 /** @description Only changes in this state */
-                status?: "failed" | "handled" | "pending" | "unroutable";
+                status?: "failed" | "handled" | "pending" | "rejected" | "unroutable";
             };
             header?: never;
             path?: never;
@@ -4303,6 +4472,41 @@ export interface operations {
             };
         };
     };
+    platform_webhook_events_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Only events in this state */
+                status?: "dead" | "failed" | "processed" | "received";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookEventList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     signup_create: {
         parameters: {
             query?: never;
@@ -4313,8 +4517,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SignupRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["SignupRequest"];
-                "multipart/form-data": components["schemas"]["SignupRequest"];
             };
         };
         responses: {
@@ -4471,8 +4673,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["InviteCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["InviteCreateRequest"];
-                "multipart/form-data": components["schemas"]["InviteCreateRequest"];
             };
         };
         responses: {
@@ -4524,23 +4724,25 @@ export interface operations {
             };
         };
     };
-    team_invites_accept_info: {
+    team_invites_accept: {
         parameters: {
-            query: {
-                token: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteAcceptRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InviteAcceptInfo"];
+                    "application/json": components["schemas"]["LoginResult"];
                 };
             };
             /** @description Error */
@@ -4554,7 +4756,7 @@ export interface operations {
             };
         };
     };
-    team_invites_accept: {
+    team_invites_lookup: {
         parameters: {
             query?: never;
             header?: never;
@@ -4563,9 +4765,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InviteAcceptRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["InviteAcceptRequest"];
-                "multipart/form-data": components["schemas"]["InviteAcceptRequest"];
+                "application/json": components["schemas"]["InviteLookupRequest"];
             };
         };
         responses: {
@@ -4574,7 +4774,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LoginResult"];
+                    "application/json": components["schemas"]["InviteAcceptInfo"];
                 };
             };
             /** @description Error */
@@ -4659,11 +4859,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["PatchedMemberUpdateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedMemberUpdateRequest"];
-                "multipart/form-data": components["schemas"]["PatchedMemberUpdateRequest"];
             };
         };
         responses: {
@@ -4673,6 +4871,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    team_reseller_access_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResellerAccess"][];
                 };
             };
             /** @description Error */
@@ -4787,8 +5013,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["EmbeddedSignupFinishRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["EmbeddedSignupFinishRequest"];
-                "multipart/form-data": components["schemas"]["EmbeddedSignupFinishRequest"];
             };
         };
         responses: {
@@ -4854,8 +5078,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["NumberConnectRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["NumberConnectRequest"];
-                "multipart/form-data": components["schemas"]["NumberConnectRequest"];
             };
         };
         responses: {

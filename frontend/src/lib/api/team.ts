@@ -41,8 +41,9 @@ export async function revokeInvite(id: Invite["id"]): Promise<void> {
   await apiClient.delete(`/api/team/invites/${id}/`);
 }
 
+/** A POST, so the token stays out of URLs (and so out of access logs). */
 export async function getInviteInfo(token: string): Promise<InviteAcceptInfo> {
-  const { data } = await apiClient.get<InviteAcceptInfo>("/api/team/invites/accept/", { params: { token } });
+  const { data } = await apiClient.post<InviteAcceptInfo>("/api/team/invites/lookup/", { token });
   return data;
 }
 

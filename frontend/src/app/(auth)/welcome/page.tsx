@@ -3,14 +3,18 @@ import type { Metadata } from "next";
 import { AuthCard } from "@/components/auth/AuthCard";
 import { WelcomeHandoff } from "@/components/auth/WelcomeHandoff";
 import { firstParam, type SearchParams } from "@/lib/searchParams";
+import { lookupSite } from "@/lib/server/site";
 
 export const metadata: Metadata = { title: "Welcome", referrer: "no-referrer" };
 
 export default async function WelcomePage({ searchParams }: { searchParams: SearchParams }) {
-  const token = firstParam((await searchParams).token);
+  const [lookup, params] = await Promise.all([lookupSite(), searchParams]);
+  const token = firstParam(params.token);
+  // The business this host serves, named on the button so nobody enters someone else's account unawares.
+  const businessName = lookup.ok ? (lookup.site.tenant?.name ?? undefined) : undefined;
   return (
     <AuthCard title="Welcome to ConvoNest" subtitle="Your business is ready.">
-      <WelcomeHandoff token={token} />
+      <WelcomeHandoff token={token} businessName={businessName} />
     </AuthCard>
   );
 }

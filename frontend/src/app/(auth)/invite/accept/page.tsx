@@ -6,11 +6,12 @@ import { firstParam, type SearchParams } from "@/lib/searchParams";
 
 export const metadata: Metadata = { title: "Join your team", referrer: "no-referrer" };
 
+/** The mailed link carries the token in its fragment (read in the browser); `?token=` is for older links. */
 export default async function InviteAcceptPage({ searchParams }: { searchParams: SearchParams }) {
-  const token = firstParam((await searchParams).token);
+  const queryToken = firstParam((await searchParams).token);
   return (
     <AuthCard title="Join your team">
-      <InviteAcceptForm token={token} />
+      <InviteAcceptForm queryToken={queryToken} />
     </AuthCard>
   );
 }

@@ -1,0 +1,79 @@
+"""Deleting a business for good (operators only: `manage.py delete_business <slug>`, no API).
+
+Tenant has auto_drop_schema=False (a stray `delete()` must not destroy a business), so deleting the row
+alone leaves the schema, files, live stream and cache keys behind, and a new signup on the same slug used
+to adopt that schema (audit M9). `tenant_delete` removes all of it:
+
+- in one transaction: the routes (webhooks stop reaching it), the Tenant row with its domains,
+  memberships and invites (CASCADE), and the schema: renamed to `archived_<slug>_<unix time>` (default:
+  recoverable by an operator, unreachable by any host or signup) or dropped (`drop=True`);
+- after commit: the media folder (`<schema>/` under MEDIA_ROOT; moved next to the archived schema's name
+  when archiving, deleted when dropping), waiting import files, the live-event stream and stream leases,
+  and the business's cache keys (`<schema>:…`, django-tenants' key prefix), and the route cache.
+"""
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django_tenants.utils import schema_exists
+
+from apps.core.redis import redis_client
+from apps.messaging.live import stream_key
+from tenants.models import PhoneNumberRoute, Tenant, WabaRoute
+from tenants.routing import routes_cache_clear
+
+logger = logging.getLogger(__name__)
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def archived_schema_name(tenant: Tenant) -> str:
+    # 9 + at most 40 + 1 + 10 characters: within PostgreSQL's 63-character identifiers.
+    return f"archived_{tenant.schema_name.removeprefix('t_')}_{int(time.time())}"
+
+
+@transaction.atomic
+def tenant_delete(*, tenant: Tenant, drop: bool = False) -> str | None:
+    """Delete a business and everything it left in shared places. Returns the archived schema's name, or
+    None when the schema was dropped."""
+    if tenant.schema_name == "public":
+        raise ValueError("The public site is not a business.")
+    connection.set_schema_to_public()
+    schema = tenant.schema_name
+    PhoneNumberRoute.objects.filter(tenant=tenant).delete()
+    WabaRoute.objects.filter(tenant=tenant).delete()
+    Tenant.objects.filter(pk=tenant.pk).delete()  # queryset delete: cascades, never TenantMixin's schema drop
+    archived = None
+    if schema_exists(schema):
+        with connection.cursor() as cursor:
+            if drop:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred checks first: DROP refuses pending ones
+                cursor.execute(f"DROP SCHEMA {_quote(schema)} CASCADE")
+            else:
+                archived = archived_schema_name(tenant)
+                cursor.execute(f"ALTER SCHEMA {_quote(schema)} RENAME TO {_quote(archived)}")
+    transaction.on_commit(lambda: _forget_shared_state(schema, archived), robust=True)
+    logger.warning("business %s (%s) deleted: schema %s", tenant.slug, schema, archived or "dropped")
+    return archived
+
+
+def _forget_shared_state(schema: str, archived: str | None) -> None:
+    media_root = Path(settings.MEDIA_ROOT)
+    media = media_root / schema
+    if media.exists():
+        if archived:
+            media.rename(media_root / archived)
+        else:
+            shutil.rmtree(media, ignore_errors=True)
+    shutil.rmtree(media_root / "contact-imports" / schema, ignore_errors=True)
+    client = redis_client()
+    keys = [stream_key(schema)]
+    for pattern in (f"{schema}:*", f"{settings.CACHE_PREFIX}:inbox-streams:{schema}*"):
+        keys += list(client.scan_iter(match=pattern, count=1000))
+    client.delete(*keys)
+    routes_cache_clear()
