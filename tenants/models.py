@@ -42,6 +42,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Platform staff (ConvoNest employees).")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Access tokens issued before this are refused (apps.core.auth): a password change or reset ends every
+    # session at once, not when the last access token runs out. In the row that authentication loads anyway.
+    password_changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -51,6 +54,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def set_password(self, raw_password) -> None:
+        """Every way a password is set (change, reset, invitation, admin) ends the access tokens issued before.
+        A hash upgrade at login saves only `password`, so it doesn't count as a change."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class Reseller(models.Model):

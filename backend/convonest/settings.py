@@ -228,7 +228,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SPECTACULAR_SETTINGS = {
     "TITLE": "ConvoNest API",
     "DESCRIPTION": "Multi-tenant WhatsApp Business API. Tenant endpoints are served on the tenant's "
-    "own host ({slug}." + BASE_DOMAIN + "); signup on the public host.",
+    "own host ({slug}." + BASE_DOMAIN + "); signup on the public host. Text anywhere in a request (path, query, "
+    "body) must not contain NUL (U+0000): 400 `malformed_request`.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Self-hosted UI (no third-party script on tenant origins); who may read the schema: urls_common.
@@ -252,6 +253,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "apps.core.schema.add_error_envelope",
                              "apps.core.schema.required_in_patch",
+                             "apps.core.schema.request_rules",
                              "apps.contacts.filter_schema.add_filter_schema"],
 }
 

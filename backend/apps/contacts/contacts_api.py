@@ -40,6 +40,7 @@ from apps.contacts.serializers import (
 from apps.core.errors import ApplicationError
 from apps.core.pagination import CursorPagination
 from apps.core.permissions import IsTenantMember
+from apps.core.schema import NOT_SPACE, REQUEST_RULES
 
 MAX_BULK_IDS = 10_000
 
@@ -80,16 +81,21 @@ def _pattern(regex: str, message: str) -> RegexValidator:
 TAG_VALIDATOR = _pattern(filter_schema.TAG["pattern"], "A tag is not blank and has no , ; or |.")
 
 
-@extend_schema_serializer(component_name="ContactWrite")
+# A new contact needs a phone or a WhatsApp user id (a PATCH keeps the stored one, so only create says so).
+@extend_schema_serializer(component_name="ContactWrite", extensions={REQUEST_RULES: {"allOf": [{"anyOf": [
+    {"type": "object", "required": ["phone"], "properties": {"phone": {"type": "string", "pattern": NOT_SPACE}}},
+    {"type": "object", "required": ["wa_user_id"], "properties": {"wa_user_id": {"type": "string"}}},
+]}]}})  # allOf: openapi-typescript then intersects (props & (A | B)) instead of a union with the props
 class ContactWriteSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=64,
                                   help_text="Any format; stored as E.164 (national numbers use the default region). "
                                             "A contact needs a phone or a wa_user_id.")
-    wa_user_id = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=128, validators=[
+    wa_user_id = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=256, validators=[
         _pattern(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$", "Not a WhatsApp user id.")])
     name = serializers.CharField(required=False, allow_blank=True, max_length=values.MAX_NAME)
     email = serializers.CharField(required=False, allow_blank=True, max_length=254, validators=[
-        _pattern(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$", "Not an email address.")])
+        _pattern(r"^[^@\s\x1c-\x1f\x85]{1,64}@[^@\s\x1c-\x1f\x85]+\.[^@\s\x1c-\x1f\x85.]{2,}$",
+                 "Not an email address.")])  # \x1c-\x1f, \x85: space to Python, not to the schema's \s
     language = serializers.CharField(required=False, allow_blank=True, max_length=20, validators=[
         _pattern(filter_schema.LANGUAGE["pattern"], "Not a language code (e.g. en, pt_BR).")])
     tags = serializers.ListField(child=serializers.CharField(max_length=64, validators=[TAG_VALIDATOR]),
@@ -259,13 +265,25 @@ class ContactEraseApi(APIView):
         return Response(self.OutputSerializer(contact).data)
 
 
+# Property schemas repeated in ContactBulk's rules, so the generated TypeScript branches are typed.
+IDS = {"type": "array", "items": {"type": "integer"}}
+TAGS = {"type": "array", "items": {"type": "string"}}
+
+
 class ContactBulkApi(APIView):
     """Tag, untag or delete every contact of a selection: listed `ids`, or a whole `filter` (with the
     list's `q` and `segment`), not only the page on screen. Delete needs an owner or admin."""
 
     permission_classes = [IsTenantMember]
 
-    @extend_schema_serializer(component_name="ContactBulk")
+    # Ids or a filter, not both; tag and untag name at least one tag (delete needs none).
+    @extend_schema_serializer(component_name="ContactBulk", extensions={REQUEST_RULES: {"allOf": [
+        {"oneOf": [{"type": "object", "required": ["ids"], "properties": {"ids": IDS}},
+                   {"type": "object", "required": ["filter"], "properties": {"filter": filter_schema.REF}}]},
+        {"oneOf": [{"type": "object", "properties": {"action": {"type": "string", "enum": ["delete"]}}},
+                   {"type": "object", "required": ["action", "tags"], "properties": {
+                       "action": {"type": "string", "enum": ["tag", "untag"]}, "tags": {**TAGS, "minItems": 1}}}]},
+    ]}})
     class InputSerializer(serializers.Serializer):
         action = serializers.ChoiceField(choices=["tag", "untag", "delete"])
         tags = serializers.ListField(child=serializers.CharField(max_length=64, validators=[TAG_VALIDATOR]),

@@ -26,9 +26,14 @@ from apps.contacts.selectors import (
     segment_list,
 )
 from apps.contacts.serializers import FILTER_HELP
+from apps.contacts.values import RESERVED_KEYS
 from apps.core.pagination import CursorPagination
 from apps.core.permissions import IsTenantMember
+from apps.core.schema import NOT_SPACE, REQUEST_PROPERTIES, REQUEST_RULES
 
+# DRF trims text, so "  " is blank: the schema says "some non-space character".
+CHOICES = {"type": "array", "items": {"type": "string"}}  # typed in the rules too, for the generated TypeScript
+NOT_BLANK = RegexValidator(NOT_SPACE, message="This field may not be blank.")
 KEY_VALIDATOR = RegexValidator(r"^[a-z][a-z0-9_]{0,49}$", message="use lowercase letters, digits and _, starting "
                                                                   "with a letter (at most 50)")
 
@@ -83,16 +88,27 @@ class AttributeListApi(ListAPIView):
     serializer_class = AttributeDefinitionSerializer
     pagination_class = NameOrderPagination
 
-    @extend_schema_serializer(component_name="AttributeDefinitionCreate")
+    # Choices belong to the choice type only; built-in field names are not keys.
+    @extend_schema_serializer(component_name="AttributeDefinitionCreate", extensions={
+        REQUEST_PROPERTIES: {"key": {"not": {"enum": sorted(RESERVED_KEYS)}}, "choices": {"uniqueItems": True}},
+        REQUEST_RULES: {"oneOf": [
+            {"type": "object", "required": ["type", "choices"], "properties": {
+                "type": {"type": "string", "enum": [AttributeType.CHOICE.value]},
+                "choices": {**CHOICES, "minItems": 1}}},
+            {"type": "object", "properties": {
+                "type": {"type": "string", "enum": [t for t in AttributeType.values if t != AttributeType.CHOICE]},
+                "choices": {**CHOICES, "maxItems": 0}}},
+        ]}})
     class InputSerializer(serializers.Serializer):
         key = serializers.CharField(max_length=50, validators=[KEY_VALIDATOR],
                                     help_text="a-z, 0-9 and _, starting with a letter; not a built-in field's name "
                                               "(phone, name, tags, ...). Also the CSV column name that maps to it.")
-        label = serializers.CharField(max_length=100)
+        label = serializers.CharField(max_length=100, validators=[NOT_BLANK])
         type = serializers.ChoiceField(choices=AttributeType.choices)
-        choices = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list,
-                                        max_length=200, help_text="Required (1 to 200, no repeats) for the choice "
-                                                                  "type; empty for the others.")
+        choices = serializers.ListField(child=serializers.CharField(max_length=100, validators=[NOT_BLANK]),
+                                        required=False, default=list, max_length=200,
+                                        help_text="Required (1 to 200, no repeats, ignoring case and spacing) for "
+                                                  "the choice type; empty for the others.")
 
     def get_queryset(self):
         return attribute_definition_list()
@@ -147,7 +163,7 @@ class SegmentSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="SegmentWrite")
 class SegmentWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=100, validators=[NOT_BLANK])
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     filter = FilterField(help_text=FILTER_HELP)
 

@@ -2,7 +2,7 @@
 
 Components `FilterDocument`, `FilterGroup` and `FilterCondition` are added by the postprocessing hook
 below, and the list/count/export `filter` query parameter is such a JSON document (`content:
-application/json`). Request bodies use `FilterField`: a group whose items are left untyped (TypeScript).
+application/json`). Request bodies (segments, preview, bulk) use `FilterField`: the same document.
 What the schema can't say is data: an attribute condition must name one of this business's attributes
 with a value of its type (else 400, like an unknown id).
 """
@@ -76,18 +76,7 @@ COMPONENTS = {
 }
 
 
-# In request bodies the group's items stay untyped: the frontend builds filters as its own
-# `{all: unknown[]}` documents, which a precise item type would not accept (see FilterCondition).
-BODY_SCHEMA = {
-    "description": "A filter document (see FilterDocument, FilterGroup and FilterCondition).",
-    "oneOf": [{"type": "object", "additionalProperties": False, "maxProperties": 0},
-              *({"type": "object", "properties": {kind: {"type": "array", "items": {},
-                                                         "maxItems": filters.MAX_CONDITIONS}},
-                 "required": [kind], "additionalProperties": False} for kind in ("all", "any"))],
-}
-
-
-@extend_schema_field(BODY_SCHEMA)
+@extend_schema_field(REF)
 class FilterField(serializers.JSONField):
     """A filter document in a request body (validated by the view with the business's attributes)."""
 

@@ -63,7 +63,7 @@ class Contact(models.Model):
     # NULL, not "", when absent: the identities are unique only where present (partial unique indexes).
     phone = models.CharField(max_length=20, null=True, blank=True,  # noqa: DJ001
                              help_text="E.164, e.g. +919876543210")
-    wa_user_id = models.CharField(max_length=128, null=True, blank=True,  # noqa: DJ001
+    wa_user_id = models.CharField(max_length=256, null=True, blank=True,  # noqa: DJ001
                                   help_text="WhatsApp business-scoped user id (BSUID).")
     wa_id = models.CharField(max_length=20, blank=True, help_text="The wa_id Meta last reported.")
     name = models.CharField(max_length=200, blank=True)

@@ -5,7 +5,7 @@ business rules and Django ValidationError for field errors; both render in the A
 """
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -258,7 +258,10 @@ def contact_update(*, contact: Contact, data: dict) -> Contact:
 
 
 def _ids_sql(queryset: QuerySet[Contact]) -> tuple[str, tuple]:
-    return queryset.values("pk").query.sql_with_params()
+    try:
+        return queryset.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. `ids: []`: Django knows no row matches and writes no SQL
+        return "SELECT id FROM contacts_contact WHERE false", ()
 
 
 @transaction.atomic

@@ -2,7 +2,9 @@
 
 Tokens carry the tenant id they were issued on (`tid`, see accounts.serializers). A token from tenant A
 presented on tenant B's host is refused here, before any view runs; membership itself is re-checked on
-every request by permissions.IsTenantMember, so removing someone takes effect at once.
+every request by permissions.IsTenantMember, so removing someone takes effect at once. An access token whose
+session ended (password changed or reset since it was issued, or its refresh family revoked) is refused
+too (apps.accounts.sessions.access_token_ended).
 
 When the token comes from the cookie (not an `Authorization` header), an unsafe request must also prove
 it was sent by this origin's own pages (apps.core.csrf): the browser attaches the cookie to requests
@@ -15,6 +17,7 @@ from dj_rest_auth.jwt_auth import JWTCookieAuthentication
 from django.db import connection
 from rest_framework import exceptions
 
+from apps.accounts.sessions import access_token_ended
 from apps.core.csrf import require_same_origin
 
 security_log = logging.getLogger("convonest.security")
@@ -31,6 +34,9 @@ class TenantJWTCookieAuthentication(JWTCookieAuthentication):
         if result is None:
             return None
         user, token = result
+        if access_token_ended(user=user, claims=token):
+            raise exceptions.AuthenticationFailed("This session has ended. Please log in again.",
+                                                  code="session_ended")
         tenant = getattr(request, "tenant", None)
         if tenant is None or tenant.schema_name == "public" or token.get(TENANT_CLAIM) != tenant.pk:
             security_log.warning(

@@ -62,3 +62,34 @@ def required_in_patch(result, generator, request, public):
             if any(c.get("schema", {}).get("$ref") in refs for c in body.get("content", {}).values()):
                 body["required"] = True
     return result
+
+
+# One character that is not space for both Python (str.strip, which DRF applies to text) and the schema's
+# ECMA-262 patterns: Python also counts \x1c-\x1f and \x85 as space, ECMA's \s does not.
+NOT_SPACE = r"[^\s\x1c-\x1f\x85]"
+
+REQUEST_PROPERTIES = "x-request-properties"
+REQUEST_RULES = "x-request-rules"
+
+
+def request_rules(result, generator, request, public):
+    """Postprocessing hook: rules of a request body that drf-spectacular can't derive from fields.
+
+    A serializer declares them with `extend_schema_serializer(extensions={...})`:
+    - `x-request-properties`: property schemas merged into its request components (POST and PATCH), e.g.
+      an enum the response must not carry (stored rows may predate it);
+    - `x-request-rules`: keywords (`anyOf`, `oneOf`, `allOf`) added to its full request component only,
+      e.g. "phone or wa_user_id" on create, which a partial PATCH need not meet.
+    Response components drop both keys."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        properties = schema.pop(REQUEST_PROPERTIES, None)
+        rules = schema.pop(REQUEST_RULES, None)
+        if not name.endswith("Request"):
+            continue
+        for field, extra in (properties or {}).items():
+            if field in schema.get("properties", {}):
+                schema["properties"][field].update(extra)
+        if rules and not name.startswith("Patched"):
+            schema.update(rules)
+    return result

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_serializer,
@@ -20,7 +21,9 @@ from rest_framework.views import APIView
 from apps.core.errors import ApplicationError
 from apps.core.pagination import CursorPagination
 from apps.core.permissions import IsTeamManager, IsTenantMember, request_role
+from apps.core.schema import NOT_SPACE, REQUEST_PROPERTIES
 from apps.core.throttling import ScopedRateThrottle
+from apps.core.time_zones import TIME_ZONES
 from apps.messaging import conversations, live, selectors, stream_leases
 from apps.messaging.api import MessageBodySerializer, MessageSerializer
 from apps.messaging.models import WEEKDAYS, Conversation, ConversationNote, InboxSettings, Message
@@ -78,7 +81,7 @@ class NoteSerializer(serializers.Serializer):
 
 # The schema states what canned_reply_save accepts: an optional "/", then letters, digits, - and _ (at
 # least one letter or digit); title and body not blank. The service still checks (and lowercases).
-NOT_BLANK = RegexValidator(r"\S", message="This field may not be blank.")
+NOT_BLANK = RegexValidator(NOT_SPACE, message="This field may not be blank.")
 
 
 class CannedReplySerializer(serializers.Serializer):
@@ -104,6 +107,8 @@ class BusinessHoursField(serializers.JSONField):
     pass
 
 
+# The enum is for requests only: a stored zone from before the list was pinned must still be readable.
+@extend_schema_serializer(extensions={REQUEST_PROPERTIES: {"timezone": {"enum": list(TIME_ZONES)}}})
 class InboxSettingsSerializer(serializers.ModelSerializer):
     business_hours = BusinessHoursField(required=False)
 
@@ -340,7 +345,13 @@ class InboxEventsApi(Inbox, APIView):
         self.request.accepted_renderer, self.request.accepted_media_type = renderers.JSONRenderer(), "application/json"
         return super().handle_exception(exc)
 
-    @extend_schema(responses={(200, "text/event-stream"): OpenApiTypes.STR}, operation_id="inbox_events",
+    @extend_schema(responses={(200, "text/event-stream"): OpenApiTypes.STR,
+                              # What this (WSGI) server answers: streams are the events service's (audit H4).
+                              (503, "application/json"): OpenApiResponse(
+                                  response={"$ref": "#/components/schemas/ErrorEnvelope"},
+                                  description="`events_service_only`: the request reached the API server, not "
+                                              "the events service that serves the stream")},
+                   operation_id="inbox_events",
                    parameters=[OpenApiParameter("last_event_id", str, description="Resume after this event "
                                                 "(the Last-Event-ID header does the same)")])
     def get(self, request):

@@ -3,16 +3,23 @@ document and sticker is downloaded in the background (a task per message, enqueu
 project's storage under `<schema>/media/<message id>.<ext>` and recorded as a MessageMedia row.
 
 The task is idempotent (a downloaded row is left alone) and retries Graph errors Meta calls retryable,
-with exponential backoff, up to MAX_ATTEMPTS; then the row is `failed` with the reason.
+with exponential backoff (Meta's Retry-After included) capped at BACKOFF_MAX_SECONDS, below the broker's
+visibility timeout, up to MAX_ATTEMPTS; then the row is `failed` with the reason.
+
+A broker outage never loses a download: the enqueue is a robust on_commit hook that logs and leaves the row
+`pending`, and media_downloads_sweep (beat, with messages_reconcile) enqueues pending rows that idled too long.
 """
 import hashlib
 import logging
 import mimetypes
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.messaging.models import Message, MessageMedia
@@ -49,13 +56,44 @@ def media_downloads_enqueue(messages: list[Message]) -> None:
             "filename": str(obj.get("filename") or "")[:255]})
         if media.status == MessageMedia.Status.PENDING:
             schema = connection.schema_name  # named now: the commit may run after the schema was switched back
-            transaction.on_commit(lambda pk=message.pk, schema=schema: _enqueue(pk, schema))
+            transaction.on_commit(lambda pk=message.pk, schema=schema: _enqueue(pk, schema), robust=True)
 
 
-def _enqueue(message_id, schema: str) -> None:
+def _enqueue(message_id, schema: str) -> bool:
+    """Hand the download to Celery; False (logged) when the broker can't take it: the row stays pending and
+    media_downloads_sweep enqueues it again."""
     from apps.messaging.tasks import message_media_download_task
 
-    message_media_download_task.apply_async(args=[str(message_id)], headers={"_schema_name": schema})
+    try:
+        message_media_download_task.apply_async(args=[str(message_id)], headers={"_schema_name": schema})
+    except Exception as exc:  # kombu/redis raise several unrelated types for "broker unreachable"
+        logger.warning("media download of message %s not enqueued (left pending for the sweeper): %s",
+                       message_id, exc)
+        return False
+    return True
+
+
+def media_downloads_sweep() -> int:
+    """Enqueue again the downloads whose task was lost (beat, in each business's schema, with
+    messages_reconcile). Returns how many.
+
+    A pending row untouched for MESSAGE_QUEUED_SWEEP_AFTER_SECONDS was never taken by a task if it has no
+    attempt yet (the broker was down after commit); with attempts, its retry may be waiting out a back-off,
+    so only after BACKOFF_MAX_SECONDS more is it taken as lost. The sweep touches the rows it enqueues, so a
+    task that is merely slow to start is not enqueued again at every beat; the task is idempotent anyway.
+    """
+    now = timezone.now()
+    idle = now - timedelta(seconds=settings.MESSAGE_QUEUED_SWEEP_AFTER_SECONDS)
+    lost = (MessageMedia.objects.filter(status=MessageMedia.Status.PENDING)
+            .filter(Q(attempts=0, updated_at__lt=idle)
+                    | Q(updated_at__lt=idle - timedelta(seconds=BACKOFF_MAX_SECONDS))))
+    ids = list(lost.values_list("message_id", flat=True)[:500])
+    if ids:
+        MessageMedia.objects.filter(message_id__in=ids).update(updated_at=now)
+        schema = connection.schema_name
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: _enqueue(pk, schema), robust=True)
+    return len(ids)
 
 
 def message_media_download(message_id) -> float | None:
@@ -66,7 +104,8 @@ def message_media_download(message_id) -> float | None:
     if media is None or media.status != MessageMedia.Status.PENDING:
         return None
     attempt = media.attempts + 1
-    MessageMedia.objects.filter(pk=media.pk).update(attempts=attempt)
+    # update() skips auto_now: the sweep reads updated_at as "last sign of a task", so set it by hand.
+    MessageMedia.objects.filter(pk=media.pk).update(attempts=attempt, updated_at=timezone.now())
     number = media.message.phone_number
     try:
         data, mime = _fetch(number.account.access_token, media.media_id, number.phone_number_id)
@@ -74,10 +113,12 @@ def message_media_download(message_id) -> float | None:
     except (GraphError, OSError) as exc:
         retryable = isinstance(exc, OSError) or exc.retryable
         if retryable and attempt < MAX_ATTEMPTS:
-            delay = min(BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), BACKOFF_MAX_SECONDS)
+            delay = BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)
             if isinstance(exc, GraphError):
                 delay = max(delay, exc.retry_after or 0, exc.backoff_hint or 0)
-            MessageMedia.objects.filter(pk=media.pk).update(error=str(exc)[:2000])
+            # Capped, Retry-After too: a countdown past the broker's visibility timeout is delivered twice.
+            delay = min(delay, BACKOFF_MAX_SECONDS)
+            MessageMedia.objects.filter(pk=media.pk).update(error=str(exc)[:2000], updated_at=timezone.now())
             logger.warning("media of message %s: attempt %s failed (%s); retrying in %.0f s", message_id, attempt,
                            type(exc).__name__, delay)
             return delay

@@ -69,7 +69,7 @@ class Message(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.OUTBOUND)
     phone_number = models.ForeignKey("whatsapp.PhoneNumber", on_delete=models.PROTECT, related_name="messages")
-    to = models.CharField(max_length=128, help_text="The customer: the recipient (digits of E.164) of an "
+    to = models.CharField(max_length=256, help_text="The customer: the recipient (digits of E.164) of an "
                                                   "outbound message, the sender (wa_id or BSUID) of an inbound one")
     # SET_NULL: erasing or deleting a contact anonymises its messages instead (apps.messaging.receivers).
     contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL,

@@ -14,9 +14,11 @@ def message_send_task(self, message_id: str) -> None:
 @shared_task(ignore_result=True)
 def messages_reconcile_all() -> None:
     """Beat, in the public schema: in every business, one schema at a time, enqueue `queued` sends that lost
-    their task and reconcile sends stuck in `sending` (services.messages_reconcile)."""
+    their task and reconcile sends stuck in `sending` (services.messages_reconcile), and enqueue media
+    downloads that lost theirs (media.media_downloads_sweep)."""
     from django_tenants.utils import get_public_schema_name, schema_context
 
+    from apps.messaging.media import media_downloads_sweep
     from apps.messaging.services import messages_reconcile
     from tenants.models import Tenant
 
@@ -24,6 +26,7 @@ def messages_reconcile_all() -> None:
             "schema_name", flat=True):
         with schema_context(schema):
             messages_reconcile()
+            media_downloads_sweep()
 
 
 @shared_task(ignore_result=True)

@@ -11,8 +11,9 @@ import re
 # A WhatsApp id is the customer's phone number in digits, E.164 (at most 15 digits; contacts.Contact.phone
 # holds "+" and those digits).
 WA_ID = re.compile(r"[0-9]{1,15}")
-# Business-scoped user ids: "US.13491208655302741918", "US.ENT.118..." (Contact.wa_user_id is 128 long).
-USER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+# Business-scoped user ids: "US.13491208655302741918", "US.ENT.118..."; Meta allows up to 256 characters
+# (Contact.wa_user_id is 256 long).
+USER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,255}")
 META_ID = re.compile(r"[0-9]{1,32}")  # phone number ids and WABA ids (routing columns are 32 long)
 FIELD = re.compile(r"[a-z_]{1,64}")
 STATUS = re.compile(r"[a-z_]{1,10}")  # Message.status / PendingStatus.status are 10 long

@@ -9,6 +9,8 @@ from apps.accounts.tasks import password_reset_mail
 from conftest import PASSWORD, refresh_cookie
 from tenants.models import Invite
 
+ENDED = "This session has ended. Please log in again."
+
 
 @pytest.fixture
 def ask_reset(django_capture_on_commit_callbacks, monkeypatch):
@@ -95,6 +97,20 @@ def test_a_password_reset_ends_every_other_session(alpha, ask_reset):
     replay = alpha.client()
     replay.cookies[refresh_cookie()] = stolen
     assert replay.post("/api/auth/token/refresh/").status_code == 401
+
+
+def test_after_a_reset_the_old_access_cookie_is_refused_at_once(alpha, ask_reset, django_capture_on_commit_callbacks):
+    thief = alpha.client(alpha.owner)  # holds a stolen session, access cookie included
+    assert thief.get("/api/auth/user/").status_code == 200
+    ask_reset(alpha.client(), alpha.owner.email)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _confirm(alpha.client(), *_link()).status_code == 200
+
+    response = thief.get("/api/auth/user/")
+    assert (response.status_code, response.json()["message"]) == (401, ENDED)
+    owner = alpha.client(alpha.owner, password="fresh-start-pass-8")  # a login right after the reset works
+    assert owner.get("/api/auth/user/").status_code == 200
 
 
 def test_someone_invited_here_may_reset_their_existing_login_here(alpha, beta, ask_reset):

@@ -102,3 +102,55 @@ def test_contact_fields_are_refused_exactly_where_the_documented_patterns_say(al
                                HTTP_ORIGIN=f"http://{alpha.host}")
         assert response.status_code == 400, (field, response.content)
         assert field in response.json()["errors"]
+
+
+def test_a_bulk_action_on_an_empty_list_of_ids_matches_nothing_and_is_no_error(alpha):
+    from django_tenants.utils import tenant_context
+
+    from apps.contacts.models import Contact
+
+    with tenant_context(alpha.tenant):
+        Contact.objects.create(phone="+4915112345678", tags=["vip"])
+    client = alpha.client(alpha.owner)
+    for action, extra in (("delete", {}), ("tag", {"tags": ["new"]}), ("untag", {"tags": ["vip"]})):
+        response = client.post("/api/contacts/bulk/", {"action": action, "ids": [], **extra}, format="json",
+                               HTTP_ORIGIN=f"http://{alpha.host}")
+        assert response.status_code == 200, response.content
+        assert response.json() == {"action": action, "matched": 0, "affected": 0}
+    with tenant_context(alpha.tenant):
+        assert list(Contact.objects.values_list("tags", flat=True)) == [["vip"]]
+
+
+def test_the_cross_field_rules_of_contacts_bulk_and_attributes_are_in_the_schema():
+    """Stated in the request components (not only in descriptions): phone or WhatsApp id on create, ids or
+    filter (not both) and tags for tag/untag in bulk, choices only for the choice type, typed filters."""
+    from apps.core.tests.test_api_contract_fuzz import _schema_dict
+
+    schema = _schema_dict()
+    create = _component(schema, "/api/contacts/", "post")
+    assert [sorted(b["required"]) for b in create["allOf"][0]["anyOf"]] == [["phone"], ["wa_user_id"]]
+    assert "allOf" not in _component(schema, "/api/contacts/{contact_id}/", "patch")  # a PATCH keeps the stored id
+    bulk = _component(schema, "/api/contacts/bulk/", "post")
+    ids_or_filter, tags_for_tagging = bulk["allOf"]
+    assert [b["required"] for b in ids_or_filter["oneOf"]] == [["ids"], ["filter"]]
+    assert tags_for_tagging["oneOf"][1]["properties"]["tags"]["minItems"] == 1
+    attribute = _component(schema, "/api/contacts/attributes/", "post")
+    choice, other = attribute["oneOf"]
+    assert choice["properties"]["type"]["enum"] == ["choice"] and choice["properties"]["choices"]["minItems"] == 1
+    assert "choice" not in other["properties"]["type"]["enum"] and other["properties"]["choices"]["maxItems"] == 0
+    assert "phone" in attribute["properties"]["key"]["not"]["enum"]
+    document = {"$ref": "#/components/schemas/FilterDocument"}
+    for path in ("/api/contacts/segments/", "/api/contacts/segments/preview/", "/api/contacts/bulk/"):
+        assert _component(schema, path, "post")["properties"]["filter"]["allOf"] == [document], path
+
+
+def test_the_inbox_time_zone_is_one_of_the_listed_names_and_others_are_a_400(alpha):
+    from apps.core.tests.test_api_contract_fuzz import _schema_dict
+
+    zones = _component(_schema_dict(), "/api/inbox/settings/", "patch")["properties"]["timezone"]["enum"]
+    assert {"UTC", "Asia/Kolkata", "America/Argentina/Buenos_Aires"} <= set(zones)
+    client = alpha.client(alpha.owner)
+    for zone in ("Asia/Kolkata", "GB", "Mars/Olympus", "posixrules", "Factory"):
+        response = client.patch("/api/inbox/settings/", {"timezone": zone}, format="json",
+                                HTTP_ORIGIN=f"http://{alpha.host}")
+        assert response.status_code == (200 if zone in zones else 400), (zone, response.content)

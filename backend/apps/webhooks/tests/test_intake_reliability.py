@@ -410,3 +410,23 @@ def test_replaying_a_redacted_event_is_a_no_op_that_says_so(alpha, settings, cap
 
     assert any("redacted" in r.getMessage() for r in caplog.records)
     assert WebhookChange.objects.get().status == "unroutable"
+
+
+# --- BSUIDs up to Meta's 256 characters ------------------------------------------------------------------
+
+def test_a_200_character_bsuid_is_stored_and_one_over_256_is_rejected(alpha):
+    connect(alpha, NUMBER_A, WABA_A)
+    long_id, too_long = "US." + "7" * 197, "US." + "8" * 254
+    messages = [{**_inbound("wamid.BSUID"), "from": "", "from_user_id": long_id},
+                {**_inbound("wamid.TOO_LONG"), "from": "", "from_user_id": too_long}]
+    contacts = [{"profile": {"name": "Bea"}, "user_id": long_id}]
+
+    _signed_post(json.dumps(_messages(NUMBER_A, WABA_A, messages, contacts=contacts)).encode())
+    route_all()
+
+    assert "messages[1].from_user_id" in WebhookChange.objects.get().error
+    with schema_context(alpha.tenant.schema_name):
+        contact = Contact.objects.get(wa_user_id=long_id)
+        assert len(contact.wa_user_id) == 200 and contact.name == "Bea"
+        assert list(Message.objects.filter(direction="in").values_list("wamid", "contact")) == [
+            ("wamid.BSUID", contact.pk)]

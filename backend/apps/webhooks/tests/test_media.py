@@ -3,14 +3,21 @@ schema, served to its members only, once, with retries for what Meta calls trans
 import base64
 import hashlib
 import json
+import logging
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.core.redis import redis_client
-from apps.messaging.media import MAX_ATTEMPTS, message_media_download
+from apps.messaging.media import BACKOFF_MAX_SECONDS, MAX_ATTEMPTS, message_media_download
 from apps.messaging.models import Message, MessageMedia
+from apps.messaging.tasks import messages_reconcile_all
+from apps.webhooks.tests.outage import redis_down
 from apps.webhooks.tests.support import envelope, post, route_all
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -188,3 +195,86 @@ def test_a_redelivered_webhook_does_not_queue_a_downloaded_file_again(connected,
     assert _queued_downloads() == []
     with schema_context(alpha.tenant.schema_name):
         assert Message.objects.filter(wamid="wamid.M8").count() == 1
+
+
+# --- Outages: a download the broker never took is swept; Meta's Retry-After never outlasts the broker --------
+
+def test_an_image_received_while_the_broker_is_down_is_stored_then_swept_and_downloaded(
+        connected, alpha, django_capture_on_commit_callbacks, caplog):
+    media_id = _upload(connected)
+    post(_inbound(connected, "wamid.M9", "image", {"id": media_id, "mime_type": "image/png"}),
+         secret=settings.WHATSAPP_APP_SECRET)
+
+    with redis_down(), django_capture_on_commit_callbacks(execute=True), caplog.at_level(logging.WARNING):
+        route_all()
+
+    assert any("not enqueued" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+    with schema_context(alpha.tenant.schema_name):
+        message = Message.objects.get(wamid="wamid.M9")
+        assert (message.media.status, message.media.attempts) == ("pending", 0)
+    assert _queued_downloads() == []
+    messages_reconcile_all()  # a fresh row may still have its task on the way: left alone
+    assert _queued_downloads() == []
+
+    with schema_context(alpha.tenant.schema_name):  # the broker is back; the row has idled past the sweep's wait
+        MessageMedia.objects.update(
+            updated_at=timezone.now() - timedelta(seconds=settings.MESSAGE_QUEUED_SWEEP_AFTER_SECONDS + 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        messages_reconcile_all()
+        messages_reconcile_all()  # the sweep touched the row: not enqueued twice
+
+    assert _queued_downloads() == [{"schema": alpha.tenant.schema_name, "args": [str(message.pk)]}]
+    media = _download(alpha, message)
+    assert (media.status, media.size) == ("downloaded", len(PNG))
+
+
+def test_a_download_whose_retry_was_lost_is_swept_once_its_longest_back_off_has_passed(
+        connected, alpha, django_capture_on_commit_callbacks):
+    message = _receive(connected, alpha, "wamid.M10", id=_upload(connected), mime_type="image/png")
+    idle = timedelta(seconds=settings.MESSAGE_QUEUED_SWEEP_AFTER_SECONDS + 1)
+    with schema_context(alpha.tenant.schema_name):  # one attempt failed; its retry never reached the broker
+        MessageMedia.objects.update(attempts=1, updated_at=timezone.now() - idle)
+    with django_capture_on_commit_callbacks(execute=True):
+        messages_reconcile_all()
+    assert _queued_downloads() == []  # it may still be waiting out a back-off
+
+    with schema_context(alpha.tenant.schema_name):
+        MessageMedia.objects.update(updated_at=timezone.now() - idle - timedelta(seconds=BACKOFF_MAX_SECONDS))
+    with django_capture_on_commit_callbacks(execute=True):
+        messages_reconcile_all()
+    assert _queued_downloads() == [{"schema": alpha.tenant.schema_name, "args": [str(message.pk)]}]
+
+
+class _RateLimited(BaseHTTPRequestHandler):
+    """A Graph API that asks for a day's pause: 429 with Retry-After."""
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        body = json.dumps({"error": {"message": "(#4) Application request limit reached", "type": "OAuthException",
+                                     "code": 4, "fbtrace_id": "Arate"}}).encode()
+        self.send_response(429)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Retry-After", "86400")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_huge_retry_after_is_capped_below_the_brokers_visibility_timeout(connected, alpha, settings):
+    message = _receive(connected, alpha, "wamid.M11", id=_upload(connected), mime_type="image/png")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RateLimited)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.WHATSAPP_GRAPH_URL = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with schema_context(alpha.tenant.schema_name):
+            delay = message_media_download(message.pk)
+            media = MessageMedia.objects.get(message=message)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert (media.status, media.attempts) == ("pending", 1)
+    assert delay == BACKOFF_MAX_SECONDS
+    assert delay < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]

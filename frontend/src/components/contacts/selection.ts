@@ -27,12 +27,14 @@ export function toggleRow(selection: Selection, id: number, loadedIds: number[])
 }
 
 export function bulkRequest(action: ContactBulkAction, tags: string[], selection: Selection, query: ContactQuery): ContactBulk {
-  const body: ContactBulk = { action };
-  if (action !== "delete") body.tags = tags;
-  if (selection.mode === "ids") return { ...body, ids: [...selection.ids] };
-  body.filter = query.filter ?? {};
+  // Tag and untag name their tags; delete sends none. The body is ids or the query, never both.
+  const what = action === "delete" ? { action } : { action, tags };
+  if (selection.mode === "ids") return { ...what, ids: [...selection.ids] };
   const q = query.q?.trim();
-  if (q) body.q = q;
-  if (query.segment != null) body.segment = query.segment;
-  return body;
+  return {
+    ...what,
+    filter: query.filter ?? {},
+    ...(q ? { q } : {}),
+    ...(query.segment != null ? { segment: query.segment } : {}),
+  };
 }

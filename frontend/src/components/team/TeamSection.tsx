@@ -9,6 +9,7 @@ import { Alert, Button, Card, CardBody, CardHeader, Spinner } from "@/components
 import { InviteForm } from "./InviteForm";
 import { MembersTable } from "./MembersTable";
 import { PendingInvites } from "./PendingInvites";
+import { ResellerAccessSection } from "./ResellerAccessSection";
 import { canManageTeam } from "./permissions";
 
 function LoadMore({ onClick, loading }: { onClick: () => void; loading: boolean }) {
@@ -86,6 +87,8 @@ export function TeamSection({ viewerRole }: { viewerRole: Role }) {
         ) : null}
         {members.hasMore ? <LoadMore onClick={() => void members.loadMore()} loading={members.loadingMore} /> : null}
       </Card>
+
+      <ResellerAccessSection />
 
       {manager ? (
         <Card>

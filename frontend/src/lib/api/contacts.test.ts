@@ -2,7 +2,7 @@ import MockAdapter from "axios-mock-adapter";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { apiClient } from "@/lib/apiClient";
-import { bulkContacts, contactQueryParams, contactsExportUrl, INSPECT_BYTES, inspectImport, listContacts, startImport } from "./contacts";
+import { bulkContacts, contactQueryParams, contactsExportUrl, INSPECT_BYTES, inspectImport, listContacts, startImport, type FilterDocument } from "./contacts";
 
 let mock: MockAdapter;
 beforeEach(() => {
@@ -10,7 +10,7 @@ beforeEach(() => {
 });
 afterEach(() => mock.restore());
 
-const FILTER = { all: [{ field: "tags", op: "any", value: ["vip"] }] };
+const FILTER: FilterDocument = { all: [{ field: "tags", op: "any", value: ["vip"] }] };
 
 describe("contact queries", () => {
   it("sends the filter as JSON and leaves out what is empty", () => {

@@ -20,6 +20,7 @@ import type {
   ContactSettings,
   ContactSettingsPatch,
   ContactWrite,
+  FilterDocument,
   ImportEncoding,
   ImportOnExisting,
   PaginatedAttributeDefinitionList,
@@ -32,8 +33,9 @@ import type {
   SegmentWrite,
 } from "./types";
 
-/** A filter document of the backend's filter language (docs/contacts.md §3): `{"all"|"any": [...]}` or `{}`. */
-export type FilterDocument = { all: unknown[] } | { any: unknown[] } | Record<string, never>;
+/** A filter document of the backend's filter language (docs/contacts.md §3): `{"all"|"any": [...]}` or `{}`.
+ * The generated schema types every condition, so a document built here is the one the API validates. */
+export type { FilterDocument } from "./types";
 
 /** What a list, count, export or "whole selection" bulk action is about. */
 export interface ContactQuery {

@@ -8,6 +8,7 @@ import type {
   Member,
   PaginatedInviteList,
   PaginatedMemberList,
+  ResellerAccess,
   Role,
   User,
 } from "./types";
@@ -25,6 +26,12 @@ export async function updateMemberRole(id: Member["id"], role: Role): Promise<Me
 
 export async function removeMember(id: Member["id"]): Promise<void> {
   await apiClient.delete(`/api/team/members/${id}/`);
+}
+
+/** The reseller's people who can act in this business, and the role each acts as (empty without a reseller). */
+export async function listResellerAccess(): Promise<ResellerAccess[]> {
+  const { data } = await apiClient.get<ResellerAccess[]>("/api/team/reseller-access/");
+  return data;
 }
 
 export async function listInvites(nextUrl?: string | null): Promise<PaginatedInviteList> {

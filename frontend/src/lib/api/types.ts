@@ -25,6 +25,8 @@ export type PasswordReset = Schemas["PasswordResetRequest"];
 export type PasswordResetConfirm = Schemas["PasswordResetConfirmRequest"];
 
 export type Member = Schemas["Member"];
+/** Someone acting in this business through its reseller (managed by the reseller, not a member). */
+export type ResellerAccess = Schemas["ResellerAccess"];
 export type MemberUpdate = Schemas["PatchedMemberUpdateRequest"];
 export type Invite = Schemas["Invite"];
 export type InviteCreate = Schemas["InviteCreateRequest"];
@@ -85,6 +87,8 @@ export type AttributeDefinitionUpdate = Schemas["PatchedAttributeDefinitionUpdat
 export type PaginatedAttributeDefinitionList = Schemas["PaginatedAttributeDefinitionList"];
 export type Segment = Schemas["Segment"];
 export type SegmentWrite = Schemas["SegmentWriteRequest"];
+export type FilterDocument = Schemas["FilterDocument"];
+export type FilterCondition = Schemas["FilterCondition"];
 export type SegmentCount = Schemas["SegmentCount"];
 export type PaginatedSegmentList = Schemas["PaginatedSegmentList"];
 export type ContactImport = Schemas["ContactImport"];
@@ -109,7 +113,13 @@ export type PaginatedCannedReplyList = Schemas["PaginatedCannedReplyList"];
 /** business_hours is free JSON in the schema; its shape is {"mon": [["09:00", "18:00"]], ...}. */
 export type BusinessHours = Partial<Record<string, [string, string][]>>;
 export type InboxSettings = Omit<Schemas["InboxSettings"], "business_hours"> & { business_hours?: BusinessHours };
-export type InboxSettingsPatch = Omit<Schemas["PatchedInboxSettingsRequest"], "business_hours"> & { business_hours?: BusinessHours };
+/** The schema lists the accepted time zones (an enum of IANA names); the form sends what was typed, and the
+ * server's 400 names an unknown zone under the field, so the patch keeps `timezone` a string. */
+export type TimeZone = NonNullable<Schemas["PatchedInboxSettingsRequest"]["timezone"]>;
+export type InboxSettingsPatch = Omit<Schemas["PatchedInboxSettingsRequest"], "business_hours" | "timezone"> & {
+  business_hours?: BusinessHours;
+  timezone?: TimeZone | string;
+};
 /** A message template as synced from Meta (name, language, status; no body text yet). */
 export type Template = Schemas["Template"];
 export type PaginatedTemplateList = Schemas["PaginatedTemplateList"];

@@ -4,8 +4,7 @@
  * `buildFilter` turns the complete ones into `{"all"|"any": [...]}` and says why the others were left
  * out, so a half-typed condition never reaches the API and never silently changes the list.
  */
-import type { AttributeDefinition, AttributeType, ConsentCategory, ConsentState } from "@/lib/api/types";
-import type { FilterDocument } from "@/lib/api/contacts";
+import type { AttributeDefinition, AttributeType, ConsentCategory, ConsentState, FilterCondition, FilterDocument } from "@/lib/api/types";
 
 export type Match = "all" | "any";
 export type TagOp = "any" | "all" | "none";
@@ -159,7 +158,7 @@ export function splitList(text: string): string[] {
     .filter(Boolean);
 }
 
-type Built = { ok: true; condition: Record<string, unknown> } | { ok: false; problem: string };
+type Built = { ok: true; condition: FilterCondition } | { ok: false; problem: string };
 
 function typedValue(definition: AttributeDefinition, raw: string): { ok: true; value: unknown } | { ok: false; problem: string } {
   const text = raw.trim();
@@ -186,9 +185,10 @@ function buildAttribute(condition: Extract<Condition, { kind: "attribute" }>, de
   if (!ATTRIBUTE_OPS[definition.type].includes(condition.op)) {
     return { ok: false, problem: `“${attributeOpLabel(definition.type, condition.op)}” doesn't apply to ${definition.label}.` };
   }
-  const base = { field: "attribute", key: definition.key, op: condition.op };
-  if (NO_VALUE_OPS.has(condition.op)) return { ok: true, condition: base };
-  if (condition.op === "in") {
+  const { op } = condition;
+  if (op === "is_set" || op === "is_not_set") return { ok: true, condition: { field: "attribute", key: definition.key, op } };
+  const base = { field: "attribute", key: definition.key, op } as const;
+  if (op === "in") {
     if (condition.values.length === 0) return { ok: false, problem: "Add at least one value." };
     const list: unknown[] = [];
     for (const raw of condition.values) {
@@ -203,15 +203,15 @@ function buildAttribute(condition: Extract<Condition, { kind: "attribute" }>, de
 }
 
 function buildTime(condition: Extract<Condition, { kind: "time" }>): Built {
-  const base = { field: condition.field, op: condition.op };
-  if (condition.op === "never" || condition.op === "ever") return { ok: true, condition: base };
+  const { field, op } = condition;
+  if (op === "never" || op === "ever") return { ok: true, condition: { field, op } };
   const text = condition.value.trim();
-  if (condition.op === "within_days" || condition.op === "not_within_days") {
+  if (op === "within_days" || op === "not_within_days") {
     const days = Number(text);
     if (!/^\d+$/.test(text) || days < 1 || days > 36500) return { ok: false, problem: "Enter a number of days (1 to 36500)." };
-    return { ok: true, condition: { ...base, value: days } };
+    return { ok: true, condition: { field, op, value: days } };
   }
-  return isDate(text) ? { ok: true, condition: { ...base, value: text } } : { ok: false, problem: "Pick a date." };
+  return isDate(text) ? { ok: true, condition: { field, op, value: text } } : { ok: false, problem: "Pick a date." };
 }
 
 function buildCondition(condition: Condition, definitions: AttributeDefinition[]): Built {
@@ -231,7 +231,7 @@ function buildCondition(condition: Condition, definitions: AttributeDefinition[]
 
 /** The backend filter for the builder's complete conditions; `{}` (everyone) when there are none. */
 export function buildFilter(state: FilterState, definitions: AttributeDefinition[]): BuiltFilter {
-  const parts: Record<string, unknown>[] = [];
+  const parts: FilterCondition[] = [];
   const problems: Record<string, string> = {};
   for (const condition of state.conditions) {
     const built = buildCondition(condition, definitions);
