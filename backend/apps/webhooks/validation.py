@@ -8,6 +8,8 @@ WebhookChange row, and the raw body stays stored.
 """
 import re
 
+from apps.core.input_guards import contains_nul
+
 # A WhatsApp id is the customer's phone number in digits, E.164 (at most 15 digits; contacts.Contact.phone
 # holds "+" and those digits).
 WA_ID = re.compile(r"[0-9]{1,15}")
@@ -20,7 +22,6 @@ STATUS = re.compile(r"[a-z_]{1,10}")  # Message.status / PendingStatus.status ar
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
 WAMID_MAX = 128  # Message.wamid
 CALLBACK_MAX = 512  # Meta's limit on biz_opaque_callback_data
-NUL = "\x00"
 
 ITEM_LISTS = ("messages", "statuses", "contacts")
 
@@ -37,29 +38,13 @@ def routing_problem(field: str, phone_number_id, waba_id) -> str | None:
     return None
 
 
-def has_nul(data) -> bool:
-    """A NUL in any string, key or value, anywhere. Iterative: a deep document can't exhaust the stack."""
-    pending = [data]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if NUL in item:
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
-
-
 def change_clean(field: str, value) -> tuple[dict | None, list[str]]:
     """(the value to handle, the problems found). The value is None when the whole change is rejected;
     otherwise it is `value` itself when nothing was wrong, or a copy without the bad items."""
     if not isinstance(value, dict):
         return None, ["value is not an object"]
     if field != "messages":
-        return (None, ["a string contains a NUL byte"]) if has_nul(value) else (value, [])
+        return (None, ["a string contains a NUL byte"]) if contains_nul(value) else (value, [])
     problems: list[str] = []
     cleaned = dict(value)
     for name, check in (("messages", _message_problem), ("statuses", _status_problem),
@@ -74,14 +59,14 @@ def change_clean(field: str, value) -> tuple[dict | None, list[str]]:
         kept = []
         for index, item in enumerate(items):
             problem = "is not an object" if not isinstance(item, dict) else (
-                "contains a NUL byte" if has_nul(item) else check(item))
+                "contains a NUL byte" if contains_nul(item) else check(item))
             if problem:
                 problems.append(f"{name}[{index}]{problem}" if problem.startswith(".") else
                                 f"{name}[{index}] {problem}")
             else:
                 kept.append(item)
         cleaned[name] = kept
-    if has_nul({key: item for key, item in value.items() if key not in ITEM_LISTS}):
+    if contains_nul({key: item for key, item in value.items() if key not in ITEM_LISTS}):
         return None, [*problems, "a string outside messages/statuses/contacts contains a NUL byte"]
     return (value if not problems else cleaned), problems
 
