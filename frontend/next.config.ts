@@ -8,6 +8,14 @@ const SECURITY_HEADERS = [
   { key: "X-Frame-Options", value: "DENY" },
 ];
 
+// Over https (production), browsers must never use plain http for the site again (HSTS). Every tenant is
+// a subdomain, hence includeSubDomains. Django sends the same on its own responses (settings.py).
+export function securityHeaders(siteScheme = process.env.SITE_SCHEME ?? "http") {
+  return siteScheme === "https"
+    ? [...SECURITY_HEADERS, { key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }]
+    : SECURITY_HEADERS;
+}
+
 const nextConfig: NextConfig = {
   // Django's URLs end with "/". Without this, Next would 308-redirect "/api/auth/login/" to
   // "/api/auth/login" before our proxy route handler sees it (and a POST would lose its body).
@@ -17,7 +25,7 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   async headers() {
-    return [{ source: "/:path*", headers: SECURITY_HEADERS }];
+    return [{ source: "/:path*", headers: securityHeaders() }];
   },
 };
 

@@ -13,6 +13,9 @@ ENV NEXT_TELEMETRY_DISABLED=1
 # Django itself); server-side rendering calls Django here too.
 ARG BACKEND_URL=http://backend:8000
 ENV BACKEND_URL=${BACKEND_URL}
+# https (the default) adds HSTS to every page; next build bakes headers() in, so it is a build argument.
+ARG SITE_SCHEME=https
+ENV SITE_SCHEME=${SITE_SCHEME}
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 RUN npm run build
@@ -22,6 +25,9 @@ WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0
 ARG BACKEND_URL=http://backend:8000
 ENV BACKEND_URL=${BACKEND_URL}
+# https (the default) adds HSTS to every page; next build bakes headers() in, so it is a build argument.
+ARG SITE_SCHEME=https
+ENV SITE_SCHEME=${SITE_SCHEME}
 COPY --from=build --chown=node:node /app ./
 USER node
 EXPOSE 3000

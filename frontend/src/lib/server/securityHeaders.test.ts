@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 
-import nextConfig from "../../../next.config";
+import nextConfig, { securityHeaders } from "../../../next.config";
 
 describe("next.config headers", () => {
   it("forbids framing of every page by any site", async () => {
@@ -14,5 +14,11 @@ describe("next.config headers", () => {
         { key: "X-Frame-Options", value: "DENY" },
       ]),
     );
+  });
+
+  it("sends HSTS for every subdomain over https, and not over plain http (dev)", () => {
+    const hsts = { key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" };
+    expect(securityHeaders("https")).toContainEqual(hsts);
+    expect(securityHeaders("http")).not.toContainEqual(hsts);
   });
 });
