@@ -95,30 +95,37 @@ class WebhookChangePagination(CursorPagination):
     ordering = "-id"
 
 
+class FilteredListApi(PlatformApi, ListAPIView):
+    """A platform list, newest first: the view's `FilterSerializer` (validated query parameters named after
+    model fields) filters `rows()` by equality."""
+
+    pagination_class = WebhookChangePagination
+
+    def rows(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return self.rows().filter(**filters.validated_data)
+
+
 @extend_schema_view(get=extend_schema(operation_id="platform_webhook_changes_list", parameters=[
     OpenApiParameter("status", str, enum=WebhookChange.Status.values, description="Only changes in this state"),
     OpenApiParameter("field", str, description="Only changes of this webhook field, e.g. messages"),
 ]))
-class WebhookChangeListApi(PlatformApi, ListAPIView):
+class WebhookChangeListApi(FilteredListApi):
     """The webhook inbox's changes, newest first: received time, field, number/account, state and error."""
 
     serializer_class = WebhookChangeSerializer
-    pagination_class = WebhookChangePagination
 
     @extend_schema_serializer(component_name="WebhookChangeFilter")
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=WebhookChange.Status.choices, required=False)
         field = serializers.CharField(max_length=64, required=False)
 
-    def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        changes = WebhookChange.objects.select_related("event", "tenant").defer("event__body")
-        if "status" in filters.validated_data:
-            changes = changes.filter(status=filters.validated_data["status"])
-        if "field" in filters.validated_data:
-            changes = changes.filter(field=filters.validated_data["field"])
-        return changes
+    def rows(self):
+        return WebhookChange.objects.select_related("event", "tenant").defer("event__body")
 
 
 class WebhookEventSerializer(serializers.Serializer):
@@ -137,20 +144,14 @@ class WebhookEventSerializer(serializers.Serializer):
 @extend_schema_view(get=extend_schema(operation_id="platform_webhook_events_list", parameters=[
     OpenApiParameter("status", str, enum=WebhookEvent.Status.values, description="Only events in this state"),
 ]))
-class WebhookEventListApi(PlatformApi, ListAPIView):
+class WebhookEventListApi(FilteredListApi):
     """Stored webhook events, newest first; `?status=dead` lists those that ran out of attempts."""
 
     serializer_class = WebhookEventSerializer
-    pagination_class = WebhookChangePagination
 
     @extend_schema_serializer(component_name="WebhookEventFilter")
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=WebhookEvent.Status.choices, required=False)
 
-    def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        events = WebhookEvent.objects.defer("body")
-        if "status" in filters.validated_data:
-            events = events.filter(status=filters.validated_data["status"])
-        return events
+    def rows(self):
+        return WebhookEvent.objects.defer("body")

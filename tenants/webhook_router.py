@@ -79,13 +79,12 @@ def webhook_event_route(event_id: int) -> None:
     if event is None or event.status in (Event.PROCESSED, Event.DEAD):
         return
     attempt = event.attempts + 1
-    WebhookEvent.objects.filter(pk=event_id).update(
-        attempts=attempt, lease_until=timezone.now() + timedelta(seconds=settings.WEBHOOK_ROUTE_LEASE_SECONDS))
+    WebhookEvent.objects.filter(pk=event_id).update(attempts=attempt, lease_until=_route_lease_end(timezone.now()))
     parsed, unusable = _parse(event.body)
     if parsed is None:
         _dead(event_id, unusable)  # parsing again won't help
         return
-    rows = {c.position: c for c in WebhookChange.objects.filter(event_id=event_id)}
+    rows = {c.position: c for c in WebhookChange.objects.filter(event_id=event_id).select_related("tenant")}
     errors = []
     for position, change in enumerate(parsed):
         row = rows.get(position) or _row_create(event_id, position, change)
@@ -147,6 +146,11 @@ def _handle(row: WebhookChange, change: dict) -> str:
     return ""
 
 
+def _route_lease_end(now):
+    """Until when a queued or running route task holds the event (the endpoint's INSERT sets the same)."""
+    return now + timedelta(seconds=settings.WEBHOOK_ROUTE_LEASE_SECONDS)
+
+
 def retry_delay(attempt: int) -> timedelta:
     """Exponential back-off after the attempt-th failure: base, 2 x base, 4 x base, ... capped."""
     seconds = settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** min(max(attempt - 1, 0), 30)
@@ -178,8 +182,7 @@ def webhook_events_lease_due(limit: int = 1000) -> list[int]:
                    .filter(status__in=[Event.RECEIVED, Event.FAILED], received_at__lt=now - timedelta(minutes=1))
                    .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
                    .order_by("pk").values_list("pk", flat=True)[:limit])
-        WebhookEvent.objects.filter(pk__in=due).update(
-            lease_until=now + timedelta(seconds=settings.WEBHOOK_ROUTE_LEASE_SECONDS))
+        WebhookEvent.objects.filter(pk__in=due).update(lease_until=_route_lease_end(now))
     return due
 
 

@@ -68,44 +68,44 @@ def whatsapp_webhook(request):
     if "\x00" in text:  # PostgreSQL text can't hold NUL; JSON escapes it (\u0000), so Meta never sends one raw
         return _error(400, "malformed_request", "The body contains a NUL byte.")
     with transaction.atomic():
-        event_id = _store(text, digest)
-        if event_id is not None:
+        event_id, inserted, redacted = _store(text, digest)
+        if inserted:
             # Robust: the event is stored, so Meta gets its 200 even when the broker is down; the event's lease
             # then runs out and the sweeper enqueues it.
             transaction.on_commit(lambda: _route_later(event_id), robust=True)
-    if event_id is None:
-        _log_redelivery(digest)
+    if not inserted and event_id is not None:
+        logger.info("webhook redelivery of event %s ignored%s", event_id,
+                    " (its body was redacted after processing)" if redacted else "")
     return HttpResponse("OK")
 
 
-def _store(body: str, digest: str) -> int | None:
-    """Insert the raw event, leased to the route task enqueued after commit; None when this exact body was
-    stored before (a redelivery). One round trip."""
+def _store(body: str, digest: str) -> tuple[int | None, bool, bool]:
+    """Insert the raw event, leased to the route task enqueued after commit. Returns (id, inserted, redacted):
+    for a redelivery of this exact body, the stored event's id and whether its body was redacted (None when
+    it isn't visible yet: a concurrent insert). One round trip either way."""
+    table = WebhookEvent._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {WebhookEvent._meta.db_table} (body, sha256, status, attempts, received_at, lease_until, "
+            f"WITH inserted AS (INSERT INTO {table} (body, sha256, status, attempts, received_at, lease_until, "
             "error) VALUES (%s, %s, %s, 0, now(), now() + make_interval(secs => %s), '') "
-            "ON CONFLICT (sha256) DO NOTHING RETURNING id",
-            [body, digest, WebhookEvent.Status.RECEIVED, settings.WEBHOOK_ROUTE_LEASE_SECONDS])
+            "ON CONFLICT (sha256) DO NOTHING RETURNING id) "
+            "SELECT id, true, false FROM inserted "
+            f"UNION ALL SELECT id, false, redacted_at IS NOT NULL FROM {table} "
+            "WHERE sha256 = %s AND NOT EXISTS (SELECT 1 FROM inserted)",
+            [body, digest, WebhookEvent.Status.RECEIVED, settings.WEBHOOK_ROUTE_LEASE_SECONDS, digest])
         row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def _log_redelivery(digest: str) -> None:
-    stored = WebhookEvent.objects.filter(sha256=digest).values("pk", "redacted_at").first()
-    if stored is not None:
-        logger.info("webhook redelivery of event %s ignored%s", stored["pk"],
-                    " (its body was redacted after processing)" if stored["redacted_at"] else "")
+    return row or (None, False, False)
 
 
 def _route_later(event_id: int) -> None:
     from tenants.tasks import webhook_event_route_task
+    from tenants.webhook_router import webhook_events_unlease
 
     try:
         webhook_event_route_task.delay(event_id)
     except Exception as exc:  # the broker is down: give the lease back so the next sweep takes the event
         logger.warning("webhook event %s stored but not enqueued (the sweeper will): %s", event_id, exc)
-        WebhookEvent.objects.filter(pk=event_id, status=WebhookEvent.Status.RECEIVED).update(lease_until=None)
+        webhook_events_unlease([event_id])
 
 
 def _handshake(request):

@@ -11,12 +11,13 @@ REPO_DIR = BASE_DIR.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 TESTING = env_bool("CONVONEST_TESTING", "PYTEST_VERSION" in os.environ)  # pytest sets PYTEST_VERSION
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-change-me" if DEBUG or TESTING else None)
+# Dev and tests get working defaults (secrets, http, console mail); production must configure each.
+_DEV_ONLY = DEBUG or TESTING
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-change-me" if _DEV_ONLY else None)
 # Older keys still accepted for signed links (reset, handoff) while a new SECRET_KEY rolls out.
 SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
 # Each secret below has one purpose, so rotating one never breaks another. Dev and tests derive them from
 # SECRET_KEY; production must set each (convonest.checks refuses to start otherwise).
-_DEV_ONLY = DEBUG or TESTING
 # Signs the JWTs (SIMPLE_JWT): rotating it ends every session, nothing else.
 JWT_SIGNING_KEY = env_str("JWT_SIGNING_KEY", "dev-only-jwt:" + SECRET_KEY if _DEV_ONLY else None)
 # Keys the hashes of erased opted-out identities (apps.contacts.identity). In dev/test SECRET_KEY itself,
@@ -29,7 +30,7 @@ CONTACT_HASH_KEY_FALLBACKS = env_list("CONTACT_HASH_KEY_FALLBACKS", "")
 # The bare BASE_DOMAIN is the public site; {slug}.BASE_DOMAIN (or a custom Domain row) is a tenant.
 BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()
 # https unless told otherwise outside dev/test: links we mail, Secure cookies, HSTS and the SSL redirect follow it.
-SITE_SCHEME = env_str("SITE_SCHEME", "http" if DEBUG or TESTING else "https")
+SITE_SCHEME = env_str("SITE_SCHEME", "http" if _DEV_ONLY else "https")
 SITE_PORT = env_str("SITE_PORT", "3000")  # the port browsers use; empty in production
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f".{BASE_DOMAIN},{BASE_DOMAIN},127.0.0.1,localhost")
 # Proxies (Next.js in dev, nginx in production) whose X-Forwarded-Host we believe; see core.middleware.
@@ -38,7 +39,7 @@ USE_X_FORWARDED_HOST = True  # safe: TrustedProxyMiddleware drops the header fro
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # HTTPS (audit M10): on whenever links say https, which is the default outside dev/test. The TLS terminator in
 # front of nginx must send X-Forwarded-Proto (infra/nginx/convonest.conf). The probes answer on plain http.
-_HTTPS = SITE_SCHEME == "https" and not (DEBUG or TESTING)
+_HTTPS = SITE_SCHEME == "https" and not _DEV_ONLY
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600) if _HTTPS else 0
@@ -259,7 +260,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- Email ------------------------------------------------------------------------------------
 # Dev prints mails; with DEBUG off a backend that delivers nothing is refused (convonest.checks).
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG or TESTING
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if _DEV_ONLY
                         else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
@@ -291,7 +292,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(REP
 # --- Secrets at rest --------------------------------------------------------------------------------
 # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation). See apps.core.crypto.
 _DEV_ONLY_FERNET_KEY = "cXm6T3Z0cU1oTjR2bGJ3a2c0c2lVd0lYc0N6VDBaZ3E="
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY", _DEV_ONLY_FERNET_KEY if DEBUG or TESTING else "")
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY", _DEV_ONLY_FERNET_KEY if _DEV_ONLY else "")
 
 # --- Integrations (used by later modules) -------------------------------------------------------
 WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN", "")

@@ -17,12 +17,26 @@ IP_FACTOR = 4  # one office may share an IP; allow it a few people's worth of ty
 UNDER_ATTACK_LIMIT = 2  # per client, for an email under a distributed attack: room for one typo
 
 
-def _email_digest(email: str) -> str:
+def email_digest(email: str) -> str:
+    """An email as a cache-key part: normalised, and not readable from the cache."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
 
 
+def window_count(key: str, seconds: int) -> int:
+    """Count one more in the global cache; the window starts at the first count (add()) and incr() never
+    extends it. Returns the count so far in the window."""
+    cache = caches["global"]
+    if cache.add(key, 1, timeout=seconds):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=seconds)
+        return 1
+
+
 def _keys(email: str, ip: str) -> tuple[str, str, str]:
-    digest = _email_digest(email)
+    digest = email_digest(email)
     return f"login-fail:email-ip:{digest}:{ip}", f"login-fail:ip:{ip}", f"login-fail:email:{digest}"
 
 
@@ -39,14 +53,8 @@ def login_check_allowed(*, email: str, ip: str) -> None:
 
 
 def login_record_failure(*, email: str, ip: str) -> None:
-    cache = caches["global"]
     for key in _keys(email, ip):
-        # add() starts the window at the first failure; incr() never extends it.
-        if not cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        window_count(key, settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 
 def login_record_success(*, email: str, ip: str) -> None:

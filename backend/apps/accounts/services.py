@@ -3,17 +3,15 @@
 Membership and invites live in the public schema (tenants.services); the log lives in the tenant's
 schema. Both are written in one transaction, on the tenant's connection (search_path: tenant, public).
 """
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import caches
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from apps.accounts.login_throttle import email_digest, window_count
 from apps.accounts.models import TeamEvent
 from tenants import services as control
 from tenants.models import Invite, Membership, Tenant, User
@@ -69,14 +67,7 @@ def team_join(*, tenant: Tenant, token: str, password: str, first_name: str = ""
 def _reset_mail_allowed(email: str) -> bool:
     """At most PASSWORD_RESET_MAILS_PER_HOUR requests per address per hour, across every business.
     Counted for every address alike, known or not, so the count says nothing either."""
-    key = "reset-mail:" + hashlib.sha256(email.encode()).hexdigest()[:32]
-    cache = caches["global"]
-    if cache.add(key, 1, timeout=3600):
-        return True
-    try:
-        return cache.incr(key) <= settings.PASSWORD_RESET_MAILS_PER_HOUR
-    except ValueError:  # expired between add and incr
-        return cache.add(key, 1, timeout=3600)
+    return window_count(f"reset-mail:{email_digest(email)}", 3600) <= settings.PASSWORD_RESET_MAILS_PER_HOUR
 
 
 def password_reset_request(*, tenant: Tenant, email: str) -> None:

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.contacts.filters import FilterError, compile_filter, validate_filter
-from apps.contacts.identity import identity_hash
+from apps.contacts.identity import identity_hashes
 from apps.contacts.models import (
     AttributeDefinition,
     ConsentEvent,
@@ -174,7 +174,7 @@ def consent_state_mismatches() -> list[tuple[int, str, str, str]]:
 def suppressed_categories(identities) -> set[str]:
     """The consent categories the suppression list (erased or deleted people who had opted out) holds for
     any of these identities (E.164 phone with its +, or WhatsApp user id); empty when none is listed."""
-    hashes = {identity_hash(value) for value in identities if value}
+    hashes = {h for value in identities if value for h in identity_hashes(value)}  # any key, fallbacks too
     if not hashes:
         return set()
     rows = Suppression.objects.filter(identity_hash__in=hashes).values_list("categories", flat=True)

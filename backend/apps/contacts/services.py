@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.contacts import signals, values
 from apps.contacts.filters import FilterError, filter_attribute_keys, validate_filter
-from apps.contacts.identity import identity_hash, identity_hash_sql, identity_hashes
+from apps.contacts.identity import identity_hash, identity_hash_sql
 from apps.contacts.models import (
     AttributeDefinition,
     AttributeType,
@@ -29,7 +29,7 @@ from apps.contacts.models import (
     Suppression,
 )
 from apps.contacts.phones import PhoneError, normalise_phone, region_is_known
-from apps.contacts.selectors import attribute_definition_list, contact_settings_get
+from apps.contacts.selectors import attribute_definition_list, contact_settings_get, suppressed_categories
 from apps.core.errors import ApplicationError, Conflict
 
 PROFILE_FIELDS = ("phone", "wa_user_id", "name", "email", "language")
@@ -376,11 +376,7 @@ def consent_record(*, contact: Contact, category: str, action: str, source: str,
 
 def _apply_suppressions(contact: Contact) -> None:
     """A contact whose identity matches an erased or deleted opted-out contact starts opted out."""
-    hashes = [h for v in (contact.phone, contact.wa_user_id) if v for h in identity_hashes(v)]  # any key
-    categories = set()
-    for suppression in Suppression.objects.filter(identity_hash__in=hashes):
-        categories.update(suppression.categories)
-    for category in sorted(categories):
+    for category in sorted(suppressed_categories([contact.phone, contact.wa_user_id])):
         if getattr(contact, f"{category}_consent") != ConsentState.OPTED_OUT:
             consent_record(contact=contact, category=category, action=ConsentAction.OPT_OUT,
                            source=ConsentSource.SUPPRESSION,

@@ -70,6 +70,8 @@ def consent_require(*, payload: dict, to: str, contact: Contact | None, waba_id:
     if payload.get("type") != "template":
         return
     needed, unknown_name = _guarded_categories(payload, waba_id=waba_id)
+    if not needed:  # AUTHENTICATION: nothing in the ledger to read
+        return
     refused = needed & opted_out_categories(to=to, contact=contact)
     if not refused:
         return

@@ -23,6 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.messaging.models import Message, MessageMedia
+from apps.messaging.services import enqueue_on_commit
+from apps.messaging.tasks import message_media_download_task
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError
 
@@ -56,21 +58,7 @@ def media_downloads_enqueue(messages: list[Message]) -> None:
             "filename": str(obj.get("filename") or "")[:255]})
         if media.status == MessageMedia.Status.PENDING:
             schema = connection.schema_name  # named now: the commit may run after the schema was switched back
-            transaction.on_commit(lambda pk=message.pk, schema=schema: _enqueue(pk, schema), robust=True)
-
-
-def _enqueue(message_id, schema: str) -> bool:
-    """Hand the download to Celery; False (logged) when the broker can't take it: the row stays pending and
-    media_downloads_sweep enqueues it again."""
-    from apps.messaging.tasks import message_media_download_task
-
-    try:
-        message_media_download_task.apply_async(args=[str(message_id)], headers={"_schema_name": schema})
-    except Exception as exc:  # kombu/redis raise several unrelated types for "broker unreachable"
-        logger.warning("media download of message %s not enqueued (left pending for the sweeper): %s",
-                       message_id, exc)
-        return False
-    return True
+            enqueue_on_commit(message_media_download_task, message.pk, headers={"_schema_name": schema})
 
 
 def media_downloads_sweep() -> int:
@@ -90,9 +78,9 @@ def media_downloads_sweep() -> int:
     ids = list(lost.values_list("message_id", flat=True)[:500])
     if ids:
         MessageMedia.objects.filter(message_id__in=ids).update(updated_at=now)
-        schema = connection.schema_name
+        headers = {"_schema_name": connection.schema_name}  # named now, as in media_downloads_enqueue
         for pk in ids:
-            transaction.on_commit(lambda pk=pk: _enqueue(pk, schema), robust=True)
+            enqueue_on_commit(message_media_download_task, pk, headers=headers)
     return len(ids)
 
 

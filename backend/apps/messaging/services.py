@@ -27,6 +27,7 @@ from apps.core.errors import ApplicationError, Conflict
 from apps.messaging import conversations, rate_limit
 from apps.messaging.consent import consent_require
 from apps.messaging.models import Message, MessageEvent, PendingStatus
+from apps.messaging.tasks import message_send_task
 from apps.whatsapp.builders import normalize_message
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError
@@ -104,25 +105,25 @@ def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=Non
                                  created_by=created_by, contact=contact, conversation=conversation,
                                  automation=automation)
     _event(row, Status.QUEUED)
-    # The send task first, robustly, then the live event: a broker or Redis outage after commit leaves the
-    # row `queued` for messages_reconcile to enqueue, and never fails the committed request.
-    transaction.on_commit(lambda: _enqueue(row.pk), robust=True)
+    # The send task first, then the live event: a broker or Redis outage after commit leaves the row `queued`
+    # for messages_reconcile to enqueue, and never fails the committed request.
+    enqueue_on_commit(message_send_task, row.pk)
     if conversation is not None:
         conversations.conversation_on_outbound(conversation=conversation, message=row)
     return row
 
 
-def _enqueue(message_id, countdown: float = 0) -> bool:
-    """Hand the send to Celery; False (logged) when the broker can't take it: the row stays queued and
-    messages_reconcile enqueues it again once it has sat for MESSAGE_QUEUED_SWEEP_AFTER_SECONDS."""
-    from apps.messaging.tasks import message_send_task
+def enqueue_on_commit(task, message_id, **options) -> None:
+    """After commit, hand `task` (apps.messaging.tasks) for this message to Celery. A broker outage is logged and
+    never fails the committed request: the row keeps its state (a `queued` send, a `pending` download) and the
+    beat sweepers (messages_reconcile, media.media_downloads_sweep) enqueue it again."""
+    def enqueue() -> None:
+        try:
+            task.apply_async(args=[str(message_id)], **options)
+        except Exception as exc:  # kombu/redis raise several unrelated types for "broker unreachable"
+            logger.warning("%s for message %s not enqueued (left for the sweeper): %s", task.name, message_id, exc)
 
-    try:
-        message_send_task.apply_async(args=[str(message_id)], countdown=countdown)
-    except Exception as exc:  # kombu/redis raise several unrelated types for "broker unreachable"
-        logger.warning("send task for message %s not enqueued (left queued for the sweeper): %s", message_id, exc)
-        return False
-    return True
+    transaction.on_commit(enqueue, robust=True)
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,7 @@ def _queued_sweep() -> int:
     for pk in idle:
         # The event is the sweep's own activity: the row isn't enqueued again until it idles once more.
         MessageEvent.objects.create(message_id=pk, status=Status.QUEUED, detail={"reason": "swept"})
-        transaction.on_commit(lambda pk=pk: _enqueue(pk), robust=True)
+        enqueue_on_commit(message_send_task, pk)
     return len(idle)
 
 
@@ -312,7 +313,7 @@ def _sending_reconcile() -> int:
             continue
         if still_stuck.update(status=Status.QUEUED, claimed_at=None, reconcile_attempts=F("reconcile_attempts") + 1):
             MessageEvent.objects.create(message_id=pk, status=Status.QUEUED, detail={"reason": "reconciled"})
-            transaction.on_commit(lambda pk=pk: _enqueue(pk), robust=True)
+            enqueue_on_commit(message_send_task, pk)
     return len(stuck)
 
 

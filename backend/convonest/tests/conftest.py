@@ -5,7 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from cryptography.fernet import Fernet
 
 REPO = Path(__file__).resolve().parents[3]
@@ -48,8 +47,3 @@ def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return run([sys.executable, "-c", code], env)
-
-
-@pytest.fixture
-def example_env() -> dict[str, str]:
-    return env_example()

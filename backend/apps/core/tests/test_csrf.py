@@ -204,7 +204,7 @@ def test_a_handoff_link_posted_from_another_page_is_refused_and_stays_unspent(pu
     assert real.status_code == 200
 
 
-def test_webhooks_and_signup_carry_no_cookies_and_are_not_checked(public_client):
+def test_signup_carries_no_cookies_and_is_not_checked(public_client):
     response = public_client.post("/api/signup/", {"business_name": "Delta", "slug": "delta",
                                                    "email": "d@delta.example", "password": "delta-passphrase-1"},
                                   format="json", HTTP_ORIGIN="https://elsewhere.example")

@@ -162,3 +162,15 @@ def test_an_opt_out_in_one_business_does_not_block_another(alpha, beta, number):
     assert _send(beta, ALICE, _template("spring_sale")).status_code == 202
     assert _outbound(beta) == ["spring_sale"]
     _refused(_send(alpha, ALICE, _template("spring_sale")))
+
+
+def test_a_suppression_made_before_the_hash_key_rotated_still_refuses(alpha, number, settings):
+    settings.CONTACT_HASH_KEY, settings.CONTACT_HASH_KEY_FALLBACKS = "old-contact-hash-key", []
+    customer_writes(alpha, number, wa_id=ALICE.lstrip("+"))
+    alice = _alice(alpha)
+    _opt_out(alpha, alice.pk)
+    assert alpha.client(alpha.owner).post(f"/api/contacts/{alice.pk}/erase/").status_code == 200
+
+    settings.CONTACT_HASH_KEY, settings.CONTACT_HASH_KEY_FALLBACKS = "new-contact-hash-key", ["old-contact-hash-key"]
+    _refused(_send(alpha, ALICE, _template("spring_sale")))
+    assert _outbound(alpha) == []

@@ -48,7 +48,7 @@ def test_the_send_is_enqueued_before_the_live_event_is_published(alpha, thread, 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _queue(alpha, thread)
 
-    assert [c.__qualname__ for c in callbacks][0].startswith("message_queue")
+    assert [c.__qualname__ for c in callbacks] == ["enqueue_on_commit.<locals>.enqueue", "publish.<locals>.<lambda>"]
 
 
 def test_a_queued_send_nobody_enqueued_is_swept_and_enqueued_once(
