@@ -15,8 +15,6 @@ class Role(models.TextChoices):
     AGENT = "agent", "Agent"
 
 
-TEAM_MANAGER_ROLES = {Role.OWNER, Role.ADMIN}
-
 
 class UserManager(BaseUserManager):
     use_in_migrations = True

@@ -1,10 +1,16 @@
 """Reads of the control plane. Tenant-owned rows are always looked up *within* a given tenant."""
+from __future__ import annotations
+
 import uuid
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from tenants.models import Invite, Membership, ResellerMembership, ResellerRole, Role, Tenant
+
+if TYPE_CHECKING:  # tenants.members builds on tenant_role_for below
+    from tenants.members import Member
 
 # What a reseller's people may do inside the businesses the reseller runs.
 RESELLER_ROLE_IN_TENANT = {ResellerRole.ADMIN: Role.ADMIN, ResellerRole.SUPPORT: Role.AGENT}
@@ -25,25 +31,26 @@ def tenant_role_for(*, user, tenant: Tenant) -> str | None:
     return RESELLER_ROLE_IN_TENANT.get(reseller_role)
 
 
-def member_list(*, tenant: Tenant) -> QuerySet[Membership]:
-    return Membership.objects.filter(tenant=tenant).select_related("user")
+def member_list(actor: Member) -> QuerySet[Membership]:
+    """The memberships of the actor's business."""
+    return Membership.objects.filter(tenant=actor.tenant).select_related("user")
 
 
-def access_member(*, tenant: Tenant, member_id) -> Membership:
-    """A membership of `tenant`. Missing and "another tenant's" are the same 404."""
+def access_member(actor: Member, member_id) -> Membership:
+    """A membership of the actor's business. Missing and "another tenant's" are the same 404."""
     try:
-        return member_list(tenant=tenant).get(pk=int(member_id))
+        return member_list(actor).get(pk=int(member_id))
     except (Membership.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def invite_list(*, tenant: Tenant) -> QuerySet[Invite]:
-    return Invite.objects.filter(tenant=tenant).select_related("invited_by")
+def invite_list(actor: Member) -> QuerySet[Invite]:
+    return Invite.objects.filter(tenant=actor.tenant).select_related("invited_by")
 
 
-def access_invite(*, tenant: Tenant, invite_id) -> Invite:
+def access_invite(actor: Member, invite_id) -> Invite:
     try:
-        return invite_list(tenant=tenant).get(pk=uuid.UUID(str(invite_id)))
+        return invite_list(actor).get(pk=uuid.UUID(str(invite_id)))
     except (Invite.DoesNotExist, ValueError):
         raise Http404 from None
 
@@ -52,11 +59,12 @@ def owner_count(*, tenant: Tenant) -> int:
     return Membership.objects.filter(tenant=tenant, role=Role.OWNER).count()
 
 
-def reseller_access_list(*, tenant: Tenant) -> QuerySet[ResellerMembership]:
+def reseller_access_list(actor: Member) -> QuerySet[ResellerMembership]:
     """The reseller's people who act in `tenant` without a membership of their own (tenant_role_for: their
     role there is RESELLER_ROLE_IN_TENANT of their reseller role). Shown to the business, managed by the
     reseller."""
-    if tenant.reseller_id is None:
+    if actor.tenant.reseller_id is None:
         return ResellerMembership.objects.none()
-    return (ResellerMembership.objects.filter(reseller_id=tenant.reseller_id, user__is_active=True)
-            .exclude(user__memberships__tenant=tenant).select_related("user", "reseller").order_by("created_at", "id"))
+    return (ResellerMembership.objects.filter(reseller_id=actor.tenant.reseller_id, user__is_active=True)
+            .exclude(user__memberships__tenant=actor.tenant).select_related("user", "reseller")
+            .order_by("created_at", "id"))

@@ -19,6 +19,7 @@ from psycopg.errors import DuplicateSchema
 from apps.accounts.login_throttle import login_check_allowed, login_record_failure
 from apps.core.errors import ApplicationError, Conflict
 from tenants import schema_pool
+from tenants.members import Member
 from tenants.models import Domain, Invite, Membership, Role, Tenant, User
 from tenants.selectors import owner_count
 from tenants.slugs import TAKEN, slug_problem, tenant_schema_for
@@ -153,44 +154,46 @@ def _ensure_an_owner_remains(member: Membership) -> None:
                        code="last_owner")
 
 
-def _check_can_grant(*, actor_role: str, role: str) -> None:
+def _check_can_grant(*, actor: Member, role: str) -> None:
     # Admins manage the team but cannot create or change owners; only owners can.
-    if role == Role.OWNER and actor_role != Role.OWNER:
+    if role == Role.OWNER and actor.role != Role.OWNER:
         raise ApplicationError("Only an owner can make someone an owner.", code="permission_denied", status_code=403)
 
 
 @transaction.atomic
-def member_role_change(*, member: Membership, role: str, actor_role: str) -> Membership:
-    _check_can_grant(actor_role=actor_role, role=role)
-    if member.role == Role.OWNER and actor_role != Role.OWNER:
+def member_role_change(*, membership: Membership, role: str, actor: Member) -> Membership:
+    _check_can_grant(actor=actor, role=role)
+    if membership.role == Role.OWNER and actor.role != Role.OWNER:
         raise ApplicationError("Only an owner can change an owner's role.", code="permission_denied", status_code=403)
-    member = Membership.objects.select_for_update().get(pk=member.pk)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     # Lock the tenant's owners so two concurrent demotions cannot both pass the check.
-    list(Membership.objects.select_for_update().filter(tenant=member.tenant, role=Role.OWNER))
-    if member.role == Role.OWNER and role != Role.OWNER:
-        _ensure_an_owner_remains(member)
-    member.role = role
-    member.save(update_fields=["role"])
-    return member
+    list(Membership.objects.select_for_update().filter(tenant=membership.tenant, role=Role.OWNER))
+    if membership.role == Role.OWNER and role != Role.OWNER:
+        _ensure_an_owner_remains(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
 
 
 @transaction.atomic
-def member_remove(*, member: Membership, actor_role: str) -> None:
-    if member.role == Role.OWNER and actor_role != Role.OWNER:
+def member_remove(*, membership: Membership, actor: Member) -> None:
+    if membership.role == Role.OWNER and actor.role != Role.OWNER:
         raise ApplicationError("Only an owner can remove an owner.", code="permission_denied", status_code=403)
-    list(Membership.objects.select_for_update().filter(tenant=member.tenant, role=Role.OWNER))
-    _ensure_an_owner_remains(member)
-    member.delete()
+    list(Membership.objects.select_for_update().filter(tenant=membership.tenant, role=Role.OWNER))
+    _ensure_an_owner_remains(membership)
+    membership.delete()
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite_create(*, tenant: Tenant, email: str, role: str, invited_by: User, actor_role: str) -> tuple[Invite, str]:
-    """Create an invite and mail its link. Returns the invite and the raw token (only ever in the mail)."""
+def invite_create(*, email: str, role: str, actor: Member) -> tuple[Invite, str]:
+    """Create an invite to `actor`'s business and mail its link. Returns the invite and the raw token (only ever
+    in the mail)."""
+    tenant, invited_by = actor.tenant, actor.user
     email = email.strip().lower()
-    _check_can_grant(actor_role=actor_role, role=role)
+    _check_can_grant(actor=actor, role=role)
     if Membership.objects.filter(tenant=tenant, user__email__iexact=email).exists():
         raise ValidationError({"email": ["This person is already a member of the team."]})
     token = secrets.token_urlsafe(32)

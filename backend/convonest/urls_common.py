@@ -6,7 +6,7 @@ from rest_framework.permissions import BasePermission
 
 from apps.core import views
 from apps.core.auth import TenantJWTCookieAuthentication
-from apps.core.permissions import request_role
+from tenants.permissions import request_member
 from tenants.platform_api import PLATFORM_SCOPE, PlatformTokenAuthentication
 
 
@@ -20,7 +20,7 @@ class CanReadApiSchema(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        return request_role(request) is not None or (user.is_staff and request.auth is not None
+        return request_member(request) is not None or (user.is_staff and request.auth is not None
                                                        and request.auth.get("scope") == PLATFORM_SCOPE)
 
 

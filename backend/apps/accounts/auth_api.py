@@ -25,7 +25,7 @@ from apps.accounts.sessions import refresh_reuse_detected
 from apps.core.auth import TENANT_CLAIM, current_tenant_id
 from apps.core.csrf import SameOriginRequired
 from apps.core.errors import envelope
-from apps.core.permissions import IsTenantMember
+from tenants.permissions import IsTenantMember
 from tenants.services import login_handoff_consume
 
 

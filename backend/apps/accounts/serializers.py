@@ -13,10 +13,10 @@ from apps.accounts.services import password_reset_request
 from apps.accounts.sessions import FAMILY_CLAIM, new_family, sessions_revoke_all
 from apps.core.auth import TENANT_CLAIM, current_tenant_id
 from apps.core.client_ip import client_ident
-from apps.core.permissions import request_role
 from apps.core.views import TenantSummarySerializer
+from tenants.members import Capability, capability_flags, member_of
 from tenants.models import Role, User
-from tenants.selectors import tenant_role_for
+from tenants.permissions import request_member
 
 
 class TenantTokenObtainSerializer(TokenObtainPairSerializer):
@@ -33,21 +33,36 @@ class TenantTokenObtainSerializer(TokenObtainPairSerializer):
         return token
 
 
+CAPABILITIES_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": [c.value for c in Capability],
+    "properties": {c.value: {"type": "boolean"} for c in Capability},
+    "description": "What this person may do in this business (tenants.members.Capability): read these flags "
+                   "rather than comparing roles.",
+}
+
+
 class CurrentUserSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
+    capabilities = serializers.SerializerMethodField()
     tenant = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "role", "tenant"]
-        read_only_fields = ["id", "email", "role", "tenant"]
+        fields = ["id", "email", "first_name", "last_name", "role", "capabilities", "tenant"]
+        read_only_fields = ["id", "email", "role", "capabilities", "tenant"]
+
+    def _member(self, user):
+        request = self.context["request"]
+        return request_member(request) if request.user == user else member_of(user=user, tenant=request.tenant)
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices))
     def get_role(self, user) -> str | None:
-        request = self.context["request"]
-        if request.user == user:
-            return request_role(request)
-        return tenant_role_for(user=user, tenant=request.tenant)
+        member = self._member(user)
+        return member.role if member is not None else None
+
+    @extend_schema_field(CAPABILITIES_SCHEMA)
+    def get_capabilities(self, user) -> dict:
+        return capability_flags(self._member(user))
 
     @extend_schema_field(TenantSummarySerializer)
     def get_tenant(self, user) -> dict:
@@ -65,7 +80,7 @@ class LoginSerializer(serializers.Serializer):
         login_check_allowed(email=email, ip=ip)
         user = authenticate(request, email=email, password=attrs["password"])
         # A member of another business gets the same answer as a wrong password: no account probing.
-        if user is None or tenant_role_for(user=user, tenant=request.tenant) is None:
+        if user is None or member_of(user=user, tenant=request.tenant) is None:
             login_record_failure(email=email, ip=ip)
             raise serializers.ValidationError("The email or password is not correct.", code="invalid_login")
         login_record_success(email=email, ip=ip)

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from apps.accounts.login_throttle import email_digest, window_count
 from apps.accounts.models import TeamEvent
 from tenants import services as control
+from tenants.members import Member
 from tenants.models import Invite, Membership, Tenant, User
 from tenants.selectors import tenant_role_for
 
@@ -24,33 +25,33 @@ def _record(action: str, *, actor: User | None, subject_email: str, **detail) ->
 
 
 @transaction.atomic
-def team_role_change(*, member: Membership, role: str, actor: User, actor_role: str) -> Membership:
-    old_role = member.role
-    member = control.member_role_change(member=member, role=role, actor_role=actor_role)
+def team_role_change(*, membership: Membership, role: str, actor: Member) -> Membership:
+    old_role = membership.role
+    membership = control.member_role_change(membership=membership, role=role, actor=actor)
     if old_role != role:
-        _record(TeamEvent.Action.ROLE_CHANGED, actor=actor, subject_email=member.user.email, old=old_role, new=role)
-    return member
+        _record(TeamEvent.Action.ROLE_CHANGED, actor=actor.user, subject_email=membership.user.email, old=old_role,
+                new=role)
+    return membership
 
 
 @transaction.atomic
-def team_member_remove(*, member: Membership, actor: User, actor_role: str) -> None:
-    email, role = member.user.email, member.role
-    control.member_remove(member=member, actor_role=actor_role)
-    _record(TeamEvent.Action.MEMBER_REMOVED, actor=actor, subject_email=email, role=role)
+def team_member_remove(*, membership: Membership, actor: Member) -> None:
+    email, role = membership.user.email, membership.role
+    control.member_remove(membership=membership, actor=actor)
+    _record(TeamEvent.Action.MEMBER_REMOVED, actor=actor.user, subject_email=email, role=role)
 
 
 @transaction.atomic
-def team_invite(*, tenant: Tenant, email: str, role: str, actor: User, actor_role: str) -> Invite:
-    invite, _token = control.invite_create(tenant=tenant, email=email, role=role, invited_by=actor,
-                                           actor_role=actor_role)
-    _record(TeamEvent.Action.INVITE_SENT, actor=actor, subject_email=invite.email, role=role)
+def team_invite(*, email: str, role: str, actor: Member) -> Invite:
+    invite, _token = control.invite_create(email=email, role=role, actor=actor)
+    _record(TeamEvent.Action.INVITE_SENT, actor=actor.user, subject_email=invite.email, role=role)
     return invite
 
 
 @transaction.atomic
-def team_invite_revoke(*, invite: Invite, actor: User) -> None:
+def team_invite_revoke(*, invite: Invite, actor: Member) -> None:
     control.invite_revoke(invite=invite)
-    _record(TeamEvent.Action.INVITE_REVOKED, actor=actor, subject_email=invite.email)
+    _record(TeamEvent.Action.INVITE_REVOKED, actor=actor.user, subject_email=invite.email)
 
 
 @transaction.atomic

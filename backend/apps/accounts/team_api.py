@@ -13,10 +13,10 @@ from apps.accounts.serializers import LoginResultSerializer
 from apps.core.client_ip import client_ident
 from apps.core.csrf import SameOriginRequired
 from apps.core.pagination import CursorPagination
-from apps.core.permissions import IsTeamManager, IsTenantMember, request_role
 from apps.core.throttling import ClientRateThrottle, TenantRateThrottle
 from apps.core.views import TenantSummarySerializer
 from tenants.models import ResellerRole, Role, User
+from tenants.permissions import CanManageTeam, IsTenantMember
 from tenants.selectors import (
     RESELLER_ROLE_IN_TENANT,
     access_invite,
@@ -63,11 +63,11 @@ class MemberListApi(ListAPIView):
     pagination_class = MemberPagination
 
     def get_queryset(self):
-        return member_list(tenant=self.request.tenant)
+        return member_list(self.request.member)
 
 
 class MemberDetailApi(APIView):
-    permission_classes = [IsTeamManager]
+    permission_classes = [CanManageTeam]
 
     @extend_schema_serializer(component_name="MemberUpdate", extensions={"x-required-in-patch": ["role"]})
     class InputSerializer(serializers.Serializer):
@@ -75,17 +75,16 @@ class MemberDetailApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=MemberSerializer, operation_id="team_members_update")
     def patch(self, request, member_id: int):
-        member = access_member(tenant=request.tenant, member_id=member_id)
+        membership = access_member(request.member, member_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        member = services.team_role_change(member=member, role=data.validated_data["role"], actor=request.user,
-                                           actor_role=request_role(request))
-        return Response(MemberSerializer(member, context={"request": request}).data)
+        membership = services.team_role_change(membership=membership, role=data.validated_data["role"],
+                                               actor=request.member)
+        return Response(MemberSerializer(membership, context={"request": request}).data)
 
     @extend_schema(responses={204: None}, operation_id="team_members_destroy")
     def delete(self, request, member_id: int):
-        member = access_member(tenant=request.tenant, member_id=member_id)
-        services.team_member_remove(member=member, actor=request.user, actor_role=request_role(request))
+        services.team_member_remove(membership=access_member(request.member, member_id), actor=request.member)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -99,11 +98,11 @@ class InvitesPerMemberThrottle(ClientRateThrottle):
 
 @extend_schema_view(get=extend_schema(operation_id="team_invites_list"))
 class InviteListApi(ListAPIView):
-    permission_classes = [IsTeamManager]
+    permission_classes = [CanManageTeam]
     serializer_class = InviteSerializer
 
     def get_queryset(self):
-        return invite_list(tenant=self.request.tenant)
+        return invite_list(self.request.member)
 
     def get_throttles(self):
         # Every invitation is a mail from our domain naming the business: capped per business a day
@@ -121,19 +120,17 @@ class InviteListApi(ListAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        invite = services.team_invite(
-            tenant=request.tenant, actor=request.user, actor_role=request_role(request), **data.validated_data
-        )
+        invite = services.team_invite(actor=request.member, **data.validated_data)
         return Response(InviteSerializer(invite).data, status=status.HTTP_201_CREATED)
 
 
 class InviteDetailApi(APIView):
-    permission_classes = [IsTeamManager]
+    permission_classes = [CanManageTeam]
 
     @extend_schema(responses={204: None}, operation_id="team_invites_destroy")
     def delete(self, request, invite_id):
-        invite = access_invite(tenant=request.tenant, invite_id=invite_id)
-        services.team_invite_revoke(invite=invite, actor=request.user)
+        invite = access_invite(request.member, invite_id)
+        services.team_invite_revoke(invite=invite, actor=request.member)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -206,7 +203,7 @@ class TeamEventSerializer(serializers.Serializer):
 class TeamActivityApi(ListAPIView):
     """The team's activity log, newest first (owners and admins)."""
 
-    permission_classes = [IsTeamManager]
+    permission_classes = [CanManageTeam]
     serializer_class = TeamEventSerializer
     queryset = TeamEvent.objects.all()
 
@@ -241,4 +238,4 @@ class ResellerAccessListApi(ListAPIView):
     pagination_class = None  # a reseller's staff: a handful of people
 
     def get_queryset(self):
-        return reseller_access_list(tenant=self.request.tenant)
+        return reseller_access_list(self.request.member)

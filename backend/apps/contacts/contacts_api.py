@@ -1,7 +1,7 @@
 """Contacts: list/search/filter, CRUD, consent, merge, erasure, data export, bulk actions, CSV export.
 
 Agents read and edit contacts and record consent; owners and admins also delete, erase, merge,
-export and run bulk deletes (apps.contacts.permissions).
+export and run bulk deletes (tenants.members.Capability.MANAGE_CONTACTS).
 """
 from django.core.validators import RegexValidator
 from django.db import connection
@@ -19,7 +19,6 @@ from apps.contacts import filter_schema, services, values
 from apps.contacts.exports import contact_data_export, contacts_csv
 from apps.contacts.filter_schema import FilterField
 from apps.contacts.models import ConsentAction, ConsentCategory, ConsentEvent, ConsentSource
-from apps.contacts.permissions import IsContactsManager
 from apps.contacts.selectors import (
     access_contact,
     attribute_definition_list,
@@ -39,8 +38,9 @@ from apps.contacts.serializers import (
 )
 from apps.core.errors import ApplicationError
 from apps.core.pagination import CursorPagination
-from apps.core.permissions import IsTenantMember
 from apps.core.schema import NOT_SPACE, REQUEST_RULES
+from tenants.members import REFUSALS, Capability
+from tenants.permissions import CanManageContacts, IsTenantMember
 
 MAX_BULK_IDS = 10_000
 
@@ -60,7 +60,7 @@ class ManagersFor:
 
     def get_permissions(self):
         if self.request.method.lower() in self.manager_methods:
-            return [IsContactsManager()]
+            return [CanManageContacts()]
         return [IsTenantMember()]
 
 
@@ -212,7 +212,7 @@ class ContactMergeApi(APIView):
     """Fold another contact into this one (owners and admins). The other contact is deleted; an audit
     record keeps who, when, which side won each field, and the other contact's profile."""
 
-    permission_classes = [IsContactsManager]
+    permission_classes = [CanManageContacts]
 
     @extend_schema_serializer(component_name="ContactMerge")
     class InputSerializer(serializers.Serializer):
@@ -241,7 +241,7 @@ class ContactMergeApi(APIView):
 class ContactDataExportApi(APIView):
     """Everything held about one person, for a data access request (owners and admins)."""
 
-    permission_classes = [IsContactsManager]
+    permission_classes = [CanManageContacts]
 
     @extend_schema(operation_id="contacts_data_export", responses={200: dict})
     def get(self, request, contact_id: int):
@@ -252,7 +252,7 @@ class ContactDataExportApi(APIView):
 class ContactEraseApi(APIView):
     """Erase a person (owners and admins): see services.contact_erase and docs/contacts.md."""
 
-    permission_classes = [IsContactsManager]
+    permission_classes = [CanManageContacts]
 
     @extend_schema_serializer(component_name="ContactErased")
     class OutputSerializer(serializers.Serializer):
@@ -313,8 +313,8 @@ class ContactBulkApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = data.validated_data
-        if params["action"] == "delete" and not IsContactsManager().has_permission(request, self):
-            self.permission_denied(request, message=IsContactsManager.message)
+        if params["action"] == "delete" and not request.member.can(Capability.MANAGE_CONTACTS):
+            self.permission_denied(request, message=REFUSALS[Capability.MANAGE_CONTACTS])
         if "ids" in params:
             queryset = contact_list().filter(pk__in=params["ids"])
         else:
@@ -340,7 +340,7 @@ class ContactBulkApi(APIView):
 class ContactExportCsvApi(APIView):
     """Every contact matching the list's parameters as CSV, streamed (owners and admins)."""
 
-    permission_classes = [IsContactsManager]
+    permission_classes = [CanManageContacts]
     renderer_classes = [JSONRenderer, CsvRenderer]
 
     @extend_schema(operation_id="contacts_export_csv", parameters=QUERY_PARAMETERS, responses=CSV_RESPONSE)

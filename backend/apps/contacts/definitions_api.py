@@ -15,7 +15,6 @@ from apps.contacts import services
 from apps.contacts.filter_schema import FilterField
 from apps.contacts.filters import compile_filter
 from apps.contacts.models import AttributeType
-from apps.contacts.permissions import ReadOrManage
 from apps.contacts.selectors import (
     access_attribute_definition,
     access_segment,
@@ -28,8 +27,8 @@ from apps.contacts.selectors import (
 from apps.contacts.serializers import FILTER_HELP
 from apps.contacts.values import RESERVED_KEYS
 from apps.core.pagination import CursorPagination
-from apps.core.permissions import IsTenantMember
 from apps.core.schema import NOT_SPACE, REQUEST_PROPERTIES, REQUEST_RULES
+from tenants.permissions import IsTenantMember, ReadsOrManageContacts
 
 # DRF trims text, so "  " is blank: the schema says "some non-space character".
 CHOICES = {"type": "array", "items": {"type": "string"}}  # typed in the rules too, for the generated TypeScript
@@ -46,7 +45,7 @@ class ContactSettingsSerializer(serializers.Serializer):
 
 
 class ContactSettingsApi(APIView):
-    permission_classes = [ReadOrManage]
+    permission_classes = [ReadsOrManageContacts]
 
     @extend_schema(operation_id="contacts_settings_retrieve", responses=ContactSettingsSerializer)
     def get(self, request):
@@ -84,7 +83,7 @@ class NameOrderPagination(CursorPagination):
 class AttributeListApi(ListAPIView):
     """Custom contact fields. Values are validated against their type on every write and import."""
 
-    permission_classes = [ReadOrManage]
+    permission_classes = [ReadsOrManageContacts]
     serializer_class = AttributeDefinitionSerializer
     pagination_class = NameOrderPagination
 
@@ -123,7 +122,7 @@ class AttributeListApi(ListAPIView):
 
 
 class AttributeDetailApi(APIView):
-    permission_classes = [ReadOrManage]
+    permission_classes = [ReadsOrManageContacts]
 
     @extend_schema_serializer(component_name="AttributeDefinitionUpdate")
     class InputSerializer(serializers.Serializer):
@@ -189,7 +188,7 @@ class SegmentPagination(CursorPagination):
 class SegmentListApi(ListAPIView):
     """Saved dynamic filters. Members use them; owners and admins save them."""
 
-    permission_classes = [ReadOrManage]
+    permission_classes = [ReadsOrManageContacts]
     serializer_class = SegmentSerializer
     pagination_class = SegmentPagination
 
@@ -206,7 +205,7 @@ class SegmentListApi(ListAPIView):
 
 
 class SegmentDetailApi(APIView):
-    permission_classes = [ReadOrManage]
+    permission_classes = [ReadsOrManageContacts]
 
     @extend_schema(operation_id="contacts_segments_retrieve", responses=SegmentSerializer)
     def get(self, request, segment_id: int):

@@ -13,12 +13,12 @@ from apps.contacts.csv_files import IGNORE, SUPPORTED_ENCODINGS
 from apps.contacts.exports import import_errors_csv
 from apps.contacts.imports import import_create, import_delete, import_inspect
 from apps.contacts.models import OnExisting
-from apps.contacts.permissions import IsContactsManager
 from apps.contacts.selectors import access_import, attribute_definition_list, import_list
 from apps.contacts.serializers import CSV_RESPONSE, ContactImportSerializer, CsvRenderer
 from apps.contacts.values import BUILTIN_FIELDS
 from apps.core.input_guards import MultiPartParser
 from apps.core.pagination import CursorPagination
+from tenants.permissions import CanManageContacts
 
 FIELD_LABELS = {"phone": "Phone", "wa_user_id": "WhatsApp user id", "name": "Name", "first_name": "First name",
                 "last_name": "Last name", "email": "Email", "language": "Language", "tags": "Tags"}
@@ -45,7 +45,7 @@ class ImportPagination(CursorPagination):
 class ImportListApi(ListAPIView):
     """Imports, newest first. POST (multipart) starts one and answers 202 with the queued job."""
 
-    permission_classes = [IsContactsManager]
+    permission_classes = [CanManageContacts]
     serializer_class = ContactImportSerializer
     pagination_class = ImportPagination
 
@@ -83,7 +83,7 @@ class ImportInspectApi(APIView):
     """Read the start of a CSV (the browser may send just its first megabyte): its encoding, delimiter,
     columns, first rows and the mapping each column would get, plus every possible target."""
 
-    permission_classes = [IsContactsManager]
+    permission_classes = [CanManageContacts]
     parser_classes = [MultiPartParser]
 
     @extend_schema_serializer(component_name="ContactImportInspect")
@@ -113,7 +113,7 @@ class ImportDetailApi(APIView):
     """An import's status and counters; poll it for the progress bar (`processed_rows` / `total_rows`).
     DELETE removes a finished import and its error report (the contacts it wrote stay)."""
 
-    permission_classes = [IsContactsManager]
+    permission_classes = [CanManageContacts]
 
     @extend_schema(operation_id="contacts_imports_retrieve", responses=ContactImportSerializer)
     def get(self, request, import_id: int):
@@ -128,7 +128,7 @@ class ImportDetailApi(APIView):
 class ImportErrorsCsvApi(APIView):
     """The rows an import rejected: row (as in a spreadsheet, header = 1), column, value, reason."""
 
-    permission_classes = [IsContactsManager]
+    permission_classes = [CanManageContacts]
     renderer_classes = [JSONRenderer, CsvRenderer]
 
     @extend_schema(operation_id="contacts_imports_errors_csv", responses=CSV_RESPONSE)

@@ -8,7 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
-from apps.core.permissions import request_role
 from apps.core.throttling import ScopedRateThrottle
 from apps.messaging import services
 from apps.messaging.models import Message
@@ -87,7 +86,7 @@ class MessageListApi(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no member, no tenant schema
             return Message.objects.none()
-        return message_list(user=self.request.user, role=request_role(self.request))
+        return message_list(self.request.member)
 
     @extend_schema_serializer(component_name="MessageSend")
     class InputSerializer(MessageBodySerializer):
@@ -118,8 +117,7 @@ class MessageListApi(ListAPIView):
 class MessageDetailApi(APIView):
     @extend_schema(responses=MessageDetailSerializer, operation_id="messages_retrieve")
     def get(self, request, message_id):
-        return Response(MessageDetailSerializer(access_message(message_id, user=request.user,
-                                                                   role=request_role(request))).data)
+        return Response(MessageDetailSerializer(access_message(request.member, message_id)).data)
 
 
 class MessageReadApi(APIView):
@@ -131,7 +129,7 @@ class MessageReadApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: MessageSerializer}, operation_id="messages_mark_read")
     def post(self, request, message_id):
-        message = access_message(message_id, user=request.user, role=request_role(request))
+        message = access_message(request.member, message_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if message.direction != Message.Direction.INBOUND or not message.wamid:

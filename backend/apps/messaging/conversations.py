@@ -10,7 +10,7 @@
 """
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -27,8 +27,8 @@ from apps.messaging.models import (
     InboxSettings,
     Message,
 )
-from tenants.models import TEAM_MANAGER_ROLES, User
-from tenants.selectors import tenant_role_for
+from tenants.members import Capability, Member, member_of
+from tenants.models import User
 
 Status = Conversation.Status
 
@@ -111,23 +111,25 @@ def window_require_open(conversation: Conversation | None, message_type: str) ->
         code="window_closed", errors={"type": ["Only a template can be sent outside the 24-hour window."]})
 
 
-def _can_work_here(user_id: int) -> bool:
+def _can_work_here(user_id: int, tenant) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    return user is not None and tenant_role_for(user=user, tenant=connection.tenant) is not None
+    return member_of(user=user, tenant=tenant) is not None
 
 
 @transaction.atomic
-def conversation_update(*, conversation: Conversation, actor, actor_role: str, data: dict) -> Conversation:
-    """Change status and/or assignee. Agents may take a conversation or let it go; managers assign anyone."""
+def conversation_update(*, conversation: Conversation, actor: Member, data: dict) -> Conversation:
+    """Change status and/or assignee. Agents may take a conversation or let it go; those who see every
+    conversation assign anyone."""
     if "assignee_id" in data:
         assignee_id = data["assignee_id"]
-        if actor_role not in TEAM_MANAGER_ROLES and assignee_id not in (None, actor.pk):
+        assigns_anyone = actor.can(Capability.SEE_ALL_CONVERSATIONS)
+        if not assigns_anyone and assignee_id not in (None, actor.user_id):
             raise ApplicationError("Agents can assign conversations only to themselves.", code="permission_denied",
                                    status_code=403)
-        if actor_role not in TEAM_MANAGER_ROLES and conversation.assignee_id not in (None, actor.pk):
+        if not assigns_anyone and conversation.assignee_id not in (None, actor.user_id):
             raise ApplicationError("This conversation is assigned to someone else.", code="permission_denied",
                                    status_code=403)
-        if assignee_id is not None and not _can_work_here(assignee_id):
+        if assignee_id is not None and not _can_work_here(assignee_id, actor.tenant):
             raise ApplicationError("Not a member of this business.", code="validation_error",
                                    errors={"assignee_id": ["Choose a member of this business."]})
         conversation.assignee_id = assignee_id

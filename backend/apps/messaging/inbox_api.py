@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
 from apps.core.pagination import CursorPagination
-from apps.core.permissions import IsTeamManager, IsTenantMember, request_role
 from apps.core.schema import NOT_SPACE, REQUEST_PROPERTIES
 from apps.core.throttling import ScopedRateThrottle
 from apps.core.time_zones import TIME_ZONES
@@ -28,6 +27,7 @@ from apps.messaging import conversations, live, selectors, stream_leases
 from apps.messaging.api import MessageBodySerializer, MessageSerializer
 from apps.messaging.models import WEEKDAYS, Conversation, ConversationNote, InboxSettings, Message
 from apps.messaging.services import message_queue
+from tenants.permissions import CanManageSettings, IsTenantMember, ReadsOrManageSettings
 
 
 class PersonSerializer(serializers.Serializer):
@@ -126,12 +126,12 @@ class RecentFirst(CursorPagination):
 
 
 class Inbox:
-    """Mixin: the caller's role, computed once by the permission check."""
+    """Conversations this member may see: every one with see_all_conversations, else their own and unassigned."""
 
     permission_classes = [IsTenantMember]
 
     def conversation(self, conversation_id) -> Conversation:
-        return selectors.access_conversation(conversation_id, user=self.request.user, role=request_role(self.request))
+        return selectors.access_conversation(self.request.member, conversation_id)
 
 
 @extend_schema_view(get=extend_schema(operation_id="conversations_list", parameters=[
@@ -148,7 +148,7 @@ class ConversationListApi(Inbox, ListAPIView):
             return Conversation.objects.none()
         params = self.request.query_params
         return selectors.conversation_list(
-            user=self.request.user, role=request_role(self.request), view=params.get("view", "all"),
+            self.request.member, view=params.get("view", "all"),
             status=params.get("status", "") if params.get("status") in Conversation.Status.values else "",
             q=params.get("q", ""), phone_number_id=params.get("phone_number_id", ""))
 
@@ -168,8 +168,8 @@ class ConversationDetailApi(Inbox, APIView):
         conversation = self.conversation(conversation_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        conversation = conversations.conversation_update(conversation=conversation, actor=request.user,
-                                                         actor_role=request_role(request), data=data.validated_data)
+        conversation = conversations.conversation_update(conversation=conversation, actor=request.member,
+                                                         data=data.validated_data)
         return Response(ConversationSerializer(self.conversation(conversation.pk)).data)
 
 
@@ -261,8 +261,7 @@ class CannedReplyListApi(ListAPIView):
 
     pagination_class = ByShortcut
 
-    def get_permissions(self):
-        return [IsTenantMember()] if self.request.method == "GET" else [IsTeamManager()]
+    permission_classes = [ReadsOrManageSettings]
 
     def get_queryset(self):
         return selectors.canned_reply_list(self.request.query_params.get("q", ""))
@@ -277,7 +276,7 @@ class CannedReplyListApi(ListAPIView):
 
 
 class CannedReplyDetailApi(APIView):
-    permission_classes = [IsTeamManager]
+    permission_classes = [CanManageSettings]
 
     @extend_schema(request=CannedReplySerializer, responses=CannedReplySerializer, operation_id="canned_replies_update")
     def put(self, request, reply_id):
@@ -295,8 +294,7 @@ class CannedReplyDetailApi(APIView):
 class InboxSettingsApi(APIView):
     """Automations and business hours. Everyone reads; owners and admins change them."""
 
-    def get_permissions(self):
-        return [IsTenantMember()] if self.request.method == "GET" else [IsTeamManager()]
+    permission_classes = [ReadsOrManageSettings]
 
     @extend_schema(responses=InboxSettingsSerializer, operation_id="inbox_settings_retrieve")
     def get(self, request):
@@ -360,7 +358,7 @@ class InboxEventsApi(Inbox, APIView):
             raise ApplicationError("Live updates are served by the events service, not this server.",
                                    code="events_service_only", status_code=503)
         schema = connection.schema_name
-        listener = live.Listener(schema=schema, user=request.user, role=request_role(request),
+        listener = live.Listener(schema=schema, member=request.member,
                                  agents_see_all=selectors.inbox_settings_get().agents_see_all)
         start = request.headers.get("Last-Event-ID") or request.query_params.get("last_event_id") or ""
         if not STREAM_ID.fullmatch(start):

@@ -21,6 +21,7 @@ from django.http import StreamingHttpResponse
 
 from apps.core.redis import redis_client
 from apps.messaging import selectors, stream_leases
+from tenants.members import Member
 
 logger = logging.getLogger(__name__)
 
@@ -83,13 +84,11 @@ class Listener:
     """Who listens, fixed when the stream is authorized (a reconnect authorizes again)."""
 
     schema: str
-    user: object
-    role: str
+    member: Member
     agents_see_all: bool
 
     def may_see(self, event: dict) -> bool:
-        return selectors.may_see(user=self.user, role=self.role, assignee_id=event.get("assignee_id"),
-                                 agents_see_all=self.agents_see_all)
+        return selectors.may_see(self.member, assignee_id=event.get("assignee_id"), agents_see_all=self.agents_see_all)
 
 
 def frame(event_id: str, event: dict) -> bytes:

@@ -8,9 +8,8 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
 from apps.core.errors import Conflict
-from apps.core.permissions import request_role
 from apps.messaging.models import MessageMedia
-from apps.messaging.selectors import access_message
+from apps.messaging.selectors import access_media
 
 # Shown in the page (img/audio/video); anything else is a download, so a customer's HTML or SVG file can
 # never run as a page of the business's host.
@@ -28,23 +27,13 @@ class _AnyAccept(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def access_media(message_id, *, user, role: str) -> MessageMedia:
-    """The media of a message this member may see; missing, malformed, media-less and not-yours are the
-    same 404."""
-    message = access_message(message_id, user=user, role=role)
-    try:
-        return MessageMedia.objects.get(message=message)
-    except MessageMedia.DoesNotExist:
-        raise Http404 from None
-
-
 class MessageMediaApi(APIView):
     content_negotiation_class = _AnyAccept
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    operation_id="messages_media_retrieve")
     def get(self, request, message_id):
-        media = access_media(message_id, user=request.user, role=request_role(request))
+        media = access_media(request.member, message_id)
         if media.status != MessageMedia.Status.DOWNLOADED:
             raise Conflict(f"The file is not here ({media.get_status_display().lower()}).",
                            code=f"media_{media.status}")

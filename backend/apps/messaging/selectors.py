@@ -3,28 +3,38 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from apps.messaging.models import CannedReply, Conversation, ConversationNote, InboxSettings, Message
-from tenants.models import TEAM_MANAGER_ROLES
+from apps.messaging.models import CannedReply, Conversation, ConversationNote, InboxSettings, Message, MessageMedia
+from tenants.members import Capability, Member
 
 
 def _messages() -> QuerySet[Message]:
     return Message.objects.select_related("phone_number")
 
 
-def message_list(*, user, role: str) -> QuerySet[Message]:
+def message_list(member: Member) -> QuerySet[Message]:
     """The messages this member may see: the inbox's rule (visible_conversations) at every door, so an
     agent can't read through /api/messages/ what the inbox hides. A message outside any conversation is
-    for managers (and agents who see all) only."""
-    if _sees_every_conversation(role):
+    for those who see every conversation only."""
+    if _sees_every_conversation(member):
         return _messages()
-    return _messages().filter(conversation__in=visible_conversations(user=user, role=role).values("pk"))
+    return _messages().filter(conversation__in=visible_conversations(member).values("pk"))
 
 
-def access_message(message_id, *, user, role: str) -> Message:
+def access_message(member: Member, message_id) -> Message:
     """A message this member may see: missing, malformed, another business's and not-yours are the same 404."""
     try:
-        return message_list(user=user, role=role).prefetch_related("events").get(pk=uuid.UUID(str(message_id)))
+        return message_list(member).prefetch_related("events").get(pk=uuid.UUID(str(message_id)))
     except (Message.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def access_media(member: Member, message_id) -> MessageMedia:
+    """The media of a message this member may see; missing, malformed, media-less and not-yours are the
+    same 404."""
+    message = access_message(member, message_id)
+    try:
+        return MessageMedia.objects.get(message=message)
+    except MessageMedia.DoesNotExist:
         raise Http404 from None
 
 
@@ -32,29 +42,29 @@ def inbox_settings_get() -> InboxSettings:
     return InboxSettings.objects.get_or_create(pk=1)[0]
 
 
-def visible_conversations(*, user, role: str) -> QuerySet[Conversation]:
-    """What this member may see: managers everything; agents theirs and unassigned ones, unless the
-    business lets agents see all."""
+def visible_conversations(member: Member) -> QuerySet[Conversation]:
+    """What this member may see: everything with SEE_ALL_CONVERSATIONS (or when the business lets agents see
+    all); else their own and unassigned ones."""
     conversations = Conversation.objects.select_related("contact", "phone_number", "assignee")
-    if _sees_every_conversation(role):
+    if _sees_every_conversation(member):
         return conversations
-    return conversations.filter(Q(assignee__isnull=True) | Q(assignee=user))
+    return conversations.filter(Q(assignee__isnull=True) | Q(assignee_id=member.user_id))
 
 
-def _sees_every_conversation(role: str) -> bool:
-    return role in TEAM_MANAGER_ROLES or inbox_settings_get().agents_see_all
+def _sees_every_conversation(member: Member) -> bool:
+    return member.can(Capability.SEE_ALL_CONVERSATIONS) or inbox_settings_get().agents_see_all
 
 
-def may_see(*, user, role: str, assignee_id: int | None, agents_see_all: bool) -> bool:
+def may_see(member: Member, *, assignee_id: int | None, agents_see_all: bool) -> bool:
     """The same rule as visible_conversations, for one event of the live stream."""
-    return role in TEAM_MANAGER_ROLES or agents_see_all or assignee_id in (None, user.pk)
+    return member.can(Capability.SEE_ALL_CONVERSATIONS) or agents_see_all or assignee_id in (None, member.user_id)
 
 
-def conversation_list(*, user, role: str, view: str = "all", status: str = "", q: str = "",
+def conversation_list(member: Member, *, view: str = "all", status: str = "", q: str = "",
                       phone_number_id: str = "") -> QuerySet[Conversation]:
-    conversations = visible_conversations(user=user, role=role)
+    conversations = visible_conversations(member)
     if view == "mine":
-        conversations = conversations.filter(assignee=user)
+        conversations = conversations.filter(assignee_id=member.user_id)
     elif view == "unassigned":
         conversations = conversations.filter(assignee__isnull=True)
     if status:
@@ -70,10 +80,10 @@ def conversation_list(*, user, role: str, view: str = "all", status: str = "", q
     return conversations
 
 
-def access_conversation(conversation_id, *, user, role: str) -> Conversation:
+def access_conversation(member: Member, conversation_id) -> Conversation:
     """A conversation this member may see; missing, another business's and not-yours are the same 404."""
     try:
-        return visible_conversations(user=user, role=role).get(pk=int(conversation_id))
+        return visible_conversations(member).get(pk=int(conversation_id))
     except (Conversation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -10,10 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.pagination import CursorPagination
-from apps.core.permissions import IsTeamManager, IsTenantMember
 from apps.whatsapp import services
 from apps.whatsapp.client import TOKEN_MAX_LENGTH, token_problem
 from apps.whatsapp.selectors import access_number, number_list
+from tenants.permissions import CanManageSettings, IsTenantMember
 
 
 def _token_validator(max_length: int):
@@ -54,7 +54,7 @@ class NumberListApi(ListAPIView):
     pagination_class = NumberPagination
 
     def get_permissions(self):
-        return [IsTeamManager()] if self.request.method == "POST" else [IsTenantMember()]
+        return [CanManageSettings()] if self.request.method == "POST" else [IsTenantMember()]
 
     def get_queryset(self):
         return number_list()
@@ -76,7 +76,7 @@ class NumberListApi(ListAPIView):
 
 
 class NumberDetailApi(APIView):
-    permission_classes = [IsTeamManager]
+    permission_classes = [CanManageSettings]
 
     @extend_schema(responses={204: None}, operation_id="whatsapp_numbers_disconnect")
     def delete(self, request, number_id: int):
@@ -96,7 +96,7 @@ class NumberRefreshApi(APIView):
 class EmbeddedSignupApi(APIView):
     """GET: where to start Embedded Signup. POST: finish it with the code Meta (or the sandbox) returned."""
 
-    permission_classes = [IsTeamManager]
+    permission_classes = [CanManageSettings]
 
     @extend_schema_serializer(component_name="EmbeddedSignupStart")
     class StartSerializer(serializers.Serializer):

@@ -4,6 +4,11 @@ from conftest import PASSWORD, access_cookie, refresh_cookie
 from tenants.models import Membership, Reseller, ResellerMembership, ResellerRole, Role, User
 
 
+OWNER_CAPABILITIES = {"manage_team": True, "manage_contacts": True, "manage_settings": True,
+                      "see_all_conversations": True, "send": True, "manage_templates": True, "run_campaigns": True,
+                      "billing": True}
+
+
 def _login(client, email, password=PASSWORD):
     return client.post("/api/auth/login/", {"email": email, "password": password}, format="json")
 
@@ -15,7 +20,7 @@ def test_login_sets_httponly_cookies_and_returns_the_user_with_role(alpha):
 
     assert response.status_code == 200
     assert response.json()["user"] == {"id": alpha.owner.pk, "email": alpha.owner.email, "first_name": "",
-                                       "last_name": "", "role": "owner",
+                                       "last_name": "", "role": "owner", "capabilities": OWNER_CAPABILITIES,
                                        "tenant": {"slug": "alpha", "name": "Alpha Ltd"}}
     assert "access" not in response.json() and "refresh" not in response.json()
     for name in (access_cookie(), refresh_cookie()):
@@ -203,3 +208,19 @@ def test_a_tampered_handoff_token_is_refused(alpha):
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_token"
+
+
+def test_the_current_user_shows_an_agent_only_what_their_role_allows(alpha):
+    client = alpha.client(alpha.add_member("agent@alpha.example", Role.AGENT))
+
+    capabilities = client.get("/api/auth/user/").json()["capabilities"]
+
+    assert capabilities == {name: name == "send" for name in OWNER_CAPABILITIES}
+
+
+def test_an_admin_holds_every_capability_but_billing(alpha):
+    client = alpha.client(alpha.add_member("admin@alpha.example", Role.ADMIN))
+
+    capabilities = client.get("/api/auth/user/").json()["capabilities"]
+
+    assert capabilities == {name: name != "billing" for name in OWNER_CAPABILITIES}

@@ -564,7 +564,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Mixin: the caller's role, computed once by the permission check. */
+        /** @description Conversations this member may see: every one with see_all_conversations, else their own and unassigned. */
         get: operations["conversations_list"];
         put?: never;
         post?: never;
@@ -581,14 +581,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Mixin: the caller's role, computed once by the permission check. */
+        /** @description Conversations this member may see: every one with see_all_conversations, else their own and unassigned. */
         get: operations["conversations_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** @description Mixin: the caller's role, computed once by the permission check. */
+        /** @description Conversations this member may see: every one with see_all_conversations, else their own and unassigned. */
         patch: operations["conversations_update"];
         trace?: never;
     };
@@ -617,10 +617,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Mixin: the caller's role, computed once by the permission check. */
+        /** @description Conversations this member may see: every one with see_all_conversations, else their own and unassigned. */
         get: operations["conversations_notes_list"];
         put?: never;
-        /** @description Mixin: the caller's role, computed once by the permission check. */
+        /** @description Conversations this member may see: every one with see_all_conversations, else their own and unassigned. */
         post: operations["conversations_notes_create"];
         delete?: never;
         options?: never;
@@ -1464,6 +1464,17 @@ export interface components {
             first_name?: string;
             last_name?: string;
             readonly role: components["schemas"]["RoleEnum"];
+            /** @description What this person may do in this business (tenants.members.Capability): read these flags rather than comparing roles. */
+            readonly capabilities: {
+                manage_team: boolean;
+                manage_contacts: boolean;
+                manage_settings: boolean;
+                see_all_conversations: boolean;
+                send: boolean;
+                manage_templates: boolean;
+                run_campaigns: boolean;
+                billing: boolean;
+            };
             readonly tenant: components["schemas"]["TenantSummary"];
         };
         Detail: {
