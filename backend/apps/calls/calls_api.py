@@ -36,4 +36,4 @@ class CallListApi(ListAPIView):
     pagination_class = CallPagination
 
     def get_queryset(self):
-        return call_list()
+        return call_list(self.request.member)

@@ -48,10 +48,10 @@ class TemplateListApi(ListAPIView):
     pagination_class = TemplatePagination
 
     def get_queryset(self):
-        return template_list()
+        return template_list(self.request.member)
 
 
 class TemplateDetailApi(APIView):
     @extend_schema(responses=TemplateDetailSerializer, operation_id="templates_retrieve")
     def get(self, request, template_id: int):
-        return Response(TemplateDetailSerializer(access_template(template_id)).data)
+        return Response(TemplateDetailSerializer(access_template(request.member, template_id)).data)

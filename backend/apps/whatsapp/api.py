@@ -57,7 +57,7 @@ class NumberListApi(ListAPIView):
         return [CanManageSettings()] if self.request.method == "POST" else [IsTenantMember()]
 
     def get_queryset(self):
-        return number_list()
+        return number_list(self.request.member)
 
     @extend_schema_serializer(component_name="NumberConnect")
     class InputSerializer(serializers.Serializer):
@@ -80,7 +80,7 @@ class NumberDetailApi(APIView):
 
     @extend_schema(responses={204: None}, operation_id="whatsapp_numbers_disconnect")
     def delete(self, request, number_id: int):
-        services.number_disconnect(tenant=request.tenant, number=access_number(number_id))
+        services.number_disconnect(tenant=request.tenant, number=access_number(request.member, number_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -89,7 +89,7 @@ class NumberRefreshApi(APIView):
 
     @extend_schema(request=None, responses=PhoneNumberSerializer, operation_id="whatsapp_numbers_refresh")
     def post(self, request, number_id: int):
-        number = services.number_refresh(number=access_number(number_id))
+        number = services.number_refresh(number=access_number(request.member, number_id))
         return Response(PhoneNumberSerializer(number).data)
 
 

@@ -3,23 +3,29 @@ from django.http import Http404
 
 from apps.core.errors import ApplicationError
 from apps.whatsapp.models import PhoneNumber
+from tenants.members import Member
 
 
-def number_list() -> QuerySet[PhoneNumber]:
-    """The business's connected numbers (the schema is the tenant's, so every row is this business's)."""
+def _connected() -> QuerySet[PhoneNumber]:
+    # The schema is the tenant's, so every row is this business's.
     return PhoneNumber.objects.select_related("account").filter(disconnected_at__isnull=True)
 
 
-def access_number(number_id) -> PhoneNumber:
+def number_list(member: Member) -> QuerySet[PhoneNumber]:
+    """The business's connected numbers: every member sees them all."""
+    return _connected()
+
+
+def access_number(member: Member, number_id) -> PhoneNumber:
     try:
-        return number_list().get(pk=int(number_id))
+        return number_list(member).get(pk=int(number_id))
     except (PhoneNumber.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
 def number_for_sending(phone_number_id: str | None) -> PhoneNumber:
     """The number to send from: the one named, or the business's only number. Errors name the field."""
-    numbers = number_list()
+    numbers = _connected()
     if phone_number_id:
         number = numbers.filter(phone_number_id=str(phone_number_id)).first()
         if number is None:
