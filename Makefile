@@ -19,6 +19,8 @@ PIP_STAMP     := $(VENV)/.installed-pyproject
 NPM_STAMP     := frontend/node_modules/.installed-package-lock
 # One OpenAPI document for both hosts' APIs (public + tenant routes).
 SCHEMA_URLCONF := convonest.urls_schema
+# Meta's limits (backend/apps/whatsapp/builders/limits.py) as TypeScript for the composer: frontend/src/lib/api/limits.gen.ts.
+LIMITS_EXPORT := backend/apps/whatsapp/builders/export_limits.py
 PYTEST_ARGS   ?=
 ARGS          ?=
 
@@ -108,12 +110,13 @@ e2e: $(PIP_STAMP) node-deps ## end-to-end: Playwright + Debian chromium, on a fr
 
 # --- API contract ----------------------------------------------------------------------------------
 
-api: $(PIP_STAMP) ## regenerate docs/api/openapi.yaml and the frontend's generated API types
+api: $(PIP_STAMP) ## regenerate docs/api/openapi.yaml, the frontend's generated API types and Meta's limits
 	@mkdir -p docs/api
 	$(WITH_SERVICES) --purpose dev -- $(MANAGE) spectacular --urlconf $(SCHEMA_URLCONF) --file docs/api/openapi.yaml --validate
 	$(NPM) run gen:api
+	$(PY) $(LIMITS_EXPORT)
 
-check-api: $(PIP_STAMP) ## fail if docs/api/openapi.yaml or the generated API types are stale
+check-api: $(PIP_STAMP) ## fail if docs/api/openapi.yaml, the generated API types or Meta's limits are stale
 	@tmp="$$(mktemp --suffix=.yaml)"; trap 'rm -f "$$tmp"' EXIT; \
 	$(WITH_SERVICES) --purpose test -- $(MANAGE) spectacular --urlconf $(SCHEMA_URLCONF) --file "$$tmp" --validate; \
 	if [ ! -f docs/api/openapi.yaml ] || ! cmp -s "$$tmp" docs/api/openapi.yaml; then \
@@ -123,11 +126,13 @@ check-api: $(PIP_STAMP) ## fail if docs/api/openapi.yaml or the generated API ty
 	fi; \
 	echo "docs/api/openapi.yaml is up to date"
 	$(NPM) run check:api
+	$(PY) $(LIMITS_EXPORT) --check
 
 # --- other -----------------------------------------------------------------------------------------
 
-lint: $(PIP_STAMP) node-deps ## ruff check (backend) and eslint (frontend); make test runs it first
+lint: $(PIP_STAMP) node-deps ## ruff, the import contracts (import-linter, pyproject.toml) and eslint; make test runs it first
 	$(VENV)/bin/ruff check .
+	PYTHONPATH=backend:. $(VENV)/bin/lint-imports --no-cache
 	$(NPM) run lint
 
 bench-signup: $(PIP_STAMP) ## signup benchmark: seconds to a usable tenant (bench/signup/run.py)

@@ -6,8 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.client_ip import client_ident
-from apps.core.views import TenantSummarySerializer
 from tenants.services import tenant_signup, tenant_url
+from tenants.site_api import TenantSummarySerializer
 from tenants.slugs import SLUG_MAX, slug_problem
 
 

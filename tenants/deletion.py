@@ -8,8 +8,9 @@ to adopt that schema (audit M9). `tenant_delete` removes all of it:
   memberships and invites (CASCADE), and the schema: renamed to `archived_<slug>_<unix time>` (default:
   recoverable by an operator, unreachable by any host or signup) or dropped (`drop=True`);
 - after commit: the media folder (`<schema>/` under MEDIA_ROOT; moved next to the archived schema's name
-  when archiving, deleted when dropping), waiting import files, the live-event stream and stream leases,
-  and the business's cache keys (`<schema>:…`, django-tenants' key prefix), and the route cache.
+  when archiving, deleted when dropping), waiting import files, the business's Redis keys (the live-event
+  stream, stream leases: apps.core.redis.business_key_patterns) and cache keys (`<schema>:…`, django-tenants'
+  key prefix), and the route cache.
 """
 import logging
 import shutil
@@ -20,10 +21,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
-from apps.core.redis import redis_client
-from apps.messaging.live import stream_key
+from apps.core.redis import business_key_patterns, redis_client
+from tenants.ingress.routes import routes_cache_clear
 from tenants.models import PhoneNumberRoute, Tenant, WabaRoute
-from tenants.routing import routes_cache_clear
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +72,7 @@ def _forget_shared_state(schema: str, archived: str | None) -> None:
             shutil.rmtree(media, ignore_errors=True)
     shutil.rmtree(media_root / "contact-imports" / schema, ignore_errors=True)
     client = redis_client()
-    keys = [stream_key(schema)]
-    for pattern in (f"{schema}:*", f"{settings.CACHE_PREFIX}:inbox-streams:{schema}*"):
-        keys += list(client.scan_iter(match=pattern, count=1000))
-    client.delete(*keys)
+    keys = [key for pattern in business_key_patterns(schema) for key in client.scan_iter(match=pattern, count=1000)]
+    if keys:
+        client.delete(*keys)
     routes_cache_clear()

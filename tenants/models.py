@@ -1,4 +1,5 @@
-"""The control plane, in the public schema: businesses, their hosts, people and who may act where."""
+"""The control plane, in the public schema: businesses, their hosts, people and who may act where (and the
+webhook inbox, defined in tenants.ingress.models)."""
 import uuid
 
 from django.conf import settings
@@ -7,6 +8,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
+
+# The webhook inbox's tables live with the ingress code; imported here so they stay models of this app.
+from tenants.ingress.models import WebhookChange, WebhookEvent  # noqa: F401
 
 
 class Role(models.TextChoices):
@@ -40,7 +44,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Platform staff (ConvoNest employees).")
     date_joined = models.DateTimeField(default=timezone.now)
-    # Access tokens issued before this are refused (apps.core.auth): a password change or reset ends every
+    # Access tokens issued before this are refused (tenants.auth): a password change or reset ends every
     # session at once, not when the last access token runs out. In the row that authentication loads anyway.
     password_changed_at = models.DateTimeField(null=True, blank=True)
 
@@ -205,62 +209,3 @@ class WabaRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.waba_id} -> {self.tenant_id}"
-
-
-class WebhookEvent(models.Model):
-    """One POST from Meta, stored raw before anything else happens (Meta can't resend old events).
-
-    Unique on the body's hash: a redelivered POST is a no-op. The router splits it into WebhookChange rows.
-    """
-
-    class Status(models.TextChoices):
-        RECEIVED = "received", "Received"
-        PROCESSED = "processed", "Processed"
-        FAILED = "failed", "Failed (will be retried by the sweeper)"
-        DEAD = "dead", "Dead (attempts exhausted or unreadable; needs a person)"
-
-    # Emptied ("") by the retention job once processed (WEBHOOK_BODY_RETENTION_HOURS); sha256 stays for dedup.
-    body = models.TextField()
-    sha256 = models.CharField(max_length=64, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
-    # Until then a route task is (or may be) queued or running, so the sweeper leaves the event alone; after a
-    # failure it is the back-off (tenants.webhook_router).
-    lease_until = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True, help_text="Why the last attempt failed, or why the event is dead")
-    redacted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["status", "received_at"], name="webhook_event_pending")]
-
-    def __str__(self) -> str:
-        return f"webhook {self.pk} ({self.status})"
-
-
-class WebhookChange(models.Model):
-    """One `entry[].changes[]` of an event, with the business it belongs to (or none: unroutable)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Routed, not handled yet"
-        HANDLED = "handled", "Handled"
-        UNROUTABLE = "unroutable", "No business owns this number/account"
-        FAILED = "failed", "Handler failed"
-        REJECTED = "rejected", "Not what Meta sends (see error); not handled"
-
-    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="changes")
-    position = models.PositiveIntegerField(help_text="Order within the event")
-    field = models.CharField(max_length=64)
-    phone_number_id = models.CharField(max_length=32, blank=True)
-    waba_id = models.CharField(max_length=32, blank=True)
-    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    error = models.TextField(blank=True)
-    handled_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["event", "position"], name="uniq_webhook_change")]
-
-    def __str__(self) -> str:
-        return f"{self.field} of event {self.event_id} ({self.status})"

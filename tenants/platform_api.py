@@ -15,9 +15,10 @@ from rest_framework.permissions import BasePermission
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.tokens import AccessToken
 
-from apps.core.auth import TENANT_CLAIM
 from apps.core.pagination import CursorPagination
-from tenants.models import User, WebhookChange, WebhookEvent
+from tenants.auth import TENANT_CLAIM
+from tenants.ingress.models import WebhookChange, WebhookEvent
+from tenants.models import User
 
 PLATFORM_SCOPE = "platform"
 MAX_TOKEN_MINUTES = 24 * 60

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_exists
 from psycopg.errors import DuplicateSchema
 
-from apps.accounts.login_throttle import login_check_allowed, login_record_failure
 from apps.core.errors import ApplicationError, Conflict
 from tenants import schema_pool
+from tenants.login_throttle import login_check_allowed, login_record_failure
 from tenants.members import Member
 from tenants.models import Domain, Invite, Membership, Role, Tenant, User
 from tenants.selectors import owner_count

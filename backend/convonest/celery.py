@@ -13,6 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convonest.settings")
 app = CeleryApp("convonest")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["tenants.ingress"])  # the webhook pipeline's tasks (tenants.ingress.tasks)
 
 
 @signals.worker_init.connect

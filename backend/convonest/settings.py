@@ -60,6 +60,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own /static/, not a CDN
     "apps.core",
+    "convonest",  # registers the deployment checks (convonest.checks)
 ]
 TENANT_APPS = [
     # Per-tenant product apps live here; their tables exist in every tenant schema.
@@ -70,6 +71,7 @@ TENANT_APPS = [
     "apps.webhooks",
     "apps.templates",
     "apps.calls",
+    "apps.demo",  # manage.py bootstrap_demo (no models)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -158,7 +160,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.core.auth.TenantJWTCookieAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.auth.TenantJWTCookieAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.permissions.IsTenantMember"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.CursorPagination",
     "PAGE_SIZE": 50,
@@ -316,6 +318,9 @@ MESSAGE_RECONCILE_MAX_RESENDS = env_int("MESSAGE_RECONCILE_MAX_RESENDS", 1)
 MESSAGE_QUEUED_SWEEP_AFTER_SECONDS = env_int("MESSAGE_QUEUED_SWEEP_AFTER_SECONDS", 600)
 # Statuses held for a wamid we never learned (PendingStatus) are dropped after this many days.
 PENDING_STATUS_RETENTION_DAYS = env_int("PENDING_STATUS_RETENTION_DAYS", 7)
+# Tenant rows the hourly cleanup deletes in every business (tenants.retention): model label, its date field, and
+# the setting holding the days to keep. Named here, so the control plane imports no tenant app.
+TENANT_ROWS_RETENTION = [("messaging.PendingStatus", "created_at", "PENDING_STATUS_RETENTION_DAYS")]
 # Meta's webhook POSTs reach 3 MB; this endpoint reads its body with its own cap (the rest of the site keeps
 # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB).
 WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 5 * 1024 * 1024)

@@ -5,9 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import BasePermission
 
 from apps.core import views
-from apps.core.auth import TenantJWTCookieAuthentication
+from tenants.auth import TenantJWTCookieAuthentication
 from tenants.permissions import request_member
 from tenants.platform_api import PLATFORM_SCOPE, PlatformTokenAuthentication
+from tenants.site_api import SiteApi
 
 
 class CanReadApiSchema(BasePermission):
@@ -35,7 +36,7 @@ probe_patterns = [
 ]
 
 api_common_patterns = [
-    path("site/", views.SiteApi.as_view(), name="site"),
+    path("site/", SiteApi.as_view(), name="site"),
     path("schema/", SpectacularAPIView.as_view(urlconf="convonest.urls_schema", **_schema_access), name="schema"),
     # Swagger UI from drf-spectacular-sidecar's static files (settings.SPECTACULAR_SETTINGS), never a CDN.
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema", **_schema_access), name="api-docs"),

@@ -9,7 +9,7 @@ from convonest.urls_common import (  # noqa: F401 - Django reads the handlers fr
     handler500,
     probe_patterns,
 )
-from tenants.webhook_views import whatsapp_webhook
+from tenants.ingress.webhook_api import whatsapp_webhook
 
 urlpatterns = probe_patterns + [
     path("webhooks/whatsapp", whatsapp_webhook, name="whatsapp-webhook"),

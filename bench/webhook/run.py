@@ -103,9 +103,9 @@ def _run(args, env) -> int:
 
     from apps.whatsapp.client import PhoneNumberInfo
     from apps.whatsapp.services import _save_connection
+    from tenants.ingress.router import webhook_event_route
     from tenants.models import WebhookChange, WebhookEvent
     from tenants.services import tenant_signup
-    from tenants.webhook_router import webhook_event_route
 
     call_command("migrate_schemas", interactive=False, verbosity=0)
     tenant = tenant_signup(business_name="Bench", slug="bench", email="b@bench.example",

@@ -21,12 +21,12 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import UntypedToken
 
 from apps.accounts.serializers import LoginResultSerializer
-from apps.accounts.sessions import refresh_reuse_detected
-from apps.core.auth import TENANT_CLAIM, current_tenant_id
 from apps.core.csrf import SameOriginRequired
 from apps.core.errors import envelope
+from tenants.auth import TENANT_CLAIM, current_tenant_id
 from tenants.permissions import IsTenantMember
 from tenants.services import login_handoff_consume
+from tenants.sessions import refresh_reuse_detected
 
 
 def login_response(request, user) -> Response:
@@ -37,6 +37,7 @@ def login_response(request, user) -> Response:
     return response
 
 
+@extend_schema_view(post=extend_schema(responses=LoginResultSerializer))  # dj-rest-auth would declare its input
 class LoginApi(SameOriginRequired, LoginView):
     """Email and password of a member of this business. Failed attempts are throttled per email and IP."""
 

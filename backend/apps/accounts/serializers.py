@@ -8,15 +8,15 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from apps.accounts.login_throttle import login_check_allowed, login_record_failure, login_record_success
 from apps.accounts.services import password_reset_request
-from apps.accounts.sessions import FAMILY_CLAIM, new_family, sessions_revoke_all
-from apps.core.auth import TENANT_CLAIM, current_tenant_id
 from apps.core.client_ip import client_ident
-from apps.core.views import TenantSummarySerializer
+from tenants.auth import TENANT_CLAIM, current_tenant_id
+from tenants.login_throttle import login_check_allowed, login_record_failure, login_record_success
 from tenants.members import Capability, capability_flags, member_of
 from tenants.models import Role, User
 from tenants.permissions import request_member
+from tenants.sessions import FAMILY_CLAIM, new_family, sessions_revoke_all
+from tenants.site_api import TenantSummarySerializer
 
 
 class TenantTokenObtainSerializer(TokenObtainPairSerializer):
@@ -28,7 +28,7 @@ class TenantTokenObtainSerializer(TokenObtainPairSerializer):
         token[TENANT_CLAIM] = current_tenant_id()
         token[FAMILY_CLAIM] = new_family()  # rotation keeps every claim: the family follows the session
         # simplejwt stored the token before these claims existed; keep the stored copy whole, so a
-        # family can be found among the user's tokens (apps.accounts.sessions).
+        # family can be found among the user's tokens (tenants.sessions).
         OutstandingToken.objects.filter(jti=token[jwt_settings.JTI_CLAIM]).update(token=str(token))
         return token
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from apps.accounts.login_throttle import email_digest, window_count
 from apps.accounts.models import TeamEvent
 from tenants import services as control
+from tenants.login_throttle import email_digest, window_count
 from tenants.members import Member
 from tenants.models import Invite, Membership, Tenant, User
 from tenants.selectors import tenant_role_for

@@ -14,7 +14,6 @@ from apps.core.client_ip import client_ident
 from apps.core.csrf import SameOriginRequired
 from apps.core.pagination import CursorPagination
 from apps.core.throttling import ClientRateThrottle, TenantRateThrottle
-from apps.core.views import TenantSummarySerializer
 from tenants.models import ResellerRole, Role, User
 from tenants.permissions import CanManageTeam, IsTenantMember
 from tenants.selectors import (
@@ -26,6 +25,7 @@ from tenants.selectors import (
     reseller_access_list,
 )
 from tenants.services import invite_for_token
+from tenants.site_api import TenantSummarySerializer
 
 
 class MemberSerializer(serializers.Serializer):

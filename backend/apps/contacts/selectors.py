@@ -12,7 +12,9 @@ from apps.contacts.filters import FilterError, compile_filter, validate_filter
 from apps.contacts.identity import identity_hashes
 from apps.contacts.models import (
     AttributeDefinition,
+    ConsentCategory,
     ConsentEvent,
+    ConsentState,
     Contact,
     ContactImport,
     ContactImportError,
@@ -179,3 +181,48 @@ def suppressed_categories(identities) -> set[str]:
         return set()
     rows = Suppression.objects.filter(identity_hash__in=hashes).values_list("categories", flat=True)
     return {category for categories in rows for category in categories}
+
+
+# --- WhatsApp identity ----------------------------------------------------------------------------
+
+def recipient_of(contact: Contact) -> str:
+    """Meta's `to` for this contact, the one rule of every send: the WhatsApp id Meta last reported (the number
+    the customer writes from), else the phone's digits, else the business-scoped user id (BSUID); "" when the
+    contact has none (an erased one)."""
+    return contact.wa_id or (contact.phone or "").lstrip("+") or contact.wa_user_id or ""
+
+
+def contact_matching_sender(*, phone: str | None, user_id: str | None) -> Contact | None:
+    """The contact (not erased) with this user id or this E.164 phone; the oldest when both match someone."""
+    matches = Q(pk__in=[])
+    if user_id:
+        matches |= Q(wa_user_id=user_id)
+    if phone:
+        matches |= Q(phone=phone)
+    return contact_list().filter(matches).order_by("pk").first()
+
+
+def contact_with_phone(phone: str) -> Contact | None:
+    """The contact (not erased) with this E.164 phone."""
+    return contact_list().filter(phone=phone).order_by("pk").first()
+
+
+# --- Consent --------------------------------------------------------------------------------------
+
+def contact_opted_out_categories(contact: Contact) -> set[str]:
+    """The categories this contact has opted out of, read now (not from the caller's copy): an opt-out recorded
+    since the contact was loaded counts."""
+    states = Contact.objects.filter(pk=contact.pk).values("marketing_consent", "utility_consent").first() or {}
+    return {c for c in ConsentCategory.values if states.get(f"{c}_consent") == ConsentState.OPTED_OUT}
+
+
+def consent_event_exists(contact: Contact, *, category: str, action: str, source: str, occurred_at) -> bool:
+    """Whether the ledger already holds this exact event (a redelivered webhook records nothing twice)."""
+    return ConsentEvent.objects.filter(contact=contact, category=category, action=action, source=source,
+                                       occurred_at=occurred_at).exists()
+
+
+def consent_latest(contact: Contact, *, category: str) -> tuple[str, str] | None:
+    """The (action, source) of the contact's latest event in this category, or None when there is none."""
+    return (ConsentEvent.objects.filter(contact=contact, category=category).order_by("-occurred_at", "-id")
+            .values_list("action", "source").first())

@@ -1,4 +1,6 @@
-"""Writes to a business's contacts: profiles, consent, merges, erasure, bulk actions, definitions.
+"""Writes to a business's contacts: profiles, consent, merges, erasure, bulk actions, definitions, and the
+WhatsApp identity and activity of a contact (who wrote, whom we send to, when they last wrote). No other app
+writes the Contact table: messaging and webhooks come here.
 
 Everything runs in the current tenant schema. Services raise ApplicationError (with a code) for
 business rules and Django ValidationError for field errors; both render in the API's envelope.
@@ -8,6 +10,7 @@ import datetime as dt
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from apps.contacts import signals, values
@@ -29,7 +32,13 @@ from apps.contacts.models import (
     Suppression,
 )
 from apps.contacts.phones import PhoneError, normalise_phone, region_is_known
-from apps.contacts.selectors import attribute_definition_list, contact_settings_get, suppressed_categories
+from apps.contacts.selectors import (
+    attribute_definition_list,
+    contact_matching_sender,
+    contact_settings_get,
+    contact_with_phone,
+    suppressed_categories,
+)
 from apps.core.errors import ApplicationError, Conflict
 
 PROFILE_FIELDS = ("phone", "wa_user_id", "name", "email", "language")
@@ -232,6 +241,61 @@ def contact_create_for_sender(*, wa_id: str | None, user_id: str | None, name: s
         contact = Contact.objects.create(phone=f"+{wa_id}", **cleaned, first_seen_at=timezone.now())
     _apply_suppressions(contact)
     return contact
+
+
+def contact_for_sender(*, wa_id: str | None, user_id: str | None, name: str = "") -> Contact | None:
+    """The contact behind someone who wrote on WhatsApp (a message, a call, a preference): matched by user id or
+    phone (the older contact when each names another), created when new. Meta's wa_id and profile name fill what
+    we lack. None when Meta named nobody (or only a number that can't be stored and nobody else has it)."""
+    phone = f"+{wa_id}" if wa_id else None
+    contact = contact_matching_sender(phone=phone, user_id=user_id)
+    if contact is not None:
+        if wa_id and contact.wa_id != wa_id:
+            Contact.objects.filter(pk=contact.pk).update(wa_id=wa_id)
+            contact.wa_id = wa_id
+        if name and not contact.name:
+            Contact.objects.filter(pk=contact.pk).update(name=name[:200])
+            contact.name = name[:200]
+        return contact
+    if not phone and not user_id:
+        return None
+    try:
+        with transaction.atomic():
+            contact = contact_create_for_sender(wa_id=wa_id, user_id=user_id, name=name)
+    except (ValidationError, IntegrityError, Conflict):
+        # A concurrent webhook created them first, or the number didn't parse: match again, or go on without.
+        contact = contact_matching_sender(phone=phone, user_id=user_id)
+    if contact is not None and wa_id:
+        Contact.objects.filter(pk=contact.pk).update(wa_id=wa_id)
+        contact.wa_id = wa_id
+    return contact
+
+
+def contact_for_recipient(*, phone: str) -> Contact:
+    """The contact to send to at this number, added when new (every thread has a contact). The number may be
+    written nationally: it is read with the business's default region. Raises PhoneError when it isn't one."""
+    e164 = normalise_phone(phone, contact_settings_get().default_region or None)
+    existing = contact_with_phone(e164)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return contact_create(data={"phone": e164})
+    except Conflict:  # created concurrently
+        return Contact.objects.get(phone=e164, erased_at__isnull=True)
+
+
+def contact_touch_inbound(contact: Contact, *, at: dt.datetime) -> None:
+    """The contact wrote at `at` (Meta's clock): activity only moves forward, and the first sighting is kept."""
+    Contact.objects.filter(pk=contact.pk).update(
+        last_inbound_at=Greatest("last_inbound_at", at, output_field=Contact.last_inbound_at.field),
+        last_seen_at=Greatest("last_seen_at", at, output_field=Contact.last_seen_at.field))
+    Contact.objects.filter(pk=contact.pk, first_seen_at__isnull=True).update(first_seen_at=at)
+
+
+def contact_touch_outbound(contact_id: int, *, at: dt.datetime) -> None:
+    """Meta accepted a message to this contact at `at`."""
+    Contact.objects.filter(pk=contact_id).update(last_outbound_at=at)
 
 
 @transaction.atomic

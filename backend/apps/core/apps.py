@@ -8,4 +8,3 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from apps.core import schema  # noqa: F401 - registers the OpenAPI extensions
-        from convonest import checks  # noqa: F401 - registers the deployment checks (manage.py check --deploy)

@@ -13,7 +13,7 @@ browser already says where a request comes from, in headers no page can set or f
    cross-site page can't send without a CORS preflight, which we never grant: PUT/PATCH/DELETE, or a
    POST whose Content-Type is not a form's or text/plain (the app always posts JSON).
 
-The access cookie is checked in `apps.core.auth`; views that set or spend the cookies without it
+The access cookie is checked in `tenants.auth`; views that set or spend the cookies without it
 (login, refresh, logout, handoff, invite accept) use `SameOriginRequired`.
 """
 import logging

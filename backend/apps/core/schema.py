@@ -1,9 +1,11 @@
 """OpenAPI descriptions that drf-spectacular can't infer: our cookie auth and the error envelope."""
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from apps.core.error_codes import error_code_schema
+
 
 class TenantJWTCookieScheme(OpenApiAuthenticationExtension):
-    target_class = "apps.core.auth.TenantJWTCookieAuthentication"
+    target_class = "tenants.auth.TenantJWTCookieAuthentication"
     name = "tenantSession"
 
     def get_security_definition(self, auto_schema):
@@ -24,7 +26,7 @@ ERROR_ENVELOPE = {
     "type": "object",
     "description": "Every error: a stable `code`, a sentence for people, and messages per field.",
     "properties": {
-        "code": {"type": "string", "example": "validation_error"},
+        "code": {"$ref": "#/components/schemas/ErrorCode"},
         "message": {"type": "string", "example": "Some fields are invalid."},
         "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
     },
@@ -33,8 +35,11 @@ ERROR_ENVELOPE = {
 
 
 def add_error_envelope(result, generator, request, public):
-    """Postprocessing hook: every operation may answer 4XX in the ErrorEnvelope."""
-    result.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = ERROR_ENVELOPE
+    """Postprocessing hook: every operation may answer 4XX in the ErrorEnvelope, whose `code` is one of the
+    registry's (apps.core.error_codes), so clients get the codes as an enum (the frontend's `ErrorCode`)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ErrorEnvelope"] = ERROR_ENVELOPE
+    schemas["ErrorCode"] = error_code_schema()
     error = {"description": "Error", "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}}
     for path in result["paths"].values():

@@ -1,7 +1,8 @@
 """Automatic answers to a customer's new message, each switchable in the inbox settings.
 
 They run once per stored inbound message (a redelivered webhook stores nothing new, so nothing runs
-twice), inside the webhook's transaction; their replies go through the outbox like any other send.
+twice), inside the webhook's transaction; their replies go through the outbox's one send path (to the contact,
+by contacts' one recipient rule) like any other send.
 
     opt-out keyword (STOP, UNSUBSCRIBE, ...)  marketing opt-out in the consent ledger + one confirmation
     opt-in keyword (START, ...)               the same switch; recorded as a WhatsApp-conversation opt-in
@@ -60,11 +61,11 @@ def is_business_hours(config: InboxSettings, at: datetime) -> bool:
     return any(start <= now < end for start, end in config.business_hours.get(WEEKDAYS[local.weekday()], []))
 
 
-def _reply(message: Message, conversation: Conversation, text: str, automation: str) -> Message:
-    from apps.messaging.services import message_queue
+def _reply(conversation: Conversation, text: str, automation: str) -> Message:
+    from apps.messaging.outbox import message_send_to
 
-    return message_queue(number=conversation.phone_number, to=message.to, contact=conversation.contact,
-                         message={"type": "text", "text": {"body": text}}, automation=automation)
+    return message_send_to(actor=None, number=conversation.phone_number, contact=conversation.contact,
+                           message={"type": "text", "text": {"body": text}}, automation=automation)
 
 
 def _consent(contact: Contact, action: str, source: str, message: Message, keyword: str, at: datetime) -> None:
@@ -80,19 +81,19 @@ def automations_run(*, message: Message, conversation: Conversation, first_conta
     if config.opt_out_enabled and keyword:
         if keyword in _opt_out_keywords(config):
             _consent(contact, ConsentAction.OPT_OUT, ConsentSource.KEYWORD, message, keyword, at)
-            _reply(message, conversation, config.opt_out_reply, "opt_out")
+            _reply(conversation, config.opt_out_reply, "opt_out")
             return "opt_out"
         if keyword in DEFAULT_OPT_IN_KEYWORDS and contact.marketing_consent == ConsentState.OPTED_OUT:
             _consent(contact, ConsentAction.OPT_IN, ConsentSource.WHATSAPP, message, keyword, at)
-            _reply(message, conversation, config.opt_in_reply, "opt_in")
+            _reply(conversation, config.opt_in_reply, "opt_in")
             return "opt_in"
     if config.welcome_enabled and first_contact:
-        _reply(message, conversation, config.welcome_text, "welcome")
+        _reply(conversation, config.welcome_text, "welcome")
         return "welcome"
     if config.away_enabled and not is_business_hours(config, at):
         recent = conversation.away_sent_at and at - conversation.away_sent_at < AWAY_COOLDOWN
         if not recent:
             Conversation.objects.filter(pk=conversation.pk).update(away_sent_at=at)
-            _reply(message, conversation, config.away_text, "away")
+            _reply(conversation, config.away_text, "away")
             return "away"
     return None

@@ -1,6 +1,7 @@
 """Consent at send time: the consent ledger (apps.contacts, docs/contacts.md §2, §5) decides what may be sent.
 
-Rules (message_queue calls `consent_require` for every send, people's and automations' alike):
+Rules (the outbox's one send path, message_send_to, calls `consent_require` for every send, people's and
+automations' alike). The ledger is read through contacts' selectors; the enforcement is the outbox's:
 
 - **Templates** are business-initiated; each goes only to someone who has not opted out of its category:
   MARKETING needs `marketing_consent` not opted out, UTILITY `utility_consent`. AUTHENTICATION (one-time
@@ -16,8 +17,8 @@ Rules (message_queue calls `consent_require` for every send, people's and automa
   policy allows after a marketing opt-out, so they are not checked here. That keeps the STOP confirmation,
   START, welcome and away messages working.
 """
-from apps.contacts.models import ConsentCategory, ConsentState, Contact
-from apps.contacts.selectors import suppressed_categories
+from apps.contacts.models import ConsentCategory, Contact
+from apps.contacts.selectors import contact_opted_out_categories, suppressed_categories
 from apps.core.errors import ApplicationError
 from apps.templates.models import Template
 
@@ -59,9 +60,7 @@ def opted_out_categories(*, to: str, contact: Contact | None) -> set[str]:
     """The ledger categories the recipient opted out of: the contact's state, plus the suppression list."""
     opted_out = suppressed_categories(_identities(to, contact))
     if contact is not None and contact.pk is not None:
-        # Read now, not from the caller's copy: an opt-out recorded since it was loaded must count.
-        states = Contact.objects.filter(pk=contact.pk).values("marketing_consent", "utility_consent").first() or {}
-        opted_out |= {c for c in ConsentCategory.values if states.get(f"{c}_consent") == ConsentState.OPTED_OUT}
+        opted_out |= contact_opted_out_categories(contact)  # read now: an opt-out since it was loaded counts
     return opted_out
 
 

@@ -3,7 +3,7 @@ event stream (server-sent events; see live.py)."""
 import re
 
 from django.core.validators import RegexValidator
-from django.db import connection, transaction
+from django.db import connection
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -23,10 +23,9 @@ from apps.core.pagination import CursorPagination
 from apps.core.schema import NOT_SPACE, REQUEST_PROPERTIES
 from apps.core.throttling import ScopedRateThrottle
 from apps.core.time_zones import TIME_ZONES
-from apps.messaging import conversations, live, selectors, stream_leases
-from apps.messaging.api import MessageBodySerializer, MessageSerializer
+from apps.messaging import conversations, live, outbox, selectors, stream_leases
+from apps.messaging.messages_api import MessageBodySerializer, MessageSerializer
 from apps.messaging.models import WEEKDAYS, Conversation, ConversationNote, InboxSettings, Message
-from apps.messaging.services import message_queue
 from tenants.permissions import CanManageSettings, IsTenantMember, ReadsOrManageSettings
 
 
@@ -206,19 +205,9 @@ class ConversationMessagesApi(Inbox, ListAPIView):
         conversation = self.conversation(conversation_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        contact = conversation.contact
-        if not _recipient(conversation):
-            raise ApplicationError("This contact has been erased; there is no one to send to.", code="no_recipient")
-        with transaction.atomic():
-            message = message_queue(number=conversation.phone_number, to=_recipient(conversation), contact=contact,
-                                    message=data.validated_data["message"], created_by=request.user)
+        message = outbox.message_send_to(actor=request.member, number=conversation.phone_number,
+                                         contact=conversation.contact, message=data.validated_data["message"])
         return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)
-
-
-def _recipient(conversation: Conversation) -> str:
-    """Meta's `to`: the number the customer writes from; their user id when Meta gave no number."""
-    contact = conversation.contact
-    return contact.wa_id or (contact.phone or "").lstrip("+") or contact.wa_user_id or ""
 
 
 @extend_schema_view(get=extend_schema(operation_id="conversations_notes_list"))

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.messaging.models import Message, MessageMedia
-from apps.messaging.services import enqueue_on_commit
+from apps.messaging.outbox import enqueue_on_commit
 from apps.messaging.tasks import message_media_download_task
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from apps.messaging import api, inbox_api, media_api
+from apps.messaging import inbox_api, media_api, messages_api
 
 urlpatterns = [
-    path("messages/", api.MessageListApi.as_view(), name="messages"),
-    path("messages/<uuid:message_id>/", api.MessageDetailApi.as_view(), name="message"),
-    path("messages/<uuid:message_id>/read/", api.MessageReadApi.as_view(), name="message-read"),
+    path("messages/", messages_api.MessageListApi.as_view(), name="messages"),
+    path("messages/<uuid:message_id>/", messages_api.MessageDetailApi.as_view(), name="message"),
+    path("messages/<uuid:message_id>/read/", messages_api.MessageReadApi.as_view(), name="message-read"),
     path("messages/<uuid:message_id>/media/", media_api.MessageMediaApi.as_view(), name="message-media"),
     path("conversations/", inbox_api.ConversationListApi.as_view(), name="conversations"),
     path("conversations/<int:conversation_id>/", inbox_api.ConversationDetailApi.as_view(), name="conversation"),

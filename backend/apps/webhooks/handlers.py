@@ -1,42 +1,65 @@
 """Handlers of routed Meta changes, by `field`. They run inside the business's schema, in a transaction.
 
-Every change is already stored raw in the public schema (tenants.WebhookEvent/WebhookChange), so a field
-without a handler here loses nothing: it is logged, and a later handler can replay it.
+Ingress (tenants/ingress, the control plane) routes each stored change and calls the handler registered for its
+field (`ROUTED`, registered in apps.py). Each one parses the raw value once, at the edge, into typed events
+(apps.whatsapp.webhook_events): items Meta never sends are dropped and their reasons returned to ingress, which
+keeps them on the change's row; a change that can't be Meta's raises ChangeRejected. The typed handler below then
+receives only events.
+
+Every change is already stored raw in the public schema (tenants WebhookEvent/WebhookChange), so a field without
+a handler loses nothing: ingress logs it, and a later handler can replay it.
 """
 import logging
-from datetime import UTC, datetime
+from collections.abc import Callable
 
-from apps.messaging.inbound import inbound_messages_store
+from apps.messaging.inbound import inbound_store
 from apps.messaging.media import media_downloads_enqueue
-from apps.messaging.services import message_status_hold_or_apply
+from apps.messaging.outbox import message_status_hold_or_apply
 from apps.webhooks import account_health, template_updates
 from apps.webhooks.calls import handle_calls
 from apps.webhooks.user_preferences import handle_user_preferences
+from apps.whatsapp import webhook_events as meta
+from apps.whatsapp.selectors import number_for_webhook
+from tenants.ingress.registry import ChangeRejected
 
 logger = logging.getLogger(__name__)
 
 
-def _at(timestamp) -> datetime | None:
-    try:
-        return datetime.fromtimestamp(int(timestamp), tz=UTC)
-    except (TypeError, ValueError, OverflowError):
-        return None
+def handle_messages(change: meta.Parsed, **_) -> None:
+    """Statuses of what the business sent, then the customers' messages (stored, filed, their media fetched)."""
+    for status in change.of(meta.StatusUpdate):
+        message_status_hold_or_apply(status=status.status, wamid=status.wamid, callback_data=status.callback_data,
+                                     at=status.at, error=status.error, pricing=status.pricing)
+    messages = change.of(meta.InboundMessage)
+    if not messages:
+        return
+    number = number_for_webhook(change.phone_number_id)
+    if number is None:
+        logger.warning("inbound messages for a number this business no longer has; kept raw only")
+        return
+    stored = inbound_store(number, messages)
+    media_downloads_enqueue(stored)  # the files, after commit, in the background (apps.messaging.media)
 
 
-def handle_messages(value: dict, **_) -> None:
-    for status in value.get("statuses") or []:
-        errors = status.get("errors") or []
-        message_status_hold_or_apply(
-            status=str(status.get("status", "")), wamid=str(status.get("id", "")),
-            callback_data=status.get("biz_opaque_callback_data"), at=_at(status.get("timestamp")),
-            error=errors[0] if errors else None,
-            pricing=status.get("pricing") if isinstance(status.get("pricing"), dict) else None)
-    if value.get("messages"):
-        stored = inbound_messages_store(value)
-        media_downloads_enqueue(stored)  # the files, after commit, in the background (apps.messaging.media)
+TypedHandler = Callable[..., None]
 
 
-HANDLERS = {
+def routed(field: str, parse: Callable[[object], meta.Parsed], handle: TypedHandler):
+    """The handler ingress calls for `field`: parse the raw value once, hand the typed events on, and return the
+    problems of the items dropped. Ingress logs the problems (or the rejection) and keeps them on the change's row."""
+    def handler(value, *, waba_id: str = "") -> list[str]:
+        try:
+            change = parse(value)
+        except meta.PayloadRejected as exc:
+            raise ChangeRejected(str(exc)) from None
+        handle(change, waba_id=waba_id)
+        return list(change.problems)
+
+    handler.__qualname__ = handler.__name__ = f"handle_{field}"
+    return handler
+
+
+_TYPED: dict[str, TypedHandler] = {
     "messages": handle_messages,
     "calls": handle_calls,
     "user_preferences": handle_user_preferences,
@@ -52,10 +75,5 @@ HANDLERS = {
     "business_capability_update": account_health.handle_business_capability,
 }
 
-
-def handle_change(field: str, value: dict, **context) -> None:
-    handler = HANDLERS.get(field)
-    if handler is None:
-        logger.info("no handler for webhook field %r yet; the change stays stored raw", field)
-        return
-    handler(value, **context)
+# field -> the handler registered with ingress (apps.webhooks.apps.WebhooksConfig.ready)
+ROUTED = {field: routed(field, meta.PARSERS[field], handle) for field, handle in _TYPED.items()}

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -111,7 +111,9 @@ class EmbeddedSignupApi(APIView):
         code = serializers.CharField(max_length=2000, validators=[_token_validator(2000)])
         state = serializers.CharField(max_length=2000)
 
-    @extend_schema(parameters=[], responses=StartSerializer, operation_id="whatsapp_embedded_signup_start")
+    @extend_schema(parameters=[OpenApiParameter("redirect_uri", str, required=False,
+                                                description="Where the signup dialog sends the code back.")],
+                   responses=StartSerializer, operation_id="whatsapp_embedded_signup_start")
     def get(self, request):
         state = services.signup_state_for(tenant=request.tenant, user_id=request.user.pk)
         sandbox = "graph.facebook.com" not in settings.WHATSAPP_GRAPH_URL

@@ -23,6 +23,14 @@ def access_number(member: Member, number_id) -> PhoneNumber:
         raise Http404 from None
 
 
+def number_for_webhook(phone_number_id: str) -> PhoneNumber | None:
+    """The business's number a webhook names by Meta's id, connected or not (Meta may still report on a number
+    disconnected since), or None."""
+    if not phone_number_id:
+        return None
+    return PhoneNumber.objects.filter(phone_number_id=str(phone_number_id)).first()
+
+
 def number_for_sending(phone_number_id: str | None) -> PhoneNumber:
     """The number to send from: the one named, or the business's only number. Errors name the field."""
     numbers = _connected()

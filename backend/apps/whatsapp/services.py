@@ -16,8 +16,8 @@ from apps.core.errors import ApplicationError, Conflict
 from apps.whatsapp.client import GraphClient, PhoneNumberInfo
 from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import BusinessAccount, PhoneNumber
+from tenants.ingress.routes import routes_cache_clear
 from tenants.models import PhoneNumberRoute, Tenant, WabaRoute
-from tenants.routing import routes_cache_clear
 
 logger = logging.getLogger(__name__)
 

@@ -37,6 +37,13 @@ export const InboxIcon = (p: IconProps) => (
   </Svg>
 );
 
+/** A paper plane: Messages (sent one by one, /messages). */
+export const MessagesIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M20.5 3.5L10 14M20.5 3.5l-6.5 17-4-6.5-6.5-4z" />
+  </Svg>
+);
+
 export const ContactsIcon = (p: IconProps) => (
   <Svg {...p}>
     <circle cx="12" cy="8" r="3.5" />

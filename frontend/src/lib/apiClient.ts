@@ -2,15 +2,15 @@
  * The browser's one HTTP client. It talks to its own origin only ("/api/..."); the Next.js route
  * handler in app/api/[...path] forwards to Django. Auth lives in httpOnly cookies, so this file never
  * sees a token: it only knows that a 401 may mean "access cookie expired, refresh cookie still good".
+ *
+ * `api` is an openapi-fetch client over the generated `paths` (schema.gen.ts), so a path, its
+ * parameters and its body are checked by TypeScript. Its fetch throws an ApiError for every failed
+ * answer, so `unwrap(api.GET(...))` either returns the typed body or throws.
  */
-import axios, { type AxiosError, type AxiosInstance, type CreateAxiosDefaults } from "axios";
+import createClient, { type Client, type Middleware } from "openapi-fetch";
 
-declare module "axios" {
-  interface AxiosRequestConfig {
-    /** Set on the retry after a refresh, so a second 401 is final. */
-    _retriedAfterRefresh?: boolean;
-  }
-}
+import type { paths } from "@/lib/api/schema.gen";
+import type { ErrorCode } from "@/lib/api/types";
 
 export const REFRESH_PATH = "/api/auth/token/refresh/";
 
@@ -33,10 +33,11 @@ export type FieldErrors = Record<string, string[]>;
 /** Every failed call rejects with this: the server's error envelope, or one made up for it. */
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
+  /** One of the registry's codes (backend apps/core/error_codes.py) or a client-side one: compare typed, not free strings. */
+  readonly code: ErrorCode;
   readonly fieldErrors: FieldErrors;
 
-  constructor(status: number, code: string, message: string, fieldErrors: FieldErrors = {}) {
+  constructor(status: number, code: ErrorCode, message: string, fieldErrors: FieldErrors = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
@@ -85,86 +86,181 @@ const FALLBACK_MESSAGES: Record<number, string> = {
   429: "Too many attempts. Please wait a moment and try again.",
 };
 
+const NETWORK_MESSAGE = "Can't reach ConvoNest. Check your connection and try again.";
+
+/** The ApiError for a failed answer: its envelope, or one made up from the status. */
+export function apiErrorFromBody(status: number, data: unknown): ApiError {
+  if (isEnvelope(data)) {
+    // The backend sends only registered codes (apps/core/tests/test_error_codes.py); the schema lists them.
+    return new ApiError(status, data.code as ErrorCode, data.message, cleanFieldErrors(data.errors));
+  }
+  // Not our envelope (an HTML error page from something in between, for example).
+  const message = FALLBACK_MESSAGES[status] ?? "Something went wrong on our side. Please try again.";
+  return new ApiError(status, status >= 500 ? "server_error" : "error", message);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function bodyOf(response: Response): Promise<unknown> {
+  try {
+    return parseJson(await response.text());
+  } catch {
+    return null;
+  }
+}
+
 /** Turns anything a request can throw into an ApiError. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (axios.isAxiosError(error)) {
-    const response = error.response;
-    if (!response) {
-      return new ApiError(0, "network_error", "Can't reach ConvoNest. Check your connection and try again.");
-    }
-    const { status, data } = response;
-    if (isEnvelope(data)) {
-      return new ApiError(status, data.code, data.message, cleanFieldErrors(data.errors));
-    }
-    // Not our envelope (an HTML error page from something in between, for example).
-    const message = FALLBACK_MESSAGES[status] ?? "Something went wrong on our side. Please try again.";
-    return new ApiError(status, status >= 500 ? "server_error" : "error", message);
-  }
   const message = error instanceof Error ? error.message : "Something went wrong.";
   return new ApiError(0, "unknown_error", message);
 }
 
-function pathOf(url: string | undefined): string {
-  if (!url) return "";
-  const withoutQuery = url.split("?")[0] ?? "";
-  // Absolute URLs (a pagination "next" link) compare by path.
-  return withoutQuery.replace(/^[a-z]+:\/\/[^/]+/i, "");
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === "AbortError";
 }
 
-function shouldRefresh(error: AxiosError): boolean {
-  const config = error.config;
-  if (!config || config._retriedAfterRefresh) return false;
-  if (error.response?.status !== 401) return false;
-  if (NO_REFRESH_PATHS.has(pathOf(config.url))) return false;
-  const data: unknown = error.response.data;
-  // A 401 without our envelope is still worth one refresh: the access cookie may just be gone.
-  return !isEnvelope(data) || REFRESHABLE_CODES.has(data.code);
+function pathOf(url: string): string {
+  try {
+    return new URL(url, "http://relative.invalid").pathname;
+  } catch {
+    return url.split("?")[0] ?? "";
+  }
 }
 
-export function createApiClient(defaults: CreateAxiosDefaults = {}): AxiosInstance {
-  const instance = axios.create({
-    baseURL: "",
-    withCredentials: true,
-    headers: { Accept: "application/json" },
-    // Harmless with the JWT cookies (the backend does not ask for it), ready if CSRF is switched on.
-    xsrfCookieName: "csrftoken",
-    xsrfHeaderName: "X-CSRFToken",
-    ...defaults,
-  });
+/** Django's CSRF cookie, if it is ever switched on (harmless with the JWT cookies, which don't need it). */
+function csrfToken(): string | null {
+  if (typeof document === "undefined") return null;
+  const match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
+  return match ? decodeURIComponent(match[1]!) : null;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
+
+const csrf: Middleware = {
+  onRequest({ request }) {
+    const token = SAFE_METHODS.has(request.method) ? null : csrfToken();
+    if (token) request.headers.set("X-CSRFToken", token);
+    return request;
+  },
+};
+
+/** Where requests go: this page's origin (fetch needs an absolute URL outside a browser, e.g. in tests). */
+function defaultOrigin(): string {
+  return typeof window === "undefined" ? "" : window.location.origin;
+}
+
+export type Fetch = (request: Request) => Promise<Response>;
+
+export interface ApiClientOptions {
+  baseUrl?: string;
+  /** The network itself; defaults to the global fetch, looked up per request (so tests can stub it). */
+  fetch?: Fetch;
+}
+
+/**
+ * The transport under the typed client: one fetch with the refresh rule, and every failed answer
+ * turned into an ApiError. `send` is also what `upload` uses to refresh before its retry.
+ */
+export function createTransport(options: ApiClientOptions = {}) {
+  const baseUrl = options.baseUrl ?? defaultOrigin();
+  const network: Fetch = options.fetch ?? ((request) => globalThis.fetch(request));
+
+  const send = async (request: Request): Promise<Response> => {
+    try {
+      return await network(request);
+    } catch (error) {
+      if (isAbort(error)) throw error;
+      throw new ApiError(0, "network_error", NETWORK_MESSAGE);
+    }
+  };
 
   // Several requests can fail with 401 at once (a page loading members and invites): they share one
   // refresh, because the backend rotates refresh tokens and a second refresh with the old one fails.
   let refreshing: Promise<void> | null = null;
   const refreshOnce = (): Promise<void> => {
-    refreshing ??= instance
-      .post(REFRESH_PATH)
-      .then(() => undefined)
+    refreshing ??= send(
+      new Request(baseUrl + REFRESH_PATH, { method: "POST", credentials: "same-origin", headers: { Accept: "application/json" } }),
+    )
+      .then(async (response) => {
+        if (!response.ok) throw apiErrorFromBody(response.status, await bodyOf(response));
+      })
       .finally(() => {
         refreshing = null;
       });
     return refreshing;
   };
 
-  instance.interceptors.response.use(undefined, async (error: unknown) => {
-    if (axios.isAxiosError(error) && error.config && shouldRefresh(error)) {
-      const config = error.config;
+  /** Whether a failed answer is worth one refresh and one retry. */
+  const shouldRefresh = async (url: string, status: number, body: () => Promise<unknown>): Promise<boolean> => {
+    if (status !== 401 || NO_REFRESH_PATHS.has(pathOf(url))) return false;
+    const data = await body();
+    // A 401 without our envelope is still worth one refresh: the access cookie may just be gone.
+    return !isEnvelope(data) || REFRESHABLE_CODES.has(data.code);
+  };
+
+  const fetchWithRefresh: Fetch = async (request) => {
+    const retry = request.clone(); // the first send consumes the body
+    let response = await send(request);
+    if (await shouldRefresh(request.url, response.status, () => bodyOf(response.clone()))) {
       try {
         await refreshOnce();
       } catch {
         // Refresh failed (no or expired refresh cookie): the original 401 is the answer.
-        throw toApiError(error);
+        throw apiErrorFromBody(response.status, await bodyOf(response));
       }
-      config._retriedAfterRefresh = true;
-      return instance.request(config);
+      response = await send(retry);
     }
-    throw toApiError(error);
-  });
+    if (!response.ok) throw apiErrorFromBody(response.status, await bodyOf(response));
+    return response;
+  };
 
-  return instance;
+  return { baseUrl, fetch: fetchWithRefresh, refreshOnce, shouldRefresh };
 }
 
-export const apiClient = createApiClient();
+export type ApiClient = Client<paths> & { transport: ReturnType<typeof createTransport> };
+
+export function createApiClient(options: ApiClientOptions = {}): ApiClient {
+  const transport = createTransport(options);
+  const client = createClient<paths>({
+    baseUrl: transport.baseUrl,
+    fetch: transport.fetch,
+    credentials: "same-origin",
+    headers: { Accept: "application/json" },
+  });
+  client.use(csrf);
+  return Object.assign(client, { transport });
+}
+
+/** The JSON body an operation takes, for the few calls that pass through more than the schema names. */
+export type RequestBody<P extends keyof paths, M extends "post" | "put" | "patch"> = paths[P][M] extends {
+  requestBody?: { content: { "application/json": infer B } };
+}
+  ? B
+  : never;
+
+/** The typed client every `lib/api/<feature>.ts` module calls. */
+export const api = createApiClient();
+
+/**
+ * The body of a successful answer. The client's fetch already threw an ApiError for a failed one;
+ * this only narrows openapi-fetch's `{data} | {error}` to the data (undefined for a 204).
+ */
+export async function unwrap<R extends { data?: unknown; error?: unknown; response: Response }>(
+  pending: Promise<R>,
+): Promise<Exclude<R["data"], undefined>> {
+  const result = await pending;
+  if (result.error !== undefined || !result.response.ok) {
+    throw apiErrorFromBody(result.response.status, result.error);
+  }
+  return result.data as Exclude<R["data"], undefined>;
+}
 
 /**
  * Pagination links are absolute URLs built by Django. Keep only path and query, so the request
@@ -177,4 +273,64 @@ export function toRelativeUrl(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * The `cursor` of a pagination link (`next`/`previous`), to pass back as the typed `cursor` query
+ * parameter with the rest of the query it was made with.
+ */
+export function cursorOf(url: string | null | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url, "http://relative.invalid").searchParams.get("cursor") ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface UploadProgress {
+  loaded: number;
+  total?: number;
+}
+
+/**
+ * A multipart POST with upload progress, which fetch can't report: XMLHttpRequest, with the same
+ * refresh rule and errors as the typed client. `path` is still a typed path of the API.
+ */
+export async function upload<T>(
+  path: keyof paths,
+  form: FormData,
+  onProgress?: (progress: UploadProgress) => void,
+  client: ApiClient = api,
+): Promise<T> {
+  const { baseUrl, refreshOnce, shouldRefresh } = client.transport;
+  const url = baseUrl + path;
+  const once = () =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.withCredentials = true;
+      xhr.setRequestHeader("Accept", "application/json");
+      const token = csrfToken();
+      if (token) xhr.setRequestHeader("X-CSRFToken", token);
+      if (onProgress) {
+        xhr.upload.onprogress = (event) => onProgress({ loaded: event.loaded, total: event.lengthComputable ? event.total : undefined });
+      }
+      xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
+      xhr.onerror = () => reject(new ApiError(0, "network_error", NETWORK_MESSAGE));
+      xhr.send(form);
+    });
+  let answer = await once();
+  if (await shouldRefresh(url, answer.status, async () => parseJson(answer.text))) {
+    const refused = answer;
+    try {
+      await refreshOnce();
+    } catch {
+      throw apiErrorFromBody(refused.status, parseJson(refused.text));
+    }
+    answer = await once();
+  }
+  const data = answer.text ? parseJson(answer.text) : undefined;
+  if (answer.status < 200 || answer.status >= 300) throw apiErrorFromBody(answer.status, data);
+  return data as T;
 }

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tenants.webhook_router import webhook_changes_replay
+from tenants.ingress.replay import webhook_changes_replay
 
 
 class Command(BaseCommand):

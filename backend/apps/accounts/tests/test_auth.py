@@ -3,7 +3,6 @@ from rest_framework.test import APIClient
 from conftest import PASSWORD, access_cookie, refresh_cookie
 from tenants.models import Membership, Reseller, ResellerMembership, ResellerRole, Role, User
 
-
 OWNER_CAPABILITIES = {"manage_team": True, "manage_contacts": True, "manage_settings": True,
                       "see_all_conversations": True, "send": True, "manage_templates": True, "run_campaigns": True,
                       "billing": True}

@@ -75,8 +75,8 @@ def test_an_access_token_issued_before_the_last_password_change_is_refused_witho
     from django.utils import timezone
     from rest_framework_simplejwt.tokens import AccessToken
 
-    from apps.core.auth import TENANT_CLAIM
     from conftest import access_cookie
+    from tenants.auth import TENANT_CLAIM
     from tenants.models import User
 
     User.objects.filter(pk=alpha.owner.pk).update(password_changed_at=timezone.now() - timedelta(minutes=2))

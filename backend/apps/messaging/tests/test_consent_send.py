@@ -1,12 +1,13 @@
-"""Consent is enforced at send time (message_queue, the one choke point): a template goes only to someone who
+"""Consent is enforced at send time (the outbox's one send path, message_send_to): a template goes only to someone who
 has not opted out of its category, erased people on the suppression list included; service replies and the
 automations still go."""
 import pytest
 from django_tenants.utils import schema_context
 
 from apps.contacts.models import Contact, Suppression
+from apps.messaging.consent import consent_require
 from apps.messaging.models import Message
-from apps.messaging.services import message_queue
+from apps.messaging.outbox import message_send_to
 from apps.messaging.tests.inbox_helpers import connect_number, customer_writes
 from apps.templates.models import Template
 from apps.whatsapp.models import PhoneNumber
@@ -141,12 +142,17 @@ def test_an_erased_person_on_the_suppression_list_is_refused_even_without_a_cont
 
     with schema_context(alpha.tenant.schema_name):
         assert not Contact.objects.filter(phone=ALICE).exists()  # the refused send left no contact behind
-        # The service itself, with no contact at all (e.g. a caller that sends to a bare number).
+        # The check itself, with no contact at all: the suppression list alone refuses.
+        with pytest.raises(Exception) as refused:
+            consent_require(payload=_template("spring_sale"), to=ALICE.lstrip("+"), contact=None, waba_id=WABA)
+        assert getattr(refused.value, "code", None) == "opted_out"
+        # The send service, to a bare number (e.g. a campaign's or the public API's caller).
         sender = PhoneNumber.objects.get(pk=number.pk)
         with pytest.raises(Exception) as refused:
-            message_queue(number=sender, to=ALICE.lstrip("+"), message=_template("spring_sale"))
+            message_send_to(actor=None, number=sender, to=ALICE, message=_template("spring_sale"))
         assert getattr(refused.value, "code", None) == "opted_out"
-        message_queue(number=sender, to=ALICE.lstrip("+"), message=_template("order_update"))  # utility: allowed
+        assert not Contact.objects.filter(phone=ALICE).exists()
+        message_send_to(actor=None, number=sender, to=ALICE, message=_template("order_update"))  # utility: allowed
     assert _outbound(alpha) == ["order_update"]
 
 

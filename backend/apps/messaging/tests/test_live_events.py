@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from apps.messaging import live, stream_leases
 from apps.messaging.models import Conversation, InboxSettings
-from apps.messaging.services import message_status_apply
+from apps.messaging.outbox import message_status_apply
 from apps.messaging.tests.events_support import (
     EventsServer,
     access_cookie,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.messaging.models import Message, MessageEvent
-from apps.messaging.services import message_queue, message_status_apply, messages_reconcile
+from apps.messaging.outbox import message_send_to, message_status_apply, messages_reconcile
 from apps.messaging.tests.inbox_helpers import connect_number, customer_writes
 from apps.webhooks.tests.outage import redis_down
 
@@ -27,7 +27,7 @@ def thread(alpha):
 def _queue(alpha, thread) -> Message:
     number, contact = thread
     with schema_context(alpha.tenant.schema_name):
-        return message_queue(number=number, to=contact.phone.lstrip("+"), message=TEXT, contact=contact)
+        return message_send_to(actor=None, number=number, contact=contact, message=TEXT)
 
 
 def _age(message: Message, seconds: int) -> None:

@@ -5,7 +5,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from apps.messaging.models import Message
-from apps.messaging.services import message_send, message_status_apply
+from apps.messaging.outbox import message_send, message_status_apply
 from apps.messaging.tests.inbox_helpers import customer_writes
 from apps.whatsapp import builders as wb
 from apps.whatsapp.client import GraphClient
@@ -289,7 +289,7 @@ def test_reading_a_conversation_marks_the_customers_newest_message_read_even_if_
 
     from django.utils import timezone
 
-    from apps.messaging.services import conversation_mark_read_at_meta
+    from apps.messaging.outbox import conversation_mark_read_at_meta
 
     def customer_says(text):
         return graph_sandbox.control.post("/customers/16505550101/messages", json={
@@ -323,7 +323,8 @@ def test_sending_to_a_contact_id_uses_its_phone_and_records_activity(connected):
     assert Contact.objects.get(pk=contact.pk).last_outbound_at is not None
 
 
-def test_a_contact_of_another_business_or_without_a_phone_is_a_field_error(connected, beta):
+def test_a_contact_of_another_business_is_a_field_error_and_one_without_a_phone_is_reached_by_its_user_id(
+        connected, beta):
     from apps.contacts.models import Contact
 
     no_phone = Contact.objects.create(wa_user_id="US.123", name="No phone")
@@ -333,12 +334,15 @@ def test_a_contact_of_another_business_or_without_a_phone_is_a_field_error(conne
         while of_beta.pk in alpha_ids:
             of_beta = Contact.objects.create(phone=f"+4477009001{of_beta.pk % 100:02d}")
 
-    for contact_id, error in ((no_phone.pk, "This contact has no phone number to send to."),
-                              (of_beta.pk, "No contact with this id in this business.")):
-        response = connected.post("/api/messages/", {"to": str(contact_id), "type": "text", "text": {"body": "x"}},
-                                  format="json")
-        assert response.status_code == 400
-        assert response.json()["errors"] == {"to": [error]}
+    response = connected.post("/api/messages/", {"to": str(of_beta.pk), "type": "text", "text": {"body": "x"}},
+                              format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"to": ["No contact with this id in this business."]}
+    # Contacts' one recipient rule (WhatsApp id, else phone, else user id), as the inbox reply has it.
+    template = {"type": "template", "template": {"name": "hello_world", "language": {"code": "en_US"}}}
+    response = connected.post("/api/messages/", {"to": str(no_phone.pk), **template}, format="json")
+    assert response.status_code == 202, response.content
+    assert (response.json()["to"], response.json()["contact_id"]) == ("US.123", no_phone.pk)
 
 
 def test_erasing_a_contact_anonymises_its_messages(connected, alpha):

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 from apps.whatsapp.client import PhoneNumberInfo
 from apps.whatsapp.models import PhoneNumber
 from apps.whatsapp.services import _save_connection
+from tenants.ingress.router import webhook_event_route
 from tenants.models import WebhookEvent
-from tenants.webhook_router import webhook_event_route
 
 SECRET = "test-app-secret"
 CONFORMANCE = Path(__file__).resolve().parents[4] / "conformance" / "meta-webhooks"

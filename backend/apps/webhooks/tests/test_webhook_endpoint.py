@@ -11,11 +11,12 @@ from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from apps.messaging.models import Message, PendingStatus
-from apps.messaging.services import _mark_sent
+from apps.messaging.outbox import _mark_sent
 from apps.webhooks.tests.support import connect
 from apps.whatsapp.models import PhoneNumber
-from tenants.models import WebhookChange, WebhookEvent
-from tenants.webhook_router import webhook_changes_replay, webhook_event_route
+from tenants.ingress.models import WebhookChange, WebhookEvent
+from tenants.ingress.replay import webhook_changes_replay
+from tenants.ingress.router import webhook_event_route
 
 SECRET = "test-app-secret"
 CONFORMANCE = Path(__file__).resolve().parents[4] / "conformance" / "meta-webhooks"
@@ -196,7 +197,7 @@ def test_statuses_out_of_order_end_at_the_furthest_one(alpha):
 
 
 def test_a_status_before_its_message_is_kept_and_applied_when_the_send_returns(alpha):
-    from apps.messaging.services import _mark_sent
+    from apps.messaging.outbox import _mark_sent
 
     number = connect(alpha, NUMBER_A, WABA_A)
     _post(json.dumps(_status_payload(NUMBER_A, WABA_A, [_status("wamid.EARLY", "delivered")])).encode())

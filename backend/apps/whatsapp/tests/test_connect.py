@@ -8,8 +8,8 @@ from django_tenants.utils import schema_context
 
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.models import BusinessAccount, PhoneNumber
+from tenants.ingress.routes import tenant_for_phone_number, tenant_for_waba
 from tenants.models import PhoneNumberRoute, WabaRoute
-from tenants.routing import tenant_for_phone_number, tenant_for_waba
 
 
 def _connect(client, sandbox, **overrides):

@@ -9,16 +9,16 @@ import { WhatsAppDashboardCard } from "@/components/whatsapp/WhatsAppDashboardCa
 import { PageHeader } from "./PageHeader";
 import { useSession } from "./SessionProvider";
 
+// Pages that are really not built yet (their own pages say so too).
 const COMING = [
-  { href: "/inbox", label: "Inbox", icon: InboxIcon, text: "Answer WhatsApp conversations as a team." },
   { href: "/templates", label: "Templates", icon: TemplatesIcon, text: "Write templates and get them approved." },
   { href: "/campaigns", label: "Campaigns", icon: CampaignsIcon, text: "Send templates to many contacts." },
 ];
 
-/** What exists today (your business, your role, your team) and what is on its way. No made-up numbers. */
+/** What exists today (your business, your role, your team, the inbox) and what is on its way. No made-up numbers. */
 export function DashboardContent() {
   const { user } = useSession();
-  const canManageTeam = user.role === "owner" || user.role === "admin";
+  const canManageTeam = user.capabilities.manage_team;
 
   return (
     <>
@@ -48,6 +48,19 @@ export function DashboardContent() {
             </p>
             <Link href="/settings#team" className={buttonClasses("secondary", "sm")}>
               {canManageTeam ? "Manage your team" : "View your team"}
+            </Link>
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader title="Inbox" />
+          <CardBody className="flex flex-col items-start gap-3 text-sm text-slate-700">
+            <p className="flex items-start gap-2">
+              <InboxIcon className="mt-0.5 size-5 shrink-0 text-brand-700" />
+              Answer WhatsApp conversations as a team, live as customers write.
+            </p>
+            <Link href="/inbox" className={buttonClasses("primary", "sm")}>
+              Open the inbox
             </Link>
           </CardBody>
         </Card>

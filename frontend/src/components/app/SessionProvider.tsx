@@ -2,11 +2,13 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { createContext, useContext, useEffect, type ReactNode } from "react";
 
 import { getCurrentUser } from "@/lib/api/auth";
 import type { User } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
+import { sessionKeys } from "@/lib/query/keys";
 import { Logo } from "@/components/Logo";
 import { Button, buttonClasses, Spinner } from "@/components/ui";
 
@@ -37,29 +39,25 @@ function Centered({ children }: { children: ReactNode }) {
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const router = useRouter();
-  const [state, setState] = useState<State>({ status: "loading" });
-
+  // Asked again on every mount and never kept once the app layout is left (a login or logout follows).
+  const session = useQuery({ queryKey: sessionKeys.user(), queryFn: getCurrentUser, gcTime: 0 });
+  const error = session.error && !session.isFetching ? toApiError(session.error) : null;
+  // 401/403: not logged in here. Off to /login, back to this page afterwards.
+  const mustLogIn = error !== null && (error.status === 401 || error.status === 403);
   useEffect(() => {
-    let cancelled = false;
-    getCurrentUser()
-      .then((user) => {
-        if (!cancelled) setState({ status: "ready", user });
-      })
-      .catch((err: unknown) => {
-        if (cancelled) return;
-        const error = toApiError(err);
-        if (error.status === 401 || error.status === 403) {
-          const here = window.location.pathname + window.location.search + window.location.hash;
-          router.replace(`/login?next=${encodeURIComponent(here)}`);
-          return;
-        }
-        // 404: the public site (or an unknown subdomain) has no app pages.
-        setState({ status: "failed", message: error.message, notHere: error.status === 404 });
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [router]);
+    if (!mustLogIn) return;
+    const here = window.location.pathname + window.location.search + window.location.hash;
+    router.replace(`/login?next=${encodeURIComponent(here)}`);
+  }, [mustLogIn, router]);
+
+  // 404: the public site (or an unknown subdomain) has no app pages.
+  const state: State = error
+    ? mustLogIn
+      ? { status: "loading" }
+      : { status: "failed", message: error.message, notHere: error.status === 404 }
+    : session.data
+      ? { status: "ready", user: session.data }
+      : { status: "loading" };
 
   if (state.status === "loading") {
     return (

@@ -1,7 +1,6 @@
 import type { ComponentType, SVGProps } from "react";
 
-import { CampaignsIcon, ContactsIcon, DashboardIcon, InboxIcon, SettingsIcon, TemplatesIcon } from "@/components/icons";
-import { MessagesIcon } from "@/components/composer/MessagesIcon";
+import { CampaignsIcon, ContactsIcon, DashboardIcon, InboxIcon, MessagesIcon, SettingsIcon, TemplatesIcon } from "@/components/icons";
 
 export interface NavItem {
   href: string;

@@ -1,16 +1,15 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import MockAdapter from "axios-mock-adapter";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { apiClient } from "@/lib/apiClient";
+import { mockApi, type MockApi } from "@/lib/testing/mockApi";
 import { InviteAcceptForm } from "./InviteAcceptForm";
 
 const INFO = { email: "new@acme.test", role: "agent", tenant: { slug: "acme", name: "Acme" }, needs_password: true };
 
-let mock: MockAdapter;
+let mock: MockApi;
 beforeEach(() => {
-  mock = new MockAdapter(apiClient);
+  mock = mockApi();
   window.history.replaceState(null, "", "/invite/accept");
 });
 afterEach(() => mock.restore());

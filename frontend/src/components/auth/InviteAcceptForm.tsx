@@ -1,12 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState } from "react";
 
 import { acceptInvite, getInviteInfo } from "@/lib/api/team";
 import type { InviteAcceptInfo } from "@/lib/api/types";
-import { toApiError, type ApiError } from "@/lib/apiClient";
+import { toApiError } from "@/lib/apiClient";
 import { useFragmentParams } from "@/lib/fragment";
+import { useApiForm } from "@/hooks/useApiForm";
 import { RoleBadge } from "@/components/team/RoleBadge";
 import { Alert, Button, buttonClasses, Spinner, TextField } from "@/components/ui";
 
@@ -23,11 +24,18 @@ export function InviteAcceptForm({ queryToken }: { queryToken?: string }) {
   const token = fragment === null ? undefined : fragment.get("token") || queryToken || null;
   const [fetched, setFetched] = useState<Load>({ state: "loading" });
   const load: Load = token === null ? { state: "failed", message: INCOMPLETE } : fetched;
-  const [firstName, setFirstName] = useState("");
-  const [lastName, setLastName] = useState("");
-  const [password, setPassword] = useState("");
-  const [error, setError] = useState<ApiError | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const form = useApiForm({
+    initial: { first_name: "", last_name: "", password: "" },
+    // Only sent from the ready state, which needs a token. A name is asked only of someone new.
+    submit: (values) =>
+      acceptInvite(
+        load.state === "ready" && load.info.needs_password
+          ? { token: token ?? "", ...values }
+          : { token: token ?? "", password: values.password },
+      ),
+    onSuccess: () => window.location.replace("/dashboard"),
+    busyAfterSuccess: true,
+  });
 
   useEffect(() => {
     if (!token) return;
@@ -61,50 +69,27 @@ export function InviteAcceptForm({ queryToken }: { queryToken?: string }) {
 
   const { info } = load;
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (!token) return;
-    setSubmitting(true);
-    setError(null);
-    try {
-      await acceptInvite(
-        info.needs_password ? { token, password, first_name: firstName, last_name: lastName } : { token, password },
-      );
-      window.location.replace("/dashboard");
-    } catch (err) {
-      setError(toApiError(err));
-      setSubmitting(false);
-    }
-  }
-
-  const shownFields = ["password", "first_name", "last_name"];
-  const generalError = error && !shownFields.some((field) => error.fieldError(field)) ? error.message : null;
-
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={form.onSubmit} className="space-y-4" noValidate>
       <div className="rounded-lg bg-slate-50 px-4 py-3 text-sm text-slate-700">
         <p>
           <strong>{info.tenant.name}</strong> invited <strong>{info.email}</strong> to join as{" "}
           <RoleBadge role={info.role} />.
         </p>
       </div>
-      {generalError ? <Alert>{generalError}</Alert> : null}
+      {form.generalError ? <Alert>{form.generalError}</Alert> : null}
       {info.needs_password ? (
         <>
           <div className="grid gap-4 sm:grid-cols-2">
             <TextField
               label="First name"
               autoComplete="given-name"
-              value={firstName}
-              onChange={(event) => setFirstName(event.target.value)}
-              error={error?.fieldError("first_name")}
+              {...form.bind("first_name")}
             />
             <TextField
               label="Last name"
               autoComplete="family-name"
-              value={lastName}
-              onChange={(event) => setLastName(event.target.value)}
-              error={error?.fieldError("last_name")}
+              {...form.bind("last_name")}
             />
           </div>
           <TextField
@@ -112,9 +97,7 @@ export function InviteAcceptForm({ queryToken }: { queryToken?: string }) {
             type="password"
             autoComplete="new-password"
             required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            error={error?.fieldError("password")}
+            {...form.bind("password")}
             hint="At least 10 characters; not a common password."
           />
         </>
@@ -125,9 +108,7 @@ export function InviteAcceptForm({ queryToken }: { queryToken?: string }) {
           type="password"
           autoComplete="current-password"
           required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          error={error?.fieldError("password")}
+          {...form.bind("password")}
           hint={
             <>
               You already have a ConvoNest login with <strong>{info.email}</strong>; enter its password.{" "}
@@ -139,7 +120,7 @@ export function InviteAcceptForm({ queryToken }: { queryToken?: string }) {
           }
         />
       )}
-      <Button type="submit" loading={submitting} className="w-full">
+      <Button type="submit" loading={form.submitting} className="w-full">
         Join {info.tenant.name}
       </Button>
     </form>

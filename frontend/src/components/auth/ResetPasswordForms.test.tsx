@@ -1,14 +1,13 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import MockAdapter from "axios-mock-adapter";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { apiClient } from "@/lib/apiClient";
+import { mockApi, type MockApi } from "@/lib/testing/mockApi";
 import { ResetPassword } from "./ResetPasswordForms";
 
-let mock: MockAdapter;
+let mock: MockApi;
 beforeEach(() => {
-  mock = new MockAdapter(apiClient);
+  mock = mockApi();
   window.history.replaceState(null, "", "/reset-password");
 });
 afterEach(() => mock.restore());

@@ -1,11 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
 
 import { confirmPasswordReset, requestPasswordReset } from "@/lib/api/auth";
-import { toApiError, type ApiError } from "@/lib/apiClient";
 import { useFragmentParams } from "@/lib/fragment";
+import { useApiForm } from "@/hooks/useApiForm";
 import { AuthCard } from "@/components/auth/AuthCard";
 import { Alert, Button, buttonClasses, Spinner, TextField } from "@/components/ui";
 
@@ -43,30 +42,13 @@ export function ResetPassword({ query }: { query?: { uid?: string; token?: strin
 
 /** Step 1: ask for a reset link. The answer is the same whether or not the email is a member. */
 export function ResetRequestForm() {
-  const [email, setEmail] = useState("");
-  const [error, setError] = useState<ApiError | null>(null);
-  const [sent, setSent] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
+  const form = useApiForm({ initial: { email: "" }, submit: requestPasswordReset });
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSubmitting(true);
-    setError(null);
-    try {
-      await requestPasswordReset({ email });
-      setSent(true);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setSubmitting(false);
-    }
-  }
-
-  if (sent) {
+  if (form.done) {
     return (
       <div className="space-y-4">
         <Alert tone="success">
-          If <strong>{email}</strong> belongs to a member of this business (or someone invited to it), a link to choose
+          If <strong>{form.values.email}</strong> belongs to a member of this business (or someone invited to it), a link to choose
           a new password is on its way.
         </Alert>
         <Link href="/login" className={buttonClasses("secondary", "md", "w-full")}>
@@ -77,18 +59,16 @@ export function ResetRequestForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      {error && !error.fieldError("email") ? <Alert>{error.message}</Alert> : null}
+    <form onSubmit={form.onSubmit} className="space-y-4" noValidate>
+      {form.generalError ? <Alert>{form.generalError}</Alert> : null}
       <TextField
         label="Email"
         type="email"
         autoComplete="email"
         required
-        value={email}
-        onChange={(event) => setEmail(event.target.value)}
-        error={error?.fieldError("email")}
+        {...form.bind("email")}
       />
-      <Button type="submit" loading={submitting} className="w-full">
+      <Button type="submit" loading={form.submitting} className="w-full">
         Send reset link
       </Button>
     </form>
@@ -97,27 +77,12 @@ export function ResetRequestForm() {
 
 /** Step 2, from the emailed link: choose the new password. Every other session then ends. */
 export function ResetConfirmForm({ uid, token }: { uid: string; token: string }) {
-  const [password1, setPassword1] = useState("");
-  const [password2, setPassword2] = useState("");
-  const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
+  const form = useApiForm({
+    initial: { new_password1: "", new_password2: "" },
+    submit: (passwords) => confirmPasswordReset({ uid, token, ...passwords }),
+  });
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSubmitting(true);
-    setError(null);
-    try {
-      await confirmPasswordReset({ uid, token, new_password1: password1, new_password2: password2 });
-      setDone(true);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setSubmitting(false);
-    }
-  }
-
-  if (done) {
+  if (form.done) {
     return (
       <div className="space-y-4">
         <Alert tone="success">Your password has been changed. You can log in with it now.</Alert>
@@ -129,12 +94,11 @@ export function ResetConfirmForm({ uid, token }: { uid: string; token: string })
   }
 
   // uid/token errors mean the link itself is bad; they have no input to sit under.
-  const linkProblem = error?.fieldError("token") ?? error?.fieldError("uid");
-  const generalError =
-    error && !error.fieldError("new_password1") && !error.fieldError("new_password2") ? linkProblem ?? error.message : null;
+  const linkProblem = form.fieldError("token") ?? form.fieldError("uid");
+  const generalError = form.generalError === null ? null : (linkProblem ?? form.generalError);
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={form.onSubmit} className="space-y-4" noValidate>
       {generalError ? (
         <Alert>
           {generalError}{" "}
@@ -150,9 +114,7 @@ export function ResetConfirmForm({ uid, token }: { uid: string; token: string })
         type="password"
         autoComplete="new-password"
         required
-        value={password1}
-        onChange={(event) => setPassword1(event.target.value)}
-        error={error?.fieldError("new_password1")}
+        {...form.bind("new_password1")}
         hint="At least 10 characters; not a common password."
       />
       <TextField
@@ -160,11 +122,9 @@ export function ResetConfirmForm({ uid, token }: { uid: string; token: string })
         type="password"
         autoComplete="new-password"
         required
-        value={password2}
-        onChange={(event) => setPassword2(event.target.value)}
-        error={error?.fieldError("new_password2")}
+        {...form.bind("new_password2")}
       />
-      <Button type="submit" loading={submitting} className="w-full">
+      <Button type="submit" loading={form.submitting} className="w-full">
         Set new password
       </Button>
     </form>

@@ -1,15 +1,13 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 
 import { signup } from "@/lib/api/signup";
-import { toApiError, type FieldErrors } from "@/lib/apiClient";
 import { sanitizeSlugInput, suggestSlug } from "@/lib/slug";
+import { useApiForm } from "@/hooks/useApiForm";
 import { useSlugAvailability, type SlugAvailability } from "@/hooks/useSlugAvailability";
 import { CheckIcon } from "@/components/icons";
 import { Alert, Button, Field, Input, TextField } from "@/components/ui";
-
-type SignupField = "business_name" | "slug" | "email" | "password";
 
 function SlugStatus({ availability }: { availability: SlugAvailability }) {
   switch (availability.state) {
@@ -35,59 +33,36 @@ function SlugStatus({ availability }: { availability: SlugAvailability }) {
  * login link on the business's own subdomain, a different origin, hence window.location.assign.
  */
 export function SignupForm({ host }: { host: string }) {
-  const [businessName, setBusinessName] = useState("");
-  const [slug, setSlug] = useState("");
+  const form = useApiForm({
+    initial: { business_name: "", slug: "", email: "", password: "" },
+    submit: signup,
+    onSuccess: (result) => window.location.assign(result.login_url),
+    busyAfterSuccess: true,
+    // Field errors speak for themselves and go once the field is edited; anything else goes on top.
+    clearErrorOnChange: true,
+  });
   // Until the slug is edited by hand, it follows the business name.
   const [slugEdited, setSlugEdited] = useState(false);
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const slug = form.values.slug;
   const availability = useSlugAvailability(slug);
 
-  const errorFor = (field: SignupField) => fieldErrors[field]?.[0];
-  const clearError = (field: SignupField) =>
-    setFieldErrors(({ [field]: _removed, ...rest }) => rest);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSubmitting(true);
-    setFieldErrors({});
-    setFormError(null);
-    try {
-      const result = await signup({ business_name: businessName, slug, email, password });
-      window.location.assign(result.login_url);
-    } catch (err) {
-      const error = toApiError(err);
-      setFieldErrors(error.fieldErrors);
-      const known: string[] = ["business_name", "slug", "email", "password"];
-      const hasFieldError = Object.keys(error.fieldErrors).some((field) => known.includes(field));
-      // Field errors speak for themselves; anything else (throttled, server down) goes on top.
-      if (!hasFieldError) setFormError(error.nonFieldErrors[0] ?? error.message);
-      setSubmitting(false);
-    }
-  }
-
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate aria-label="Sign up">
-      {formError ? <Alert>{formError}</Alert> : null}
+    <form onSubmit={form.onSubmit} className="space-y-4" noValidate aria-label="Sign up">
+      {form.generalError ? <Alert>{form.generalError}</Alert> : null}
       <TextField
         label="Business name"
         name="business_name"
         autoComplete="organization"
         required
-        value={businessName}
+        {...form.bind("business_name")}
         onChange={(event) => {
-          setBusinessName(event.target.value);
-          clearError("business_name");
-          if (!slugEdited) setSlug(suggestSlug(event.target.value));
+          form.setValue("business_name", event.target.value);
+          if (!slugEdited) form.setValue("slug", suggestSlug(event.target.value));
         }}
-        error={errorFor("business_name")}
       />
       <Field
         label="Your ConvoNest address"
-        error={errorFor("slug")}
+        error={form.fieldError("slug")}
         hint={
           <div className="space-y-0.5">
             <div>
@@ -109,9 +84,8 @@ export function SignupForm({ host }: { host: string }) {
               spellCheck={false}
               value={slug}
               onChange={(event) => {
-                setSlug(sanitizeSlugInput(event.target.value));
+                form.setValue("slug", sanitizeSlugInput(event.target.value));
                 setSlugEdited(true);
-                clearError("slug");
               }}
               className="min-w-0 flex-1"
             />
@@ -127,12 +101,7 @@ export function SignupForm({ host }: { host: string }) {
         name="email"
         autoComplete="email"
         required
-        value={email}
-        onChange={(event) => {
-          setEmail(event.target.value);
-          clearError("email");
-        }}
-        error={errorFor("email")}
+        {...form.bind("email")}
       />
       <TextField
         label="Password"
@@ -140,15 +109,10 @@ export function SignupForm({ host }: { host: string }) {
         name="password"
         autoComplete="new-password"
         required
-        value={password}
-        onChange={(event) => {
-          setPassword(event.target.value);
-          clearError("password");
-        }}
-        error={errorFor("password")}
+        {...form.bind("password")}
         hint="At least 10 characters; not a common password."
       />
-      <Button type="submit" loading={submitting} className="w-full">
+      <Button type="submit" loading={form.submitting} className="w-full">
         Create business account
       </Button>
     </form>

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { ApiError } from "@/lib/apiClient";
 import { handoff } from "@/lib/api/auth";
+import { testUser } from "@/lib/testing/users";
 import { WelcomeHandoff } from "./WelcomeHandoff";
 
 vi.mock("@/lib/api/auth", () => ({ handoff: vi.fn() }));
@@ -19,7 +20,7 @@ beforeEach(() => {
 
 describe("WelcomeHandoff", () => {
   it("spends the sign-in link only when the person clicks, never on load", async () => {
-    handoffMock.mockResolvedValue({ id: 1, email: "o@acme.test", role: "owner", tenant: { slug: "acme", name: "Acme Ltd" } });
+    handoffMock.mockResolvedValue(testUser("owner", { email: "o@acme.test", tenant: { slug: "acme", name: "Acme Ltd" } }));
     const user = userEvent.setup();
     render(<WelcomeHandoff token="t0k" businessName="Acme Ltd" />);
 

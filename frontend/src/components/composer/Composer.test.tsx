@@ -1,4 +1,4 @@
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -6,9 +6,11 @@ import type { Message, PhoneNumber, User } from "@/lib/api/types";
 import { ApiError } from "@/lib/apiClient";
 import * as messagesApi from "@/lib/api/messages";
 import * as whatsappApi from "@/lib/api/whatsapp";
+import { testUser } from "@/lib/testing/users";
 import { Composer } from "./Composer";
+import { renderWithQuery as render } from "@/lib/query/testing";
 
-const USER: User = { id: 1, email: "owner@acme.test", first_name: "", last_name: "", role: "owner", tenant: { slug: "acme", name: "Acme" } };
+const USER: User = testUser("owner");
 
 vi.mock("@/components/app/SessionProvider", () => ({ useSession: () => ({ user: USER }) }));
 vi.mock("@/lib/api/whatsapp", () => ({ listAllNumbers: vi.fn(), startEmbeddedSignup: vi.fn() }));

@@ -1,17 +1,18 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
 
 import { useSession } from "@/components/app/SessionProvider";
 import { PageHeader } from "@/components/app/PageHeader";
 import { Alert, Button, buttonClasses, Card, CardBody, EmptyState, Field, Select, Spinner, TextField } from "@/components/ui";
-import { canManageNumbers } from "@/components/whatsapp/permissions";
 import { sandboxOrigin, useSignupInfo } from "@/components/whatsapp/signup";
 import { sendMessage } from "@/lib/api/messages";
-import type { Message, PhoneNumber } from "@/lib/api/types";
+import type { MessageSend, PhoneNumber } from "@/lib/api/types";
 import { listAllNumbers } from "@/lib/api/whatsapp";
-import { toApiError, type ApiError, type FieldErrors } from "@/lib/apiClient";
+import { toApiError, type FieldErrors } from "@/lib/apiClient";
+import { whatsappKeys } from "@/lib/query/keys";
 import { buildMessage, buildSendBody, checkRecipient, parseJsonObject, REQUEST_FIELDS, type WhatsAppMessage } from "./build";
 import { checkMessage } from "./checks";
 import { FieldErrorsContext, TextArea, TextInput, Checkbox } from "./controls";
@@ -26,17 +27,9 @@ import { SendResult } from "./SendResult";
 type NumbersState = { status: "loading" } | { status: "ready"; numbers: PhoneNumber[] } | { status: "failed"; message: string };
 
 function useNumbers(): NumbersState {
-  const [state, setState] = useState<NumbersState>({ status: "loading" });
-  useEffect(() => {
-    let cancelled = false;
-    listAllNumbers()
-      .then((numbers) => !cancelled && setState({ status: "ready", numbers }))
-      .catch((err: unknown) => !cancelled && setState({ status: "failed", message: toApiError(err).message }));
-    return () => {
-      cancelled = true;
-    };
-  }, []);
-  return state;
+  const { data, error } = useQuery({ queryKey: whatsappKeys.allNumbers(), queryFn: listAllNumbers });
+  if (error) return { status: "failed", message: toApiError(error).message };
+  return data ? { status: "ready", numbers: data } : { status: "loading" };
 }
 
 function numberLabel(number: PhoneNumber): string {
@@ -111,7 +104,7 @@ export interface ComposerProps {
 export function Composer({ initialFrom = "", initialTo = "", initialReplyTo = "" }: ComposerProps) {
   const { user } = useSession();
   const numbers = useNumbers();
-  const signup = useSignupInfo(canManageNumbers(user.role));
+  const signup = useSignupInfo(user.capabilities.manage_settings);
   const sandbox = signup.status === "ready" ? sandboxOrigin(signup.info) : null;
 
   const [state, setState] = useState<ComposerState>(() => ({ ...initialComposerState(), replyTo: initialReplyTo }));
@@ -120,9 +113,9 @@ export function Composer({ initialFrom = "", initialTo = "", initialReplyTo = ""
   const [jsonMode, setJsonMode] = useState(false);
   const [jsonText, setJsonText] = useState("");
   const [attempted, setAttempted] = useState(false);
-  const [serverError, setServerError] = useState<ApiError | null>(null);
-  const [sending, setSending] = useState(false);
-  const [sent, setSent] = useState<Message | null>(null);
+  const send = useMutation({ mutationFn: (body: MessageSend) => sendMessage(body), onSuccess: () => setAttempted(false) });
+  const serverError = send.error ? toApiError(send.error) : null;
+  const sent = send.data ?? null;
   const formRef = useRef<HTMLFormElement>(null);
 
   const set = <K extends keyof ComposerState>(key: K, value: ComposerState[K]) => setState((s) => ({ ...s, [key]: value }));
@@ -168,18 +161,10 @@ export function Composer({ initialFrom = "", initialTo = "", initialReplyTo = ""
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus());
       return;
     }
-    setSending(true);
-    setServerError(null);
-    try {
-      const queued = await sendMessage(buildSendBody(message, to, phoneNumberId || undefined));
-      setSent(queued);
-      setAttempted(false);
-    } catch (err) {
-      setServerError(toApiError(err));
+    send.reset();
+    await send.mutateAsync(buildSendBody(message, to, phoneNumberId || undefined)).catch(() => {
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus());
-    } finally {
-      setSending(false);
-    }
+    });
   }
 
   const header = (
@@ -332,7 +317,7 @@ export function Composer({ initialFrom = "", initialTo = "", initialReplyTo = ""
             </Card>
 
             <div className="flex flex-wrap items-center gap-3">
-              <Button type="submit" loading={sending}>
+              <Button type="submit" loading={send.isPending}>
                 Send message
               </Button>
               {attempted && Object.keys(byField).length > 0 ? <p className="text-sm text-red-700">Fix the highlighted fields first.</p> : null}

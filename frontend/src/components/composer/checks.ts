@@ -4,29 +4,10 @@
  * again, with the same paths; this is a convenience, not the rule book.
  */
 import type { FieldErrors } from "@/lib/apiClient";
+import { META_LIMITS } from "@/lib/api/limits.gen";
 
-export const LIMITS = {
-  textBody: 4096,
-  caption: 1024,
-  interactiveBody: 1024,
-  listBody: 4096,
-  headerText: 60,
-  footerText: 60,
-  replyButtons: 3,
-  replyButtonTitle: 20,
-  listButton: 20,
-  listRows: 10,
-  listSectionTitle: 24,
-  listRowTitle: 24,
-  listRowDescription: 72,
-  ctaDisplayText: 20,
-  flowCta: 30,
-  carouselCardsMin: 2,
-  carouselCardsMax: 10,
-  carouselCardBody: 160,
-  templateHeaderParam: 60,
-  templateParam: 1024,
-} as const;
+/** Meta's limits, generated from the backend's (apps/whatsapp/builders/limits.py) by `make api`. */
+export const LIMITS = META_LIMITS;
 
 type Obj = Record<string, unknown>;
 
@@ -105,41 +86,41 @@ function checkInteractive(c: Checker, value: unknown): void {
   const i = obj(value);
   const type = str(i.type);
   const header = obj(i.header);
-  if (header.type === "text") c.text(header.text, "interactive.header.text", LIMITS.headerText);
+  if (header.type === "text") c.text(header.text, "interactive.header.text", LIMITS.HEADER_TEXT);
   else if (typeof header.type === "string") c.media(header[header.type], `interactive.header.${header.type}`);
-  c.text(obj(i.body).text, "interactive.body.text", type === "list" ? LIMITS.listBody : LIMITS.interactiveBody);
-  if ("footer" in i) c.text(obj(i.footer).text, "interactive.footer.text", LIMITS.footerText);
+  c.text(obj(i.body).text, "interactive.body.text", type === "list" ? LIMITS.LIST_BODY : LIMITS.INTERACTIVE_BODY);
+  if ("footer" in i) c.text(obj(i.footer).text, "interactive.footer.text", LIMITS.FOOTER_TEXT);
   const action = obj(i.action);
 
   if (type === "button") {
     const buttons = arr(action.buttons);
-    c.count(buttons, "interactive.action.buttons", 1, LIMITS.replyButtons, "buttons");
+    c.count(buttons, "interactive.action.buttons", 1, LIMITS.REPLY_BUTTONS_MAX, "buttons");
     const replies = buttons.map((b) => obj(obj(b).reply));
     replies.forEach((reply, n) => {
-      c.text(reply.id, `interactive.action.buttons[${n}].reply.id`, 256);
-      c.text(reply.title, `interactive.action.buttons[${n}].reply.title`, LIMITS.replyButtonTitle);
+      c.text(reply.id, `interactive.action.buttons[${n}].reply.id`, LIMITS.REPLY_BUTTON_ID);
+      c.text(reply.title, `interactive.action.buttons[${n}].reply.title`, LIMITS.REPLY_BUTTON_TITLE);
     });
     c.unique(replies.map((r) => str(r.id)), (n) => `interactive.action.buttons[${n}].reply.id`, "button id");
     c.unique(replies.map((r) => str(r.title)), (n) => `interactive.action.buttons[${n}].reply.title`, "button title");
   } else if (type === "list") {
-    c.text(action.button, "interactive.action.button", LIMITS.listButton);
+    c.text(action.button, "interactive.action.button", LIMITS.LIST_BUTTON);
     const sections = arr(action.sections);
-    c.count(sections, "interactive.action.sections", 1, 10, "sections");
+    c.count(sections, "interactive.action.sections", 1, LIMITS.LIST_SECTIONS_MAX, "sections");
     const rowIds: Array<string | undefined> = [];
     const rowPaths: string[] = [];
     sections.forEach((section, s) => {
       const sec = obj(section);
       const at = `interactive.action.sections[${s}]`;
-      if (sections.length > 1 || "title" in sec) c.text(sec.title, `${at}.title`, LIMITS.listSectionTitle);
+      if (sections.length > 1 || "title" in sec) c.text(sec.title, `${at}.title`, LIMITS.LIST_SECTION_TITLE);
       const rows = arr(sec.rows);
       if (rows.length === 0) c.add(`${at}.rows`, "Add at least 1 row.");
       rows.forEach((row, r) => {
         const rowObj = obj(row);
         const rowAt = `${at}.rows[${r}]`;
-        if (rowIds.length === LIMITS.listRows) c.add(rowAt, `At most ${LIMITS.listRows} rows across all sections.`);
-        c.text(rowObj.id, `${rowAt}.id`, 200);
-        c.text(rowObj.title, `${rowAt}.title`, LIMITS.listRowTitle);
-        c.optional(rowObj.description, `${rowAt}.description`, LIMITS.listRowDescription);
+        if (rowIds.length === LIMITS.LIST_ROWS_MAX) c.add(rowAt, `At most ${LIMITS.LIST_ROWS_MAX} rows across all sections.`);
+        c.text(rowObj.id, `${rowAt}.id`, LIMITS.LIST_ROW_ID);
+        c.text(rowObj.title, `${rowAt}.title`, LIMITS.LIST_ROW_TITLE);
+        c.optional(rowObj.description, `${rowAt}.description`, LIMITS.LIST_ROW_DESCRIPTION);
         rowIds.push(str(rowObj.id));
         rowPaths.push(`${rowAt}.id`);
       });
@@ -147,26 +128,26 @@ function checkInteractive(c: Checker, value: unknown): void {
     c.unique(rowIds, (n) => rowPaths[n] ?? "interactive.action.sections", "row id");
   } else if (type === "cta_url") {
     const params = obj(action.parameters);
-    c.text(params.display_text, "interactive.action.parameters.display_text", LIMITS.ctaDisplayText);
+    c.text(params.display_text, "interactive.action.parameters.display_text", LIMITS.CTA_DISPLAY_TEXT);
     c.url(params.url, "interactive.action.parameters.url");
   } else if (type === "carousel") {
     const cards = arr(action.cards);
-    c.count(cards, "interactive.action.cards", LIMITS.carouselCardsMin, LIMITS.carouselCardsMax, "cards");
+    c.count(cards, "interactive.action.cards", LIMITS.CAROUSEL_CARDS_MIN, LIMITS.CAROUSEL_CARDS_MAX, "cards");
     cards.forEach((card, n) => {
       const k = obj(card);
       const at = `interactive.action.cards[${n}]`;
       const h = obj(k.header);
       if (typeof h.type === "string") c.media(h[h.type], `${at}.header.${h.type}`);
-      if ("body" in k) c.text(obj(k.body).text, `${at}.body.text`, LIMITS.carouselCardBody);
+      if ("body" in k) c.text(obj(k.body).text, `${at}.body.text`, LIMITS.CAROUSEL_CARD_BODY);
       const params = obj(obj(k.action).parameters);
-      c.text(params.display_text, `${at}.action.parameters.display_text`, LIMITS.ctaDisplayText);
+      c.text(params.display_text, `${at}.action.parameters.display_text`, LIMITS.CTA_DISPLAY_TEXT);
       c.url(params.url, `${at}.action.parameters.url`);
     });
   } else if (type === "flow") {
     const params = obj(action.parameters);
     const at = "interactive.action.parameters";
     if (!("flow_name" in params)) c.text(params.flow_id, `${at}.flow_id`, 256);
-    c.text(params.flow_cta, `${at}.flow_cta`, LIMITS.flowCta);
+    c.text(params.flow_cta, `${at}.flow_cta`, LIMITS.FLOW_CTA);
   }
 }
 
@@ -184,7 +165,7 @@ function checkTemplate(c: Checker, value: unknown): void {
       const pAt = `${at}.parameters[${j}]`;
       if ("parameter_name" in p) c.text(p.parameter_name, `${pAt}.parameter_name`, 256);
       if (p.type === "text") {
-        c.text(p.text, `${pAt}.text`, comp.type === "header" ? LIMITS.templateHeaderParam : LIMITS.templateParam);
+        c.text(p.text, `${pAt}.text`, comp.type === "header" ? LIMITS.TEMPLATE_HEADER_TEXT_PARAM : LIMITS.TEMPLATE_TEXT_PARAM);
         if (/[\n\t]| {5,}/.test(str(p.text) ?? "")) c.add(`${pAt}.text`, "No new lines, tabs or more than 4 spaces in a row.");
       } else if (p.type === "payload" || p.type === "coupon_code") {
         c.text(p[p.type], `${pAt}.${p.type}`);
@@ -204,7 +185,7 @@ export function checkMessage(message: unknown): FieldErrors {
   const body = m[type ?? ""];
   switch (type) {
     case "text":
-      c.text(obj(body).body, "text.body", LIMITS.textBody);
+      c.text(obj(body).body, "text.body", LIMITS.TEXT_BODY);
       break;
     case "image":
     case "video":
@@ -212,7 +193,7 @@ export function checkMessage(message: unknown): FieldErrors {
     case "document":
     case "sticker":
       c.media(body, type);
-      c.optional(obj(body).caption, `${type}.caption`, LIMITS.caption);
+      c.optional(obj(body).caption, `${type}.caption`, LIMITS.CAPTION);
       break;
     case "location":
       c.coordinate(obj(body).latitude, "location.latitude", 90);

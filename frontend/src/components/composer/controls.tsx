@@ -152,40 +152,6 @@ export function Checkbox({ label, checked, onChange, hint }: { label: ReactNode;
   );
 }
 
-/** A row of radio buttons styled as a segmented control. */
-export function Segmented<T extends string>({
-  label,
-  value,
-  onChange,
-  options,
-}: {
-  label: string;
-  value: T;
-  onChange: (value: T) => void;
-  options: ReadonlyArray<{ value: T; label: string }>;
-}) {
-  const name = useId();
-  return (
-    <fieldset>
-      <legend className="mb-1.5 text-sm font-medium text-slate-800">{label}</legend>
-      <div className="inline-flex flex-wrap rounded-lg bg-slate-100 p-0.5">
-        {options.map((option) => (
-          <label
-            key={option.value}
-            className={cx(
-              "cursor-pointer rounded-md px-3 py-1 text-sm has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-brand-600",
-              value === option.value ? "bg-white font-medium text-slate-900 shadow-xs" : "text-slate-600 hover:text-slate-900",
-            )}
-          >
-            <input type="radio" name={name} value={option.value} checked={value === option.value} onChange={() => onChange(option.value)} className="sr-only" />
-            {option.label}
-          </label>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
-
 /** Errors about a group of inputs (a list of buttons, a card), shown above it. */
 export function GroupError({ errorKey }: { errorKey: string }) {
   const error = useFieldError(errorKey);

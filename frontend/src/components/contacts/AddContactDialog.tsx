@@ -1,16 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
 
 import { createContact } from "@/lib/api/contacts";
 import type { Contact } from "@/lib/api/types";
-import { toApiError, type ApiError } from "@/lib/apiClient";
+import { useApiForm } from "@/hooks/useApiForm";
 import { Alert, Button, TextField } from "@/components/ui";
 import { cleanTags, splitList } from "./filters/model";
 import { Overlay } from "./Overlay";
 import { CALLING_CODES, regionName } from "./settings/regions";
 
+// wa_user_id has no input: its error shows on top by itself (below), not as the general one.
 const FIELDS = ["phone", "wa_user_id", "name", "email", "language", "tags"] as const;
 
 /** What a number typed without "+" means for this business. */
@@ -50,29 +50,13 @@ export interface AddContactDialogProps {
 }
 
 export function AddContactDialog({ region, manager, onCreated, onClose }: AddContactDialogProps) {
-  const [phone, setPhone] = useState("");
-  const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [language, setLanguage] = useState("");
-  const [tags, setTags] = useState("");
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saving, setSaving] = useState(false);
+  const form = useApiForm({
+    initial: { phone: "", name: "", email: "", language: "", tags: "" },
+    submit: ({ tags, ...values }) => createContact({ ...values, tags: cleanTags(splitList(tags)) }),
+    onSuccess: (contact) => onCreated(contact),
+    fields: FIELDS,
+  });
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      const contact = await createContact({ phone, name, email, language, tags: cleanTags(splitList(tags)) });
-      onCreated(contact);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setSaving(false);
-    }
-  }
-
-  const unplaced = error && !FIELDS.some((f) => error.fieldError(f));
   const formId = "add-contact-form";
   return (
     <Overlay
@@ -83,41 +67,35 @@ export function AddContactDialog({ region, manager, onCreated, onClose }: AddCon
           <Button variant="secondary" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit" form={formId} loading={saving}>
+          <Button type="submit" form={formId} loading={form.submitting}>
             Add contact
           </Button>
         </>
       }
     >
-      <form id={formId} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Add a contact">
-        {unplaced ? <Alert>{error.nonFieldErrors[0] ?? error.message}</Alert> : null}
-        {error?.fieldError("wa_user_id") ? <Alert>{error.fieldError("wa_user_id")}</Alert> : null}
+      <form id={formId} onSubmit={form.onSubmit} noValidate className="space-y-4" aria-label="Add a contact">
+        {form.generalError ? <Alert>{form.generalError}</Alert> : null}
+        {form.fieldError("wa_user_id") ? <Alert>{form.fieldError("wa_user_id")}</Alert> : null}
         <TextField
           label="Phone"
           type="tel"
           autoComplete="off"
           required
-          value={phone}
-          onChange={(event) => setPhone(event.target.value)}
-          error={error?.fieldError("phone")}
+          {...form.bind("phone")}
           hint={<PhoneHint region={region} manager={manager} />}
           placeholder={region ? undefined : "+91 98765 43210"}
         />
-        <TextField label="Name" maxLength={200} value={name} onChange={(event) => setName(event.target.value)} error={error?.fieldError("name")} />
-        <TextField label="Email" type="email" value={email} onChange={(event) => setEmail(event.target.value)} error={error?.fieldError("email")} />
+        <TextField label="Name" maxLength={200} {...form.bind("name")} />
+        <TextField label="Email" type="email" {...form.bind("email")} />
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField
             label="Language"
-            value={language}
-            onChange={(event) => setLanguage(event.target.value)}
-            error={error?.fieldError("language")}
+            {...form.bind("language")}
             hint="e.g. en, hi, pt_BR"
           />
           <TextField
             label="Tags"
-            value={tags}
-            onChange={(event) => setTags(event.target.value)}
-            error={error?.fieldError("tags")}
+            {...form.bind("tags")}
             hint="Separated by commas"
           />
         </div>

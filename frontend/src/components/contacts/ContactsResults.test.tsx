@@ -1,10 +1,11 @@
-import { render, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import * as api from "@/lib/api/contacts";
 import type { ContactQuery } from "@/lib/api/contacts";
 import type { Contact } from "@/lib/api/types";
+import { renderWithQuery as render } from "@/lib/query/testing";
 import { ContactsResults, type ContactsResultsProps } from "./ContactsResults";
 import { bulkRequest, NO_SELECTION, toggleRow } from "./selection";
 
@@ -46,7 +47,6 @@ function renderResults(overrides: Partial<ContactsResultsProps> = {}) {
     query: QUERY,
     unfiltered: false,
     manager: true,
-    edits: {},
     onOpen: vi.fn(),
     onBulkDone: vi.fn(),
     onAdd: vi.fn(),

@@ -1,12 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 
 import { bulkContacts, contactsExportUrl, countContacts, listContacts, type ContactQuery } from "@/lib/api/contacts";
 import type { Contact, ContactBulkAction, ContactBulkResult } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
-import { useCursorList } from "@/hooks/useCursorList";
+import { contactKeys } from "@/lib/query/keys";
+import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { ContactsIcon } from "@/components/icons";
 import { Alert, Button, buttonClasses, Card, EmptyState, Spinner } from "@/components/ui";
 import { BulkBar } from "./BulkBar";
@@ -16,46 +18,35 @@ import { formatCount, plural } from "./format";
 import { bulkRequest, NO_SELECTION, selectedCount, toggleRow, type Selection } from "./selection";
 
 export interface ContactsResultsProps {
-  /** Mount a new instance (key) when the query changes: list, count and selection start over. */
+  /** A new query starts the list, count and selection over (the previous rows stay, dimmed, while it loads). */
   query: ContactQuery;
   /** No search, segment or filter: an empty answer means the business has no contacts yet. */
   unfiltered: boolean;
   manager: boolean;
-  /** Contacts changed in the drawer since the list loaded. */
-  edits: Record<number, Contact>;
   onOpen: (contact: Contact) => void;
   onBulkDone: (result: ContactBulkResult, tags: string[]) => void;
   onAdd: () => void;
   onClearQuery: () => void;
-  /** The rows the previous query showed: kept on screen, dimmed, while this one loads (no flash while typing). */
-  staleItems?: Contact[];
-  /** Hands the loaded rows up, to be the next instance's `staleItems`. */
-  onLoaded?: (items: Contact[]) => void;
 }
 
 /** The contacts matching one query: count, table, "Load more", selection and bulk actions, export. */
-export function ContactsResults({ query, unfiltered, manager, edits, onOpen, onBulkDone, onAdd, onClearQuery, staleItems, onLoaded }: ContactsResultsProps) {
-  const list = useCursorList<Contact>(useCallback((next) => listContacts(query, next), [query]));
-  const [count, setCount] = useState<number | null>(null);
-  const [countError, setCountError] = useState<string | null>(null);
-  const [selection, setSelection] = useState<Selection>(NO_SELECTION);
+export function ContactsResults({ query, unfiltered, manager, onOpen, onBulkDone, onAdd, onClearQuery }: ContactsResultsProps) {
+  // The previous query's rows stay on screen, dimmed, while this one loads (no flash while typing).
+  const list = useCursorQuery<Contact>(contactKeys.list(query), (next) => listContacts(query, next), { keepPrevious: true });
+  const counted = useQuery({ queryKey: contactKeys.count(query), queryFn: () => countContacts(query) });
+  const count = counted.data ?? null;
+  // The selection belongs to the query it was made in: another query starts with none.
+  const queryId = JSON.stringify(query);
+  const [picked, setPicked] = useState<{ queryId: string; rows: Selection }>({ queryId, rows: NO_SELECTION });
+  const selection = picked.queryId === queryId ? picked.rows : NO_SELECTION;
+  const setSelection = (update: Selection | ((current: Selection) => Selection)) =>
+    setPicked((p) => {
+      const current = p.queryId === queryId ? p.rows : NO_SELECTION;
+      return { queryId, rows: typeof update === "function" ? update(current) : update };
+    });
   const [exportError, setExportError] = useState<string | null>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    countContacts(query)
-      .then((n) => !cancelled && setCount(n))
-      .catch((err: unknown) => !cancelled && setCountError(toApiError(err).message));
-    return () => {
-      cancelled = true;
-    };
-  }, [query]);
-
-  useEffect(() => {
-    if (!list.loading) onLoaded?.(list.items);
-  }, [list.items, list.loading, onLoaded]);
-
-  const contacts = list.items.map((c) => edits[c.id] ?? c);
+  const contacts = list.items;
   const loadedIds = contacts.map((c) => c.id);
   const selected = selectedCount(selection, count);
   const everyLoadedSelected = selection.mode === "ids" && contacts.length > 0 && contacts.every((c) => selection.ids.has(c.id));
@@ -73,18 +64,18 @@ export function ContactsResults({ query, unfiltered, manager, edits, onOpen, onB
     return result;
   };
 
-  if (list.loading && staleItems?.length) {
+  if (list.updating && list.items.length) {
     return (
       <Card aria-busy="true" className="opacity-60 transition-opacity">
         <p role="status" className="flex items-center gap-2 border-b border-slate-100 px-5 py-3 text-sm text-slate-500">
           <Spinner /> Updating…
         </p>
-        <ContactsTable contacts={staleItems} selection={NO_SELECTION} onToggle={() => undefined} onTogglePage={() => undefined} onOpen={onOpen} />
+        <ContactsTable contacts={list.items} selection={NO_SELECTION} onToggle={() => undefined} onTogglePage={() => undefined} onOpen={onOpen} />
       </Card>
     );
   }
 
-  if (list.loading) {
+  if (list.loading || list.updating) {
     return (
       <Card>
         <p role="status" className="flex items-center gap-2 px-5 py-6 text-sm text-slate-500">
@@ -134,7 +125,7 @@ export function ContactsResults({ query, unfiltered, manager, edits, onOpen, onB
     <Card>
       <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-100 px-5 py-3 text-sm">
         <p className="text-slate-700" aria-live="polite">
-          {count === null ? (countError ? "Couldn't count the contacts." : "Counting…") : <strong>{plural(count, "contact")}</strong>}
+          {count === null ? (counted.isError ? "Couldn't count the contacts." : "Counting…") : <strong>{plural(count, "contact")}</strong>}
         </p>
         {manager ? (
           <a

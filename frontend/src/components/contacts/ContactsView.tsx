@@ -1,11 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
 
 import { deleteSegment, getContact, getContactSettings, listAllAttributes, listAllSegments, type ContactQuery, type FilterDocument } from "@/lib/api/contacts";
-import type { AttributeDefinition, Contact, ContactBulkResult, Role, Segment } from "@/lib/api/types";
+import type { Contact, ContactBulkResult, Segment } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
+import { replaceListItem } from "@/lib/query/cache";
+import { contactKeys } from "@/lib/query/keys";
 import { PageHeader } from "@/components/app/PageHeader";
 import { useSession } from "@/components/app/SessionProvider";
 import { Alert, Badge, Button, buttonClasses, Card, CardBody, Input } from "@/components/ui";
@@ -15,10 +18,9 @@ import { ContactDrawer } from "./drawer/ContactDrawer";
 import { FilterBuilder } from "./filters/FilterBuilder";
 import { buildFilter, EMPTY_FILTER, parseFilter, type FilterState } from "./filters/model";
 import { contactLabel, formatCount, plural } from "./format";
-import { canManageContacts } from "./permissions";
 import { SaveSegmentDialog } from "./SaveSegmentDialog";
 import { SegmentPicker } from "./SegmentPicker";
-import { useDebounced } from "./useDebounced";
+import { useDebounced } from "@/hooks/useDebounced";
 
 /** What a bulk action did, in words: "Added vip to 1,200 contacts (34 already had it)." */
 export function bulkMessage(result: ContactBulkResult, tags: string[]): string {
@@ -37,43 +39,46 @@ export function bulkMessage(result: ContactBulkResult, tags: string[]): string {
   return `Removed ${list} from ${plural(result.affected, "contact")}${others > 0 ? ` (${formatCount(others)} didn't have ${it})` : ""}.`;
 }
 
+/** The contact a link from the inbox names (/contacts?contact=<id>), if any. */
+function linkedContactId(): number | null {
+  const id = typeof window === "undefined" ? 0 : Number(new URLSearchParams(window.location.search).get("contact"));
+  return Number.isInteger(id) && id > 0 ? id : null;
+}
+
 /** The contacts page for the logged-in member. */
 export function ContactsContent() {
   const { user } = useSession();
-  return <ContactsView viewerRole={user.role} />;
+  return <ContactsView canManage={user.capabilities.manage_contacts} />;
 }
 
 /** Search, segments and filters on top; the matching contacts below; the drawer for one contact. */
-export function ContactsView({ viewerRole }: { viewerRole: Role }) {
-  const manager = canManageContacts(viewerRole);
-  const [definitions, setDefinitions] = useState<AttributeDefinition[]>([]);
-  const [segments, setSegments] = useState<Segment[]>([]);
-  const [region, setRegion] = useState<string | null>(null);
-  const [setupError, setSetupError] = useState<string | null>(null);
+export function ContactsView({ canManage: manager }: { canManage: boolean }) {
+  const client = useQueryClient();
+  const attributes = useQuery({ queryKey: contactKeys.attributes(), queryFn: listAllAttributes });
+  const segmentList = useQuery({ queryKey: contactKeys.segments(), queryFn: listAllSegments });
+  const settings = useQuery({ queryKey: contactKeys.settings(), queryFn: getContactSettings });
+  const definitions = useMemo(() => attributes.data ?? [], [attributes.data]);
+  const segments = segmentList.data ?? [];
+  // The default region for phone hints: null while loading, "" when it couldn't be read.
+  const region = settings.data ? settings.data.default_region : settings.isError ? "" : null;
 
   const [search, setSearch] = useState("");
   const [segmentId, setSegmentId] = useState<number | null>(null);
   const [filterState, setFilterState] = useState<FilterState>(EMPTY_FILTER);
   const [showFilters, setShowFilters] = useState(false);
-  const [version, setVersion] = useState(0);
-  const [edits, setEdits] = useState<Record<number, Contact>>({});
   const [open, setOpen] = useState<Contact | null>(null);
   const [adding, setAdding] = useState(false);
   const [savingSegment, setSavingSegment] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const [shownItems, setShownItems] = useState<Contact[]>([]);
 
-  useEffect(() => {
-    const fail = (err: unknown) => setSetupError(toApiError(err).message);
-    listAllAttributes().then(setDefinitions).catch(fail);
-    listAllSegments().then(setSegments).catch(fail);
-    getContactSettings()
-      .then((s) => setRegion(s.default_region))
-      .catch(() => setRegion(""));
-    // /contacts?contact=<id> (a link from the inbox) opens that contact's drawer.
-    const linked = Number(new URLSearchParams(window.location.search).get("contact"));
-    if (Number.isInteger(linked) && linked > 0) getContact(linked).then(setOpen).catch(fail);
-  }, []);
+  // /contacts?contact=<id> (a link from the inbox) opens that contact's drawer.
+  const [linkedId, setLinkedId] = useState(linkedContactId);
+  const linkedContact = useQuery({ queryKey: contactKeys.detail(linkedId ?? 0), queryFn: () => getContact(linkedId!), enabled: linkedId !== null });
+  if (linkedId !== null && linkedContact.data) {
+    setLinkedId(null);
+    setOpen(linkedContact.data);
+  }
+  const setupError = [attributes.error, segmentList.error, linkedContact.error].find(Boolean);
 
   const built = useMemo(() => buildFilter(filterState, definitions), [filterState, definitions]);
   const q = useDebounced(search.trim(), 300);
@@ -82,9 +87,10 @@ export function ContactsView({ viewerRole }: { viewerRole: Role }) {
   const unfiltered = !q && segmentId === null && filterJson === "{}";
   const problems = Object.keys(built.problems).length;
 
+  /** Something changed many contacts (a bulk action, a merge, a delete): every list and count loads again. */
   const reload = (message?: string) => {
-    setVersion((v) => v + 1);
-    setEdits({});
+    void client.invalidateQueries({ queryKey: contactKeys.lists() });
+    void client.invalidateQueries({ queryKey: contactKeys.counts() });
     if (message) setNotice(message);
   };
 
@@ -111,7 +117,7 @@ export function ContactsView({ viewerRole }: { viewerRole: Role }) {
         }
       />
 
-      {setupError ? <Alert className="mb-4">{setupError}</Alert> : null}
+      {setupError ? <Alert className="mb-4">{toApiError(setupError).message}</Alert> : null}
 
       <Card className="mb-4">
         <CardBody className="space-y-3">
@@ -145,7 +151,7 @@ export function ContactsView({ viewerRole }: { viewerRole: Role }) {
               manager
                 ? async (segment) => {
                     await deleteSegment(segment.id);
-                    setSegments((list) => list.filter((s) => s.id !== segment.id));
+                    client.setQueryData<Segment[]>(contactKeys.segments(), (list = []) => list.filter((s) => s.id !== segment.id));
                     setSegmentId(null);
                   }
                 : undefined
@@ -184,28 +190,24 @@ export function ContactsView({ viewerRole }: { viewerRole: Role }) {
       ) : null}
 
       <ContactsResults
-        key={`${version}:${q}:${segmentId}:${filterJson}`}
         query={query}
         unfiltered={unfiltered}
         manager={manager}
-        edits={edits}
         onOpen={setOpen}
         onAdd={() => setAdding(true)}
         onClearQuery={clearQuery}
         onBulkDone={(result, tags) => reload(bulkMessage(result, tags))}
-        staleItems={shownItems}
-        onLoaded={setShownItems}
       />
 
       {open ? (
         <ContactDrawer
           key={open.id}
-          contact={edits[open.id] ?? open}
-          viewerRole={viewerRole}
+          contact={open}
+          canManage={manager}
           definitions={definitions}
           region={region}
           onClose={() => setOpen(null)}
-          onUpdated={(contact) => setEdits((e) => ({ ...e, [contact.id]: contact }))}
+          onUpdated={(contact) => replaceListItem(client, contactKeys.lists(), contact)}
           onMerged={(survivor) => reload(`Merged into ${contactLabel(survivor)}.`)}
           onRemoved={(message) => {
             setOpen(null);
@@ -233,7 +235,7 @@ export function ContactsView({ viewerRole }: { viewerRole: Role }) {
           onClose={() => setSavingSegment(false)}
           onSaved={(segment) => {
             setSavingSegment(false);
-            setSegments((list) => [...list, segment]);
+            client.setQueryData<Segment[]>(contactKeys.segments(), (list = []) => [...list, segment]);
             setSegmentId(segment.id);
             setFilterState(EMPTY_FILTER);
             setShowFilters(false);

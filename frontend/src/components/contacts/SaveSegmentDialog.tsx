@@ -1,44 +1,29 @@
 "use client";
 
-import { useEffect, useState, type FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
 
 import { createSegment, previewSegment, type FilterDocument } from "@/lib/api/contacts";
 import type { Segment } from "@/lib/api/types";
-import { toApiError, type ApiError } from "@/lib/apiClient";
+import { toApiError } from "@/lib/apiClient";
+import { contactKeys } from "@/lib/query/keys";
+import { useApiForm } from "@/hooks/useApiForm";
 import { Alert, Button, TextField } from "@/components/ui";
 import { plural } from "./format";
 import { Overlay } from "./Overlay";
 
 /** Saves the builder's filter as a named segment, showing how many contacts it holds right now. */
 export function SaveSegmentDialog({ filter, onSaved, onClose }: { filter: FilterDocument; onSaved: (segment: Segment) => void; onClose: () => void }) {
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
-  const [preview, setPreview] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    let cancelled = false;
-    previewSegment(filter)
-      .then((result) => !cancelled && setPreview(`${plural(result.count, "contact")} match now; the segment follows the conditions as contacts change.`))
-      .catch((err: unknown) => !cancelled && setPreview(toApiError(err).message));
-    return () => {
-      cancelled = true;
-    };
-  }, [filter]);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      onSaved(await createSegment({ name, description, filter }));
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setSaving(false);
-    }
-  }
+  const form = useApiForm({
+    initial: { name: "", description: "" },
+    submit: (values) => createSegment({ ...values, filter }),
+    onSuccess: (segment) => onSaved(segment),
+  });
+  const counted = useQuery({ queryKey: contactKeys.segmentPreview(filter), queryFn: () => previewSegment(filter) });
+  const preview = counted.data
+    ? `${plural(counted.data.count, "contact")} match now; the segment follows the conditions as contacts change.`
+    : counted.error
+      ? toApiError(counted.error).message
+      : null;
 
   const formId = "save-segment-form";
   return (
@@ -51,21 +36,19 @@ export function SaveSegmentDialog({ filter, onSaved, onClose }: { filter: Filter
           <Button variant="secondary" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit" form={formId} loading={saving}>
+          <Button type="submit" form={formId} loading={form.submitting}>
             Save segment
           </Button>
         </>
       }
     >
-      <form id={formId} onSubmit={onSubmit} noValidate className="space-y-4">
-        {error && !error.fieldError("name") && !error.fieldError("description") ? <Alert>{error.fieldError("filter") ?? error.message}</Alert> : null}
-        <TextField label="Name" required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} error={error?.fieldError("name")} />
+      <form id={formId} onSubmit={form.onSubmit} noValidate className="space-y-4">
+        {form.generalError ? <Alert>{form.fieldError("filter") ?? form.generalError}</Alert> : null}
+        <TextField label="Name" required maxLength={100} {...form.bind("name")} />
         <TextField
           label="Description (optional)"
           maxLength={500}
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-          error={error?.fieldError("description")}
+          {...form.bind("description")}
         />
         <p className="text-sm text-slate-600" aria-live="polite">
           {preview ?? "Counting…"}

@@ -1,10 +1,12 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 
 import { countSegment } from "@/lib/api/contacts";
-import type { Segment, SegmentCount } from "@/lib/api/types";
+import type { Segment } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
+import { contactKeys } from "@/lib/query/keys";
 import { Button, Select, Spinner } from "@/components/ui";
 import { plural } from "./format";
 
@@ -20,24 +22,13 @@ export interface SegmentPickerProps {
 
 /** The saved-segment menu, with the chosen segment's size from its count endpoint. */
 export function SegmentPicker({ segments, value, onChange, onEditAsFilter, canEdit, onDelete }: SegmentPickerProps) {
-  const [counted, setCounted] = useState<{ id: number; result: SegmentCount | null; error?: string } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const segment = segments.find((s) => s.id === value) ?? null;
 
-  useEffect(() => {
-    if (value === null) return;
-    let cancelled = false;
-    countSegment(value)
-      .then((result) => !cancelled && setCounted({ id: value, result }))
-      .catch((err: unknown) => !cancelled && setCounted({ id: value, result: null, error: toApiError(err).message }));
-    return () => {
-      cancelled = true;
-    };
-  }, [value]);
-
-  const current = counted && counted.id === value ? counted : null;
+  const counted = useQuery({ queryKey: contactKeys.segmentCount(value ?? 0), queryFn: () => countSegment(value!), enabled: value !== null });
+  const current = value === null || counted.isPending ? null : { result: counted.data ?? null, error: counted.error ? toApiError(counted.error).message : undefined };
 
   async function remove(target: Segment) {
     if (!onDelete) return;

@@ -1,11 +1,13 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 
 import { cx } from "@/components/ui";
+import { useDebounced } from "@/hooks/useDebounced";
 import { listCannedReplies } from "@/lib/api/inbox";
 import type { CannedReply } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
+import { inboxKeys } from "@/lib/query/keys";
 
 /** "/hou" → "hou"; null when the draft is not a canned-reply search (a slash, then no space yet). */
 export function cannedQuery(draft: string): string | null {
@@ -15,21 +17,14 @@ export function cannedQuery(draft: string): string | null {
 
 /** The replies matching the typed shortcut, fetched as the agent types (the server filters). */
 export function useCannedReplies(query: string | null): { replies: CannedReply[]; error: string | null } {
-  const [state, setState] = useState<{ replies: CannedReply[]; error: string | null }>({ replies: [], error: null });
-  useEffect(() => {
-    if (query === null) return;
-    let cancelled = false;
-    const timer = setTimeout(() => {
-      listCannedReplies(query)
-        .then((page) => !cancelled && setState({ replies: page.results, error: null }))
-        .catch((err: unknown) => !cancelled && setState({ replies: [], error: toApiError(err).message }));
-    }, 150);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [query]);
-  return state;
+  const settled = useDebounced(query, 150);
+  const { data, error } = useQuery({
+    queryKey: inboxKeys.cannedReplySearch(settled ?? ""),
+    queryFn: () => listCannedReplies(settled ?? ""),
+    enabled: settled !== null,
+    placeholderData: (previous) => previous,
+  });
+  return { replies: error ? [] : (data?.results ?? []), error: error ? toApiError(error).message : null };
 }
 
 export function CannedReplyMenu({

@@ -1,8 +1,6 @@
 "use client";
 
-import { useId } from "react";
-
-import { Button, cx, Input, Spinner } from "@/components/ui";
+import { Button, cx, Input, Segmented, Spinner } from "@/components/ui";
 import type { InboxView } from "@/lib/api/inbox";
 import type { Conversation, ConversationStatus } from "@/lib/api/types";
 import { conversationTitle, initials, listTime, STATUS_LABELS, windowIsOpen } from "./format";
@@ -27,30 +25,6 @@ const STATUSES: ReadonlyArray<{ value: ConversationStatus | ""; label: string }>
   { value: "resolved", label: "Resolved" },
   { value: "", label: "Any" },
 ];
-
-/** A row of radio buttons styled as tabs (keyboard: arrows move between them, like any radio group). */
-function Choice<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: ReadonlyArray<{ value: T; label: string }>; onChange: (value: T) => void }) {
-  const name = useId();
-  return (
-    <fieldset className="min-w-0">
-      <legend className="sr-only">{label}</legend>
-      <div className="flex rounded-lg bg-slate-100 p-0.5">
-        {options.map((option) => (
-          <label
-            key={option.value}
-            className={cx(
-              "flex-1 cursor-pointer rounded-md px-2 py-1 text-center text-xs has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-brand-600",
-              value === option.value ? "bg-white font-medium text-slate-900 shadow-xs" : "text-slate-600 hover:text-slate-900",
-            )}
-          >
-            <input type="radio" name={name} value={option.value} checked={value === option.value} onChange={() => onChange(option.value)} className="sr-only" />
-            {option.label}
-          </label>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
 
 function emptyText(filters: ListFilters, query: string): { title: string; hint: string } {
   if (query) return { title: `Nothing matches “${query}”`, hint: "Search by the contact's name, email or phone digits, or clear the search." };
@@ -100,8 +74,8 @@ export function ConversationList({
     <section aria-label="Conversations" className="flex min-h-0 flex-1 flex-col border-slate-200 bg-white lg:border-r">
       <div className="space-y-2 border-b border-slate-100 p-3">
         <Input type="search" aria-label="Search conversations" placeholder="Search name or number" value={filters.search} onChange={(event) => set({ search: event.target.value })} className="h-9" />
-        <Choice label="Show" value={filters.view} options={VIEWS} onChange={(view) => set({ view })} />
-        <Choice label="Status" value={filters.status} options={STATUSES} onChange={(status) => set({ status })} />
+        <Segmented label="Show" hideLabel size="sm" value={filters.view} options={VIEWS} onChange={(view) => set({ view })} />
+        <Segmented label="Status" hideLabel size="sm" value={filters.status} options={STATUSES} onChange={(status) => set({ status })} />
       </div>
 
       <div className="min-h-0 flex-1 overflow-y-auto">

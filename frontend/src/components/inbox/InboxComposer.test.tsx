@@ -1,10 +1,11 @@
-import { render, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import * as inboxApi from "@/lib/api/inbox";
 import type { Template } from "@/lib/api/types";
 import { ApiError } from "@/lib/apiClient";
+import { renderWithQuery as render } from "@/lib/query/testing";
 import { InboxComposer } from "./InboxComposer";
 import { conversation, message } from "./testData";
 

@@ -6,7 +6,8 @@
  * its message builder and its checks. Outside the 24-hour window only a template may go, so the box
  * switches to the template editor and says why.
  */
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 
 import { buildMessage } from "@/components/composer/build";
 import { checkMessage } from "@/components/composer/checks";
@@ -18,8 +19,9 @@ import { mapFieldErrors, mergeErrors } from "@/components/composer/errors";
 import { initialComposerState, type ComposerState, type MediaKind, type TemplateForm } from "@/components/composer/model";
 import { Alert, Button, cx, Field, Select } from "@/components/ui";
 import { listApprovedTemplates, replyToConversation } from "@/lib/api/inbox";
-import type { CannedReply, Conversation, Message, Template } from "@/lib/api/types";
+import type { CannedReply, Conversation, Message } from "@/lib/api/types";
 import { toApiError, type ApiError, type FieldErrors } from "@/lib/apiClient";
+import { inboxKeys } from "@/lib/query/keys";
 import { CannedReplyMenu, cannedQuery, useCannedReplies } from "./CannedReplyMenu";
 
 export type ReplyMode = "text" | "attachment" | "button" | "list" | "template";
@@ -48,10 +50,7 @@ function kindOf(mode: ReplyMode, attachment: MediaKind): ComposerState["kind"] {
  * body text (yet), so parameters are still typed below; without templates it stays out of the way.
  */
 function TemplatePicker({ value, onChange }: { value: TemplateForm; onChange: (value: TemplateForm) => void }) {
-  const [templates, setTemplates] = useState<Template[]>([]);
-  useEffect(() => {
-    listApprovedTemplates().then(setTemplates, () => setTemplates([]));
-  }, []);
+  const { data: templates = [] } = useQuery({ queryKey: inboxKeys.approvedTemplates(), queryFn: listApprovedTemplates });
   if (templates.length === 0) return null;
   const chosen = templates.find((t) => t.name === value.name && t.language === value.language);
   return (

@@ -1,13 +1,15 @@
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import * as inboxApi from "@/lib/api/inbox";
 import type { User } from "@/lib/api/types";
-import { InboxView, mergeFirstPage } from "./InboxView";
+import { testUser } from "@/lib/testing/users";
+import { renderWithQuery as render } from "@/lib/query/testing";
+import { InboxView } from "./InboxView";
 import { conversation, message } from "./testData";
 
-const USER: User = { id: 1, email: "owner@acme.test", first_name: "Olga", last_name: "Owner", role: "owner", tenant: { slug: "acme", name: "Acme" } };
+const USER: User = testUser("owner", { first_name: "Olga", last_name: "Owner" });
 
 vi.mock("@/components/app/SessionProvider", () => ({ useSession: () => ({ user: USER }) }));
 vi.mock("@/lib/api/team", () => ({ listAllMembers: vi.fn().mockResolvedValue([]) }));
@@ -88,17 +90,17 @@ describe("InboxView", { timeout: 20_000 }, () => {
     // No name: the phone stands in; the unread count is a badge.
     expect(within(rows[1]!).getByText("+447700900123")).toBeTruthy();
     expect(within(rows[1]!).getByText("2")).toBeTruthy();
-    expect(inboxApi.listConversations).toHaveBeenLastCalledWith({ view: "all", status: "open", q: "" });
+    expect(inboxApi.listConversations).toHaveBeenLastCalledWith({ view: "all", status: "open", q: "" }, undefined);
 
     await user.click(screen.getByRole("radio", { name: "Mine" }));
-    await waitFor(() => expect(inboxApi.listConversations).toHaveBeenLastCalledWith({ view: "mine", status: "open", q: "" }));
+    await waitFor(() => expect(inboxApi.listConversations).toHaveBeenLastCalledWith({ view: "mine", status: "open", q: "" }, undefined));
     await user.click(screen.getByRole("radio", { name: "Resolved" }));
-    await waitFor(() => expect(inboxApi.listConversations).toHaveBeenLastCalledWith({ view: "mine", status: "resolved", q: "" }));
+    await waitFor(() => expect(inboxApi.listConversations).toHaveBeenLastCalledWith({ view: "mine", status: "resolved", q: "" }, undefined));
 
     const calls = vi.mocked(inboxApi.listConversations).mock.calls.length;
     await user.type(screen.getByRole("searchbox", { name: "Search conversations" }), "ali");
     // Debounced: one request for the whole word, not one per key.
-    await waitFor(() => expect(inboxApi.listConversations).toHaveBeenLastCalledWith({ view: "mine", status: "resolved", q: "ali" }));
+    await waitFor(() => expect(inboxApi.listConversations).toHaveBeenLastCalledWith({ view: "mine", status: "resolved", q: "ali" }, undefined));
     expect(vi.mocked(inboxApi.listConversations).mock.calls.length).toBe(calls + 1);
   });
 
@@ -174,16 +176,36 @@ describe("InboxView", { timeout: 20_000 }, () => {
   });
 });
 
-describe("mergeFirstPage", () => {
-  const at = (id: number, minute: number) => conversation({ id, last_message_at: `2026-11-27T11:${String(minute).padStart(2, "0")}:00Z` });
+describe("the conversation list", { timeout: 20_000 }, () => {
+  const at = (id: number, minute: number) =>
+    conversation({ id, contact: { ...ALICE.contact, name: `Customer ${id}` }, last_message_at: `2026-11-27T11:${String(minute).padStart(2, "0")}:00Z` });
+  const shown = () => screen.getAllByTestId("conversation-row").map((row) => /Customer (\d)/.exec(row.textContent ?? "")?.[1]);
+  const NEXT = "http://acme.localhost/api/conversations/?cursor=p2";
 
-  it("replaces the top and keeps older pages the agent loaded", () => {
-    const loaded = [at(1, 50), at(2, 40), at(3, 30), at(4, 20)];
-    // Conversation 3 got a new message and moved to the top; the rest keep their order below the new page.
-    expect(mergeFirstPage(loaded, [at(3, 55), at(1, 50)], true).map((c) => c.id)).toEqual([3, 1, 2, 4]);
+  it("replaces the top on an event and keeps older pages the agent loaded", async () => {
+    const user = userEvent.setup();
+    vi.mocked(inboxApi.listConversations).mockImplementation(async (_query, next) =>
+      next ? { next: null, previous: null, results: [at(2, 40), at(4, 20)] } : { next: NEXT, previous: null, results: [at(1, 50), at(3, 30)] },
+    );
+    render(<InboxView />);
+    await user.click(await screen.findByRole("button", { name: /load more/i }));
+    await waitFor(() => expect(shown()).toEqual(["1", "3", "2", "4"]));
+
+    // Conversation 3 got a new message and moved to the top; the page the agent loaded below stays.
+    vi.mocked(inboxApi.listConversations).mockImplementation(async (_query, next) =>
+      next ? { next: null, previous: null, results: [at(2, 40), at(4, 20)] } : { next: NEXT, previous: null, results: [at(3, 55), at(1, 50)] },
+    );
+    const source = FakeEventSource.instances[0]!;
+    act(() => source.emit("message", { kind: "message", conversation_id: 3, assignee_id: null }));
+    await waitFor(() => expect(vi.mocked(inboxApi.listConversations).mock.calls.at(-1)?.[1]).toBe(NEXT));
+    await waitFor(() => expect(shown()).toEqual(["3", "1", "2", "4"]));
   });
 
-  it("is the whole list when there is no next page", () => {
-    expect(mergeFirstPage([at(1, 50), at(2, 10)], [at(1, 50)], false).map((c) => c.id)).toEqual([1]);
+  it("is the whole list when there is no next page", async () => {
+    render(<InboxView />);
+    expect(await screen.findAllByTestId("conversation-row")).toHaveLength(2);
+    vi.mocked(inboxApi.listConversations).mockResolvedValue({ next: null, previous: null, results: [ALICE] });
+    act(() => FakeEventSource.instances[0]!.emit("conversation", { kind: "conversation", conversation_id: 8, assignee_id: null }));
+    await waitFor(() => expect(screen.getAllByTestId("conversation-row")).toHaveLength(1));
   });
 });

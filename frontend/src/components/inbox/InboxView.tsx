@@ -1,15 +1,18 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { useSession } from "@/components/app/SessionProvider";
-import { useDebounced } from "@/components/contacts/useDebounced";
+import { useDebounced } from "@/hooks/useDebounced";
 import { cx } from "@/components/ui";
 import { createNote, listConversations, updateConversation, type ConversationQuery } from "@/lib/api/inbox";
 import { listAllMembers } from "@/lib/api/team";
-import type { Conversation, ConversationUpdate, Member } from "@/lib/api/types";
-import { toApiError } from "@/lib/apiClient";
+import type { Conversation, ConversationUpdate } from "@/lib/api/types";
+import { inboxKeys, teamKeys } from "@/lib/query/keys";
+import { useBatchedInvalidate } from "@/lib/query/useBatchedInvalidate";
+import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { ContactPanel } from "./ContactPanel";
 import { ConversationList, DEFAULT_FILTERS, type ListFilters } from "./ConversationList";
 import { ThreadView } from "./ThreadView";
@@ -28,30 +31,10 @@ function useNow(everyMs = 60_000): number {
   return now;
 }
 
-/**
- * A first page fetched again replaces the top of the list; conversations loaded further down ("Load
- * more") stay. Without a next page the first page is the whole list.
- */
-export function mergeFirstPage(current: Conversation[], page: Conversation[], hasNext: boolean): Conversation[] {
-  if (!hasNext) return page;
-  const fresh = new Set(page.map((c) => c.id));
-  const oldest = page[page.length - 1]?.last_message_at;
-  const rest = current.filter((c) => !fresh.has(c.id) && oldest !== undefined && c.last_message_at < oldest);
-  return [...page, ...rest];
-}
-
-/** Calls `fn` once, `ms` after the last of a burst of calls (events come in bursts: message, then status…). */
-function useDebouncedCall(fn: () => void, ms: number): () => void {
-  const latest = useRef(fn);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEffect(() => {
-    latest.current = fn;
-  }, [fn]);
-  useEffect(() => () => clearTimeout(timer.current), []);
-  return useCallback(() => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => latest.current(), ms);
-  }, [ms]);
+/** A conversation can show up on two pages when it moved between loading them; it is listed once. */
+function uniqueById(conversations: Conversation[]): Conversation[] {
+  const seen = new Set<number>();
+  return conversations.filter((c) => !seen.has(c.id) && seen.add(c.id));
 }
 
 export interface InboxViewProps {
@@ -60,8 +43,8 @@ export interface InboxViewProps {
 
 /**
  * /inbox: conversations on the left, the open thread in the middle, the contact and notes on the
- * right. It stays current through the live event stream (ids only; it refetches what changed) and a
- * slow poll in case the stream is down.
+ * right. Each is a query; the live event stream (ids only) and a slow poll in case the stream is down
+ * invalidate the queries an event names, and the cache refetches what is on screen.
  */
 export function InboxView({ initialConversationId = null }: InboxViewProps) {
   const { user } = useSession();
@@ -69,96 +52,35 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
   const [filters, setFilters] = useState<ListFilters>(DEFAULT_FILTERS);
   const q = useDebounced(filters.search.trim(), 300);
   const query = useMemo<ConversationQuery>(() => ({ view: filters.view, status: filters.status, q }), [filters.view, filters.status, q]);
-
-  const [conversations, setConversations] = useState<Conversation[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [listLoading, setListLoading] = useState(true);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [listError, setListError] = useState<string | null>(null);
-  const queryRef = useRef(query);
-
   const [selectedId, setSelectedId] = useState<number | null>(initialConversationId);
   const [panelOpen, setPanelOpen] = useState(false);
-  const [members, setMembers] = useState<Member[]>([]);
 
-  const onConversationChanged = useCallback((changed: Conversation) => {
-    setConversations((list) => list.map((c) => (c.id === changed.id ? changed : c)));
-  }, []);
-  const thread = useThread(selectedId, onConversationChanged);
+  // A new query starts over (showing the previous list until its first page is in).
+  const list = useCursorQuery<Conversation>(inboxKeys.conversations(query), (next) => listConversations(query, next), { keepPrevious: true });
+  const conversations = useMemo(() => uniqueById(list.items), [list.items]);
+  const { data: members = [] } = useQuery({ queryKey: teamKeys.allMembers(), queryFn: listAllMembers });
+  const thread = useThread(selectedId);
 
-  // The list for the current filters; a new query starts over.
-  useEffect(() => {
-    queryRef.current = query;
-    let cancelled = false;
-    listConversations(query)
-      .then((page) => {
-        if (cancelled) return;
-        setConversations(page.results);
-        setNext(page.next ?? null);
-        setListError(null);
-      })
-      .catch((err: unknown) => !cancelled && setListError(toApiError(err).message))
-      .finally(() => !cancelled && setListLoading(false));
-    return () => {
-      cancelled = true;
-    };
-  }, [query]);
-
-  useEffect(() => {
-    listAllMembers().then(setMembers, () => setMembers([]));
-  }, []);
-
-  const refreshList = useCallback(() => {
-    const asked = queryRef.current;
-    listConversations(asked).then(
-      (page) => {
-        if (queryRef.current !== asked) return;
-        setConversations((current) => mergeFirstPage(current, page.results, Boolean(page.next)));
-        setNext((current) => (page.next ? (current ?? page.next) : null));
-        setListError(null);
-      },
-      () => undefined, // a failed background refresh keeps the list; the next event or poll retries
-    );
-  }, []);
-  const scheduleList = useDebouncedCall(refreshList, REFRESH_DEBOUNCE_MS);
-
-  // What the open thread needs refetched, gathered over a burst of events.
-  const pending = useRef({ conversation: false, messages: false, notes: false });
-  const { refresh: refreshThread } = thread;
-  const flushThread = useCallback(() => {
-    const what = pending.current;
-    pending.current = { conversation: false, messages: false, notes: false };
-    refreshThread(what);
-  }, [refreshThread]);
-  const scheduleThread = useDebouncedCall(flushThread, REFRESH_DEBOUNCE_MS);
-  const selectedRef = useRef(selectedId);
-  useEffect(() => {
-    selectedRef.current = selectedId;
-  }, [selectedId]);
-
+  const invalidate = useBatchedInvalidate(REFRESH_DEBOUNCE_MS);
   const onEvent = useCallback(
     (event: InboxEvent) => {
-      scheduleList();
-      if (event.conversation_id !== selectedRef.current) return;
-      const want = pending.current;
+      invalidate(inboxKeys.conversationLists());
+      if (event.conversation_id !== selectedId) return;
       if (event.kind === "message" || event.kind === "status") {
-        want.messages = true;
-        want.conversation = true; // the window, unread count and last message move with messages
+        invalidate(inboxKeys.messages(selectedId));
+        invalidate(inboxKeys.conversation(selectedId), true); // the window, unread count and last message move with messages
       } else if (event.kind === "note") {
-        want.notes = true;
+        invalidate(inboxKeys.notes(selectedId));
       } else {
-        want.conversation = true;
+        invalidate(inboxKeys.conversation(selectedId), true);
       }
-      scheduleThread();
     },
-    [scheduleList, scheduleThread],
+    [invalidate, selectedId],
   );
   const onResync = useCallback(() => {
-    scheduleList();
-    if (selectedRef.current === null) return;
-    pending.current = { conversation: true, messages: true, notes: true };
-    scheduleThread();
-  }, [scheduleList, scheduleThread]);
+    invalidate(inboxKeys.conversationLists());
+    if (selectedId !== null) invalidate(inboxKeys.conversation(selectedId)); // with its messages and notes
+  }, [invalidate, selectedId]);
   const live = useInboxEvents({ onEvent, onResync });
 
   const select = (conversation: Conversation) => {
@@ -168,23 +90,11 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
     window.history.replaceState(null, "", `/inbox?c=${conversation.id}`);
   };
 
-  const loadMore = () => {
-    if (!next) return;
-    setLoadingMore(true);
-    listConversations(query, next)
-      .then((page) => {
-        setConversations((current) => [...current, ...page.results.filter((c) => !current.some((x) => x.id === c.id))]);
-        setNext(page.next ?? null);
-      })
-      .catch((err: unknown) => setListError(toApiError(err).message))
-      .finally(() => setLoadingMore(false));
-  };
-
   const update = async (patch: ConversationUpdate) => {
     if (!thread.conversation) return;
     const updated = await updateConversation(thread.conversation.id, patch);
     thread.setConversation(updated);
-    scheduleList(); // it may have left the current filter (resolved, assigned away)
+    invalidate(inboxKeys.conversationLists()); // it may have left the current filter (resolved, assigned away)
   };
 
   const { conversation } = thread;
@@ -210,11 +120,11 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
             query={q}
             onFiltersChange={setFilters}
             conversations={conversations}
-            loading={listLoading}
-            error={listError}
-            hasMore={next !== null}
-            loadingMore={loadingMore}
-            onLoadMore={loadMore}
+            loading={list.loading}
+            error={list.error}
+            hasMore={list.hasMore}
+            loadingMore={list.loadingMore}
+            onLoadMore={list.loadMore}
             selectedId={selectedId}
             onSelect={select}
             now={now}
@@ -231,12 +141,12 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
             onLoadOlder={thread.loadOlder}
             members={members}
             me={user.id}
-            role={user.role}
+            assignsAnyone={user.capabilities.see_all_conversations}
             now={now}
             onUpdate={update}
             onSent={(message) => {
               thread.addMessage(message);
-              scheduleList();
+              invalidate(inboxKeys.conversationLists());
             }}
             onWindowClosed={() => thread.refresh({ conversation: true })}
             onShowDetails={() => setPanelOpen(true)}

@@ -5,6 +5,8 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Member } from "@/lib/api/types";
 
+import { renderWithQuery } from "@/lib/query/testing";
+import { capabilitiesOf } from "@/lib/testing/users";
 import { MessageBubble } from "./MessageBubble";
 import { conversation, message, NOW } from "./testData";
 import { ThreadView } from "./ThreadView";
@@ -86,7 +88,7 @@ describe("MessageBubble", () => {
 
 describe("ThreadView", () => {
   it("separates days and says when the window is closed", () => {
-    render(
+    renderWithQuery(
       <ThreadView
         conversation={conversation({ window_open: false, window_expires_at: "2026-11-27T08:00:00Z" })}
         messages={[message({ created_at: "2026-11-20T10:00:00Z" }), message({ created_at: "2026-11-20T10:05:00Z" }), message({ created_at: new Date(NOW).toISOString() })]}
@@ -97,7 +99,7 @@ describe("ThreadView", () => {
         onLoadOlder={() => undefined}
         members={[]}
         me={1}
-        role="agent"
+        assignsAnyone={capabilitiesOf("agent").see_all_conversations}
         now={NOW}
         onUpdate={async () => undefined}
         onSent={() => undefined}
@@ -120,7 +122,7 @@ describe("ThreadView header", () => {
   it("lets a manager assign anyone and change the status", async () => {
     const onUpdate = vi.fn(async () => undefined);
     const member = { id: 5, user_id: 12, email: "agnes@acme.test", first_name: "Agnes", last_name: "Agent", role: "agent" } as Member;
-    render(
+    renderWithQuery(
       <ThreadView
         conversation={conversation()}
         messages={[]}
@@ -131,7 +133,7 @@ describe("ThreadView header", () => {
         onLoadOlder={() => undefined}
         members={[member]}
         me={1}
-        role="admin"
+        assignsAnyone={capabilitiesOf("admin").see_all_conversations}
         now={NOW}
         onUpdate={onUpdate}
         onSent={() => undefined}

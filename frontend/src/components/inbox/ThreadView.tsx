@@ -3,36 +3,34 @@
 import { Fragment, useLayoutEffect, useRef, useState } from "react";
 
 import { Alert, Button, Select, Spinner } from "@/components/ui";
-import type { Conversation, ConversationStatus, ConversationUpdate, Member, Message, Role } from "@/lib/api/types";
+import type { Conversation, ConversationStatus, ConversationUpdate, Member, Message } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
 import { conversationTitle, dayLabel, sameDay, STATUS_LABELS, windowIsOpen, windowText } from "./format";
 import { InboxComposer } from "./InboxComposer";
 import { MessageBubble, quotedWamid } from "./MessageBubble";
 
-const MANAGERS: ReadonlySet<Role> = new Set(["owner", "admin"]);
-
 function memberName(member: Member): string {
   return `${member.first_name} ${member.last_name}`.trim() || member.email;
 }
 
-/** Managers pick anyone; agents may only take an unassigned conversation or let theirs go. */
+/** Those who see every conversation pick anyone; agents may only take an unassigned conversation or let theirs go. */
 function AssigneeControl({
   conversation,
   members,
   me,
-  role,
+  assignsAnyone,
   busy,
   onUpdate,
 }: {
   conversation: Conversation;
   members: Member[];
   me: number;
-  role: Role;
+  assignsAnyone: boolean;
   busy: boolean;
   onUpdate: (patch: ConversationUpdate) => void;
 }) {
   const assignee = conversation.assignee;
-  if (MANAGERS.has(role)) {
+  if (assignsAnyone) {
     const known = members.some((m) => m.user_id === assignee?.id);
     return (
       <label className="flex items-center gap-2 text-sm text-slate-600">
@@ -79,7 +77,7 @@ function ThreadHeader({
   conversation,
   members,
   me,
-  role,
+  assignsAnyone,
   now,
   onUpdate,
   onShowDetails,
@@ -88,7 +86,7 @@ function ThreadHeader({
   conversation: Conversation;
   members: Member[];
   me: number;
-  role: Role;
+  assignsAnyone: boolean;
   now: number;
   onUpdate: (patch: ConversationUpdate) => Promise<void>;
   onShowDetails: () => void;
@@ -137,7 +135,7 @@ function ThreadHeader({
               </Select>
             </span>
           </label>
-          <AssigneeControl conversation={conversation} members={members} me={me} role={role} busy={busy} onUpdate={update} />
+          <AssigneeControl conversation={conversation} members={members} me={me} assignsAnyone={assignsAnyone} busy={busy} onUpdate={update} />
           <Button size="sm" variant="ghost" onClick={onShowDetails} className="xl:hidden">
             Contact &amp; notes
           </Button>
@@ -223,7 +221,8 @@ export interface ThreadViewProps {
   onLoadOlder: () => void;
   members: Member[];
   me: number;
-  role: Role;
+  /** The viewer sees every conversation and so assigns anyone (`capabilities.see_all_conversations`). */
+  assignsAnyone: boolean;
   now: number;
   onUpdate: (patch: ConversationUpdate) => Promise<void>;
   onSent: (message: Message) => void;
@@ -259,7 +258,7 @@ export function ThreadView(props: ThreadViewProps) {
         conversation={conversation}
         members={props.members}
         me={props.me}
-        role={props.role}
+        assignsAnyone={props.assignsAnyone}
         now={props.now}
         onUpdate={props.onUpdate}
         onShowDetails={props.onShowDetails}

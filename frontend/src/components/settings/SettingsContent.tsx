@@ -78,14 +78,14 @@ export function SettingsContent() {
         <h2 id="team-heading" className="text-lg font-semibold text-slate-900">
           Team
         </h2>
-        <TeamSection viewerRole={user.role} />
+        <TeamSection viewer={user} />
       </section>
 
       <section id="whatsapp" aria-labelledby="whatsapp-heading" className="mt-12 scroll-mt-20 space-y-6">
         <h2 id="whatsapp-heading" className="text-lg font-semibold text-slate-900">
           WhatsApp
         </h2>
-        <WhatsAppSection viewerRole={user.role} />
+        <WhatsAppSection canManage={user.capabilities.manage_settings} />
       </section>
     </>
   );

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { Member } from "@/lib/api/types";
 import { ApiError } from "@/lib/apiClient";
+import { testUser } from "@/lib/testing/users";
 import { MembersTable } from "./MembersTable";
 
 const member = (overrides: Partial<Member>): Member => ({
@@ -28,7 +29,7 @@ const noop = () => Promise.resolve();
 
 describe("MembersTable", () => {
   it("is read-only for agents: no role selects, no remove buttons", () => {
-    render(<MembersTable members={MEMBERS} viewerRole="agent" onRoleChange={noop} onRemove={noop} />);
+    render(<MembersTable members={MEMBERS} viewer={testUser("agent")} onRoleChange={noop} onRemove={noop} />);
 
     expect(screen.queryAllByRole("combobox")).toHaveLength(0);
     expect(screen.queryAllByRole("button", { name: /remove/i })).toHaveLength(0);
@@ -39,7 +40,7 @@ describe("MembersTable", () => {
 
   it("lets an owner change every role and remove everyone but themself", () => {
     const members = MEMBERS.map((m) => ({ ...m, is_you: m.role === "owner" }));
-    render(<MembersTable members={members} viewerRole="owner" onRoleChange={noop} onRemove={noop} />);
+    render(<MembersTable members={members} viewer={testUser("owner")} onRoleChange={noop} onRemove={noop} />);
 
     expect(screen.getAllByRole("combobox")).toHaveLength(3);
     expect(screen.getByRole("button", { name: "Remove admin@acme.test" })).toBeDefined();
@@ -50,7 +51,7 @@ describe("MembersTable", () => {
   });
 
   it("does not let an admin touch an owner or grant the owner role", () => {
-    render(<MembersTable members={MEMBERS} viewerRole="admin" onRoleChange={noop} onRemove={noop} />);
+    render(<MembersTable members={MEMBERS} viewer={testUser("admin")} onRoleChange={noop} onRemove={noop} />);
 
     expect(screen.queryByLabelText("Role of Olga Owner")).toBeNull();
     expect(screen.queryByRole("button", { name: "Remove Olga Owner" })).toBeNull();
@@ -61,7 +62,7 @@ describe("MembersTable", () => {
   it("asks for confirmation before removing, and shows the API's refusal in the row", async () => {
     const onRemove = vi.fn().mockRejectedValue(new ApiError(409, "last_owner", "A business needs at least one owner."));
     const user = userEvent.setup();
-    render(<MembersTable members={MEMBERS} viewerRole="owner" onRoleChange={noop} onRemove={onRemove} />);
+    render(<MembersTable members={MEMBERS} viewer={testUser("owner")} onRoleChange={noop} onRemove={onRemove} />);
 
     await user.click(screen.getByRole("button", { name: "Remove Olga Owner" }));
     expect(onRemove).not.toHaveBeenCalled();
@@ -74,7 +75,7 @@ describe("MembersTable", () => {
   it("sends a role change", async () => {
     const onRoleChange = vi.fn().mockResolvedValue(undefined);
     const user = userEvent.setup();
-    render(<MembersTable members={MEMBERS} viewerRole="owner" onRoleChange={onRoleChange} onRemove={noop} />);
+    render(<MembersTable members={MEMBERS} viewer={testUser("owner")} onRoleChange={onRoleChange} onRemove={noop} />);
 
     await user.selectOptions(screen.getByLabelText("Role of agent@acme.test"), "admin");
 

@@ -5,12 +5,12 @@ import { useState } from "react";
 import type { Member, Role } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
 import { Badge, Button, Select } from "@/components/ui";
-import { canEditMember, grantableRoles } from "./permissions";
+import { canEditMember, grantableRoles, type TeamViewer } from "./permissions";
 import { RoleBadge, roleLabel } from "./RoleBadge";
 
 export interface MembersTableProps {
   members: Member[];
-  viewerRole: Role;
+  viewer: TeamViewer;
   onRoleChange: (member: Member, role: Role) => Promise<void>;
   onRemove: (member: Member) => Promise<void>;
 }
@@ -19,11 +19,11 @@ function displayName(member: Member): string {
   return `${member.first_name} ${member.last_name}`.trim();
 }
 
-function MemberRow({ member, viewerRole, onRoleChange, onRemove }: Omit<MembersTableProps, "members"> & { member: Member }) {
+function MemberRow({ member, viewer, onRoleChange, onRemove }: Omit<MembersTableProps, "members"> & { member: Member }) {
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const editable = canEditMember(viewerRole, member);
+  const editable = canEditMember(viewer, member);
   const name = displayName(member);
   const who = name || member.email;
 
@@ -66,7 +66,7 @@ function MemberRow({ member, viewerRole, onRoleChange, onRemove }: Omit<MembersT
             className="w-32"
           >
             {/* Keep the current role listed even if the viewer couldn't grant it. */}
-            {[...new Set<Role>([member.role, ...grantableRoles(viewerRole)])].map((role) => (
+            {[...new Set<Role>([member.role, ...grantableRoles(viewer)])].map((role) => (
               <option key={role} value={role}>
                 {roleLabel(role)}
               </option>

@@ -1,10 +1,10 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
-import MockAdapter from "axios-mock-adapter";
+import { screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { apiClient } from "@/lib/apiClient";
+import { mockApi, type MockApi } from "@/lib/testing/mockApi";
 import type { ResellerAccess } from "@/lib/api/types";
 import { ResellerAccessSection } from "./ResellerAccessSection";
+import { renderWithQuery as render } from "@/lib/query/testing";
 
 const ACCESS: ResellerAccess[] = [
   {
@@ -31,10 +31,10 @@ const ACCESS: ResellerAccess[] = [
   },
 ];
 
-let api: MockAdapter;
+let api: MockApi;
 
 beforeEach(() => {
-  api = new MockAdapter(apiClient);
+  api = mockApi();
 });
 
 afterEach(() => api.restore());

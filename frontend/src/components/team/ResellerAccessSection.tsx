@@ -1,10 +1,11 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 
 import { listResellerAccess } from "@/lib/api/team";
 import type { ResellerAccess, Role } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
+import { teamKeys } from "@/lib/query/keys";
 import { Alert, Badge, Card, CardBody, CardHeader } from "@/components/ui";
 import { RoleBadge } from "./RoleBadge";
 
@@ -23,19 +24,9 @@ function displayName(access: ResellerAccess): string {
  * the reseller adds and removes them, so this list has no controls. Hidden when there is nobody.
  */
 export function ResellerAccessSection() {
-  const [people, setPeople] = useState<ResellerAccess[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    listResellerAccess().then(
-      (list) => live && setPeople(list),
-      (err: unknown) => live && setError(toApiError(err).message),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  const loaded = useQuery({ queryKey: teamKeys.resellerAccess(), queryFn: listResellerAccess });
+  const people = loaded.data ?? null;
+  const error = loaded.error ? toApiError(loaded.error).message : null;
 
   if (error) {
     return (

@@ -4,13 +4,14 @@ import { useCallback } from "react";
 
 import { listInvites, listMembers, removeMember, revokeInvite, updateMemberRole } from "@/lib/api/team";
 import type { Invite, Member, Role } from "@/lib/api/types";
-import { useCursorList } from "@/hooks/useCursorList";
+import { teamKeys } from "@/lib/query/keys";
+import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { Alert, Button, Card, CardBody, CardHeader, Spinner } from "@/components/ui";
 import { InviteForm } from "./InviteForm";
 import { MembersTable } from "./MembersTable";
 import { PendingInvites } from "./PendingInvites";
 import { ResellerAccessSection } from "./ResellerAccessSection";
-import { canManageTeam } from "./permissions";
+import type { TeamViewer } from "./permissions";
 
 function LoadMore({ onClick, loading }: { onClick: () => void; loading: boolean }) {
   return (
@@ -31,11 +32,11 @@ function Loading({ label }: { label: string }) {
 }
 
 /** Settings → Team: members for everyone; invitations and changes for owners and admins. */
-export function TeamSection({ viewerRole }: { viewerRole: Role }) {
-  const manager = canManageTeam(viewerRole);
-  const members = useCursorList<Member>(useCallback((next) => listMembers(next), []));
+export function TeamSection({ viewer }: { viewer: TeamViewer }) {
+  const manager = viewer.capabilities.manage_team;
+  const members = useCursorQuery<Member>(teamKeys.members(), listMembers);
   // Agents may not list invitations (the API answers 403), so they are not asked for.
-  const invites = useCursorList<Invite>(useCallback((next) => listInvites(next), []), manager);
+  const invites = useCursorQuery<Invite>(teamKeys.invites(), listInvites, { enabled: manager });
   const { setItems: setMembers } = members;
   const { setItems: setInvites } = invites;
 
@@ -78,7 +79,7 @@ export function TeamSection({ viewerRole }: { viewerRole: Role }) {
         {members.loading ? (
           <Loading label="Loading members…" />
         ) : (
-          <MembersTable members={members.items} viewerRole={viewerRole} onRoleChange={onRoleChange} onRemove={onRemove} />
+          <MembersTable members={members.items} viewer={viewer} onRoleChange={onRoleChange} onRemove={onRemove} />
         )}
         {members.error ? (
           <CardBody>
@@ -94,7 +95,7 @@ export function TeamSection({ viewerRole }: { viewerRole: Role }) {
         <Card>
           <CardHeader title="Invite people" description="They get an email with a link to join this business." />
           <CardBody>
-            <InviteForm viewerRole={viewerRole} onInvited={(invite) => setInvites((list) => [invite, ...list])} />
+            <InviteForm viewer={viewer} onInvited={(invite) => setInvites((list) => [invite, ...list])} />
           </CardBody>
           <div className="border-t border-slate-100">
             <h3 className="px-5 pt-4 text-sm font-semibold text-slate-900">Pending invitations</h3>

@@ -1,22 +1,21 @@
 /**
- * The team rules as the UI shows them (the backend enforces the same in tenants/services.py):
- * owners and admins manage the team; only an owner may grant the owner role or touch an owner.
+ * The team rules as the UI shows them (the backend enforces the same in tenants/services.py): who may
+ * manage the team is a capability (`manage_team`); on top of it, only an owner may grant the owner role
+ * or touch an owner — a rule about the roles themselves, which the backend also states by role.
  */
-import type { Member, Role } from "@/lib/api/types";
+import type { Member, Role, User } from "@/lib/api/types";
 
-export function canManageTeam(viewerRole: Role): boolean {
-  return viewerRole === "owner" || viewerRole === "admin";
-}
+/** The person looking at the team. */
+export type TeamViewer = Pick<User, "role" | "capabilities">;
 
 /** Roles the viewer may hand out, in invites and role changes. */
-export function grantableRoles(viewerRole: Role): Role[] {
-  if (viewerRole === "owner") return ["agent", "admin", "owner"];
-  if (viewerRole === "admin") return ["agent", "admin"];
-  return [];
+export function grantableRoles(viewer: TeamViewer): Role[] {
+  if (!viewer.capabilities.manage_team) return [];
+  return viewer.role === "owner" ? ["agent", "admin", "owner"] : ["agent", "admin"];
 }
 
 /** Whether the viewer may change this member's role or remove them. */
-export function canEditMember(viewerRole: Role, member: Pick<Member, "role">): boolean {
-  if (!canManageTeam(viewerRole)) return false;
-  return viewerRole === "owner" || member.role !== "owner";
+export function canEditMember(viewer: TeamViewer, member: Pick<Member, "role">): boolean {
+  if (!viewer.capabilities.manage_team) return false;
+  return viewer.role === "owner" || member.role !== "owner";
 }

@@ -5,5 +5,6 @@ export { Card, CardBody, CardHeader } from "./Card";
 export { EmptyState } from "./EmptyState";
 export { Field, TextField, type FieldControlProps } from "./Field";
 export { Input, Select } from "./Input";
+export { Segmented, type SegmentedOption, type SegmentedProps } from "./Segmented";
 export { Spinner } from "./Spinner";
 export { cx } from "./cx";

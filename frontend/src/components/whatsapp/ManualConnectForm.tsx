@@ -1,13 +1,10 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
-
 import { connectNumber } from "@/lib/api/whatsapp";
 import type { NumberConnect, PhoneNumber } from "@/lib/api/types";
-import { toApiError, type ApiError } from "@/lib/apiClient";
+import { useApiForm } from "@/hooks/useApiForm";
 import { Alert, Button, TextField } from "@/components/ui";
 
-const FIELDS = ["waba_id", "phone_number_id", "access_token"] as const;
 const EMPTY: NumberConnect = { waba_id: "", phone_number_id: "", access_token: "" };
 
 /**
@@ -15,45 +12,26 @@ const EMPTY: NumberConnect = { waba_id: "", phone_number_id: "", access_token: "
  * the Graph API before saving, and keeps the token encrypted: it is never shown again, here or anywhere.
  */
 export function ManualConnectForm({ onConnected }: { onConnected: (number: PhoneNumber) => void }) {
-  const [values, setValues] = useState<NumberConnect>(EMPTY);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [connected, setConnected] = useState<PhoneNumber | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  const bind = (field: (typeof FIELDS)[number]) => ({
-    value: values[field],
-    onChange: (event: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: event.target.value })),
-    error: error?.fieldError(field),
-  });
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSubmitting(true);
-    setError(null);
-    setConnected(null);
-    try {
-      const number = await connectNumber({
+  const form = useApiForm({
+    initial: EMPTY,
+    submit: (values) =>
+      connectNumber({
         waba_id: values.waba_id.trim(),
         phone_number_id: values.phone_number_id.trim(),
         access_token: values.access_token.trim(),
-      });
-      setConnected(number);
-      setValues(EMPTY);
+      }),
+    onSuccess: (number, { reset }) => {
+      reset();
       onConnected(number);
-    } catch (err) {
-      setError(toApiError(err));
-      // The token is a secret: don't leave it in the page after a failed try either.
-      setValues((v) => ({ ...v, access_token: "" }));
-    } finally {
-      setSubmitting(false);
-    }
-  }
-
-  const general = error && !FIELDS.some((field) => error.fieldError(field)) ? error.message : null;
+    },
+    // The token is a secret: don't leave it in the page after a failed try either.
+    onError: (_error, { setValues }) => setValues((v) => ({ ...v, access_token: "" })),
+  });
+  const connected = form.result;
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Connect a number by hand" className="space-y-4">
-      {general ? <Alert>{general}</Alert> : null}
+    <form onSubmit={form.onSubmit} noValidate aria-label="Connect a number by hand" className="space-y-4">
+      {form.generalError ? <Alert>{form.generalError}</Alert> : null}
       {connected ? (
         <Alert tone="success">
           Connected {connected.display_phone_number || connected.phone_number_id}
@@ -67,9 +45,9 @@ export function ManualConnectForm({ onConnected }: { onConnected: (number: Phone
           autoComplete="off"
           required
           placeholder="200000000000001"
-          {...bind("waba_id")}
+          {...form.bind("waba_id")}
         />
-        <TextField label="Phone number id" inputMode="numeric" autoComplete="off" required placeholder="100000000000001" {...bind("phone_number_id")} />
+        <TextField label="Phone number id" inputMode="numeric" autoComplete="off" required placeholder="100000000000001" {...form.bind("phone_number_id")} />
       </div>
       <TextField
         label="Access token"
@@ -77,9 +55,9 @@ export function ManualConnectForm({ onConnected }: { onConnected: (number: Phone
         autoComplete="off"
         required
         hint="A system user token with whatsapp_business_messaging and whatsapp_business_management. It is stored encrypted and never shown again."
-        {...bind("access_token")}
+        {...form.bind("access_token")}
       />
-      <Button type="submit" loading={submitting}>
+      <Button type="submit" loading={form.submitting}>
         Connect number
       </Button>
     </form>

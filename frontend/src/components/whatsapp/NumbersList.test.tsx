@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import type { PhoneNumber } from "@/lib/api/types";
 import { ApiError } from "@/lib/apiClient";
+import { capabilitiesOf } from "@/lib/testing/users";
 import { NumbersList } from "./NumbersList";
 
 const number = (overrides: Partial<PhoneNumber>): PhoneNumber => ({
@@ -28,7 +29,7 @@ const noop = () => Promise.resolve();
 
 describe("NumbersList", () => {
   it("shows every number's health to agents, read-only", () => {
-    render(<NumbersList numbers={NUMBERS} viewerRole="agent" onRefresh={noop} onDisconnect={noop} />);
+    render(<NumbersList numbers={NUMBERS} canManage={capabilitiesOf("agent").manage_settings} onRefresh={noop} onDisconnect={noop} />);
 
     const first = screen.getByRole("listitem", { name: "+1 555-010-0001" });
     expect(within(first).getByText("High quality")).toBeDefined();
@@ -40,7 +41,7 @@ describe("NumbersList", () => {
   });
 
   it.each(["owner", "admin"] as const)("lets an %s refresh and disconnect", (role) => {
-    render(<NumbersList numbers={NUMBERS} viewerRole={role} onRefresh={noop} onDisconnect={noop} />);
+    render(<NumbersList numbers={NUMBERS} canManage={capabilitiesOf(role).manage_settings} onRefresh={noop} onDisconnect={noop} />);
     expect(screen.getAllByRole("button", { name: /^Refresh/ })).toHaveLength(2);
     expect(screen.getAllByRole("button", { name: /^Disconnect/ })).toHaveLength(2);
   });
@@ -48,7 +49,7 @@ describe("NumbersList", () => {
   it("refreshes a number", async () => {
     const onRefresh = vi.fn().mockResolvedValue(undefined);
     const user = userEvent.setup();
-    render(<NumbersList numbers={NUMBERS} viewerRole="admin" onRefresh={onRefresh} onDisconnect={noop} />);
+    render(<NumbersList numbers={NUMBERS} canManage={capabilitiesOf("admin").manage_settings} onRefresh={onRefresh} onDisconnect={noop} />);
     await user.click(screen.getByRole("button", { name: "Refresh +1 555-010-0002" }));
     expect(onRefresh).toHaveBeenCalledWith(NUMBERS[1]);
   });
@@ -56,7 +57,7 @@ describe("NumbersList", () => {
   it("asks before disconnecting, can be cancelled, and shows the API's refusal", async () => {
     const onDisconnect = vi.fn().mockRejectedValue(new ApiError(403, "permission_denied", "You don't have permission to do this."));
     const user = userEvent.setup();
-    render(<NumbersList numbers={NUMBERS} viewerRole="owner" onRefresh={noop} onDisconnect={onDisconnect} />);
+    render(<NumbersList numbers={NUMBERS} canManage={capabilitiesOf("owner").manage_settings} onRefresh={noop} onDisconnect={onDisconnect} />);
 
     await user.click(screen.getByRole("button", { name: "Disconnect +1 555-010-0001" }));
     const dialog = screen.getByRole("alertdialog", { name: "Disconnect +1 555-010-0001?" });

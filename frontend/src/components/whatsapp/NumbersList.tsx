@@ -3,25 +3,24 @@
 import Link from "next/link";
 import { useState } from "react";
 
-import type { PhoneNumber, Role } from "@/lib/api/types";
+import type { PhoneNumber } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
 import { Badge, Button, buttonClasses } from "@/components/ui";
 import { connectedViaLabel, dateTimeLabel, statusLabel, throughputLabel, tierLabel } from "./format";
-import { canManageNumbers } from "./permissions";
 import { QualityBadge } from "./QualityBadge";
 
 export interface NumbersListProps {
   numbers: PhoneNumber[];
-  viewerRole: Role;
+  /** The viewer may connect, refresh and disconnect numbers (`capabilities.manage_settings`). */
+  canManage: boolean;
   onRefresh: (number: PhoneNumber) => Promise<void>;
   onDisconnect: (number: PhoneNumber) => Promise<void>;
 }
 
-function NumberCard({ number, viewerRole, onRefresh, onDisconnect }: Omit<NumbersListProps, "numbers"> & { number: PhoneNumber }) {
+function NumberCard({ number, canManage: manager, onRefresh, onDisconnect }: Omit<NumbersListProps, "numbers"> & { number: PhoneNumber }) {
   const [busy, setBusy] = useState<"refresh" | "disconnect" | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const manager = canManageNumbers(viewerRole);
   const name = number.display_phone_number || number.phone_number_id;
 
   async function run(kind: "refresh" | "disconnect", action: () => Promise<void>) {

@@ -1,11 +1,13 @@
-import { render, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { PhoneNumber } from "@/lib/api/types";
 import { ApiError } from "@/lib/apiClient";
 import * as api from "@/lib/api/whatsapp";
+import { capabilitiesOf } from "@/lib/testing/users";
 import { WhatsAppSection } from "./WhatsAppSection";
+import { renderWithQuery as render } from "@/lib/query/testing";
 
 vi.mock("@/lib/api/whatsapp", () => ({
   listNumbers: vi.fn(),
@@ -40,7 +42,7 @@ beforeEach(() => {
 describe("WhatsAppSection", () => {
   it("explains connecting when there is no number, and offers agents no way to connect", async () => {
     vi.mocked(api.listNumbers).mockResolvedValue({ results: [], next: null });
-    render(<WhatsAppSection viewerRole="agent" />);
+    render(<WhatsAppSection canManage={capabilitiesOf("agent").manage_settings} />);
 
     expect(await screen.findByText("No WhatsApp number connected")).toBeDefined();
     expect(screen.getByText(/Ask an owner or admin/)).toBeDefined();
@@ -52,7 +54,7 @@ describe("WhatsAppSection", () => {
 
   it("gives owners both ways to connect", async () => {
     vi.mocked(api.listNumbers).mockResolvedValue({ results: [NUMBER], next: null });
-    render(<WhatsAppSection viewerRole="owner" />);
+    render(<WhatsAppSection canManage={capabilitiesOf("owner").manage_settings} />);
 
     expect(await screen.findByText("Medium quality")).toBeDefined();
     expect(await screen.findByRole("button", { name: "Connect with Facebook (Embedded Signup)" })).toBeDefined();
@@ -63,7 +65,7 @@ describe("WhatsAppSection", () => {
   it("explains that Facebook mode needs Meta's SDK", async () => {
     vi.mocked(api.listNumbers).mockResolvedValue({ results: [], next: null });
     vi.mocked(api.startEmbeddedSignup).mockResolvedValue({ app_id: "123", state: "s", mode: "facebook", signup_url: "" });
-    render(<WhatsAppSection viewerRole="admin" />);
+    render(<WhatsAppSection canManage={capabilitiesOf("admin").manage_settings} />);
     expect(await screen.findByText(/Facebook JavaScript\s+SDK/)).toBeDefined();
   });
 
@@ -75,7 +77,7 @@ describe("WhatsAppSection", () => {
       }),
     );
     const user = userEvent.setup();
-    render(<WhatsAppSection viewerRole="owner" />);
+    render(<WhatsAppSection canManage={capabilitiesOf("owner").manage_settings} />);
 
     await user.type(await screen.findByLabelText("WhatsApp Business Account id"), "200000000000001");
     await user.type(screen.getByLabelText("Phone number id"), "100000000000001");
@@ -92,7 +94,7 @@ describe("WhatsAppSection", () => {
     vi.mocked(api.listNumbers).mockResolvedValue({ results: [], next: null });
     vi.mocked(api.connectNumber).mockResolvedValue(NUMBER);
     const user = userEvent.setup();
-    render(<WhatsAppSection viewerRole="admin" />);
+    render(<WhatsAppSection canManage={capabilitiesOf("admin").manage_settings} />);
 
     await user.type(await screen.findByLabelText("WhatsApp Business Account id"), "200000000000001");
     await user.type(screen.getByLabelText("Phone number id"), "100000000000001");

@@ -3,13 +3,13 @@
 import { useCallback } from "react";
 
 import { disconnectNumber, listNumbers, refreshNumber } from "@/lib/api/whatsapp";
-import type { PhoneNumber, Role } from "@/lib/api/types";
-import { useCursorList } from "@/hooks/useCursorList";
+import type { PhoneNumber } from "@/lib/api/types";
+import { whatsappKeys } from "@/lib/query/keys";
+import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { Alert, Button, Card, CardBody, CardHeader, EmptyState, Spinner } from "@/components/ui";
 import { EmbeddedSignupConnect } from "./EmbeddedSignupConnect";
 import { ManualConnectForm } from "./ManualConnectForm";
 import { NumbersList } from "./NumbersList";
-import { canManageNumbers } from "./permissions";
 
 function WhatsAppIcon({ className }: { className?: string }) {
   return (
@@ -21,9 +21,8 @@ function WhatsAppIcon({ className }: { className?: string }) {
 }
 
 /** Settings → WhatsApp: the numbers with their health for everyone; connect, refresh, disconnect for managers. */
-export function WhatsAppSection({ viewerRole }: { viewerRole: Role }) {
-  const manager = canManageNumbers(viewerRole);
-  const numbers = useCursorList<PhoneNumber>(useCallback((next) => listNumbers(next), []));
+export function WhatsAppSection({ canManage: manager }: { canManage: boolean }) {
+  const numbers = useCursorQuery<PhoneNumber>(whatsappKeys.numbers(), listNumbers);
   const { setItems } = numbers;
 
   const merge = useCallback(
@@ -70,7 +69,7 @@ export function WhatsAppSection({ viewerRole }: { viewerRole: Role }) {
           }
         />
       ) : (
-        <NumbersList numbers={numbers.items} viewerRole={viewerRole} onRefresh={onRefresh} onDisconnect={onDisconnect} />
+        <NumbersList numbers={numbers.items} canManage={manager} onRefresh={onRefresh} onDisconnect={onDisconnect} />
       )}
       {numbers.error ? <Alert>{numbers.error}</Alert> : null}
       {numbers.hasMore ? (

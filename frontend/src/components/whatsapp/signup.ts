@@ -1,10 +1,11 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 
 import { startEmbeddedSignup } from "@/lib/api/whatsapp";
 import type { EmbeddedSignupStart } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
+import { whatsappKeys } from "@/lib/query/keys";
 
 /** The page the signup dialog sends its code back to, on this business's own host. */
 export const CALLBACK_PATH = "/settings/whatsapp/callback";
@@ -42,16 +43,14 @@ export type SignupInfoState =
  * (the API answers 403 to agents), so `enabled` is false for them and the state stays idle.
  */
 export function useSignupInfo(enabled: boolean): SignupInfoState {
-  const [state, setState] = useState<SignupInfoState>({ status: enabled ? "loading" : "idle" });
-  useEffect(() => {
-    if (!enabled) return;
-    let cancelled = false;
-    startEmbeddedSignup(callbackUrl())
-      .then((info) => !cancelled && setState({ status: "ready", info }))
-      .catch((err: unknown) => !cancelled && setState({ status: "failed", message: toApiError(err).message }));
-    return () => {
-      cancelled = true;
-    };
-  }, [enabled]);
-  return state;
+  // Never from the cache: each answer carries a fresh `state` for one signup.
+  const { data, error } = useQuery({
+    queryKey: whatsappKeys.embeddedSignup(),
+    queryFn: () => startEmbeddedSignup(callbackUrl()),
+    enabled,
+    gcTime: 0,
+  });
+  if (!enabled) return { status: "idle" };
+  if (error) return { status: "failed", message: toApiError(error).message };
+  return data ? { status: "ready", info: data } : { status: "loading" };
 }

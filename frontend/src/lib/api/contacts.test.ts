@@ -1,12 +1,11 @@
-import MockAdapter from "axios-mock-adapter";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { apiClient } from "@/lib/apiClient";
+import { mockApi, type MockApi } from "@/lib/testing/mockApi";
 import { bulkContacts, contactQueryParams, contactsExportUrl, INSPECT_BYTES, inspectImport, listContacts, startImport, type FilterDocument } from "./contacts";
 
-let mock: MockAdapter;
+let mock: MockApi;
 beforeEach(() => {
-  mock = new MockAdapter(apiClient);
+  mock = mockApi();
 });
 afterEach(() => mock.restore());
 
@@ -18,12 +17,12 @@ describe("contact queries", () => {
     expect(contactQueryParams({ q: " ", segment: null, filter: {} })).toEqual({});
   });
 
-  it("lists the first page with the query, then follows `next` as a relative URL", async () => {
-    mock.onGet("/api/contacts/").reply((config) => [200, { next: "http://demo.localhost:8000/api/contacts/?cursor=xyz", results: [], params: config.params }]);
-    mock.onGet("/api/contacts/?cursor=xyz").reply(200, { next: null, results: [] });
-    const first = (await listContacts({ q: "ravi", filter: FILTER })) as unknown as { params: unknown };
-    expect(first.params).toEqual({ q: "ravi", filter: JSON.stringify(FILTER), page_size: 50 });
-    expect(await listContacts({ q: "ignored" }, "http://demo.localhost:8000/api/contacts/?cursor=xyz")).toEqual({ next: null, results: [] });
+  it("lists the first page with the query, then follows `next` by its cursor on this origin", async () => {
+    mock.onGet("/api/contacts/").reply((request) => [200, { next: "http://demo.localhost:8000/api/contacts/?cursor=xyz&q=ravi", results: [], params: request.params }]);
+    const first = (await listContacts({ q: "ravi", filter: FILTER })) as unknown as { next: string; params: unknown };
+    expect(first.params).toEqual({ q: "ravi", filter: JSON.stringify(FILTER), page_size: "50" });
+    const second = (await listContacts({ q: "ravi", filter: FILTER }, first.next)) as unknown as { params: unknown };
+    expect(second.params).toEqual({ q: "ravi", filter: JSON.stringify(FILTER), page_size: "50", cursor: "xyz" });
   });
 
   it("builds the CSV export URL from the same parameters", () => {
@@ -32,7 +31,7 @@ describe("contact queries", () => {
   });
 
   it("posts a bulk action as given", async () => {
-    mock.onPost("/api/contacts/bulk/").reply((config) => [200, { action: "tag", matched: 2, affected: 2, body: JSON.parse(config.data as string) }]);
+    mock.onPost("/api/contacts/bulk/").reply((request) => [200, { action: "tag", matched: 2, affected: 2, body: JSON.parse(request.data as string) }]);
     const result = (await bulkContacts({ action: "tag", tags: ["vip"], filter: {} })) as unknown as { body: unknown };
     expect(result.body).toEqual({ action: "tag", tags: ["vip"], filter: {} });
   });
@@ -41,8 +40,8 @@ describe("contact queries", () => {
 describe("imports", () => {
   it("inspects only the first megabyte of a big file, keeping its name", async () => {
     let sent: File | null = null;
-    mock.onPost("/api/contacts/imports/inspect/").reply((config) => {
-      sent = (config.data as FormData).get("file") as File;
+    mock.onPost("/api/contacts/imports/inspect/").reply((request) => {
+      sent = (request.data as FormData).get("file") as File;
       return [200, {}];
     });
     const big = new File([new Uint8Array(INSPECT_BYTES + 5000)], "big.csv", { type: "text/csv" });
@@ -53,8 +52,8 @@ describe("imports", () => {
 
   it("starts an import with the mapping as JSON, each tag and the encoding", async () => {
     let form: FormData | null = null;
-    mock.onPost("/api/contacts/imports/").reply((config) => {
-      form = config.data as FormData;
+    mock.onPost("/api/contacts/imports/").reply((request) => {
+      form = request.data as FormData;
       return [202, { id: 1, status: "queued" }];
     });
     const file = new File(["phone\n1\n"], "a.csv");

@@ -1,6 +1,5 @@
-import type { AxiosProgressEvent } from "axios";
-
-import { apiClient, toRelativeUrl } from "@/lib/apiClient";
+import { api, cursorOf, unwrap, upload, type UploadProgress } from "@/lib/apiClient";
+import { collectPages } from "./pages";
 import type {
   AttributeDefinition,
   AttributeDefinitionCreate,
@@ -10,7 +9,6 @@ import type {
   Contact,
   ContactBulk,
   ContactBulkResult,
-  ContactCount,
   ContactErased,
   ContactImport,
   ContactImportLayout,
@@ -23,11 +21,9 @@ import type {
   FilterDocument,
   ImportEncoding,
   ImportOnExisting,
-  PaginatedAttributeDefinitionList,
   PaginatedConsentEventList,
   PaginatedContactImportList,
   PaginatedContactList,
-  PaginatedSegmentList,
   Segment,
   SegmentCount,
   SegmentWrite,
@@ -48,6 +44,16 @@ function isEmptyFilter(filter: FilterDocument | null | undefined): boolean {
   return !filter || Object.keys(filter).length === 0;
 }
 
+/** A ContactQuery as the typed query of the list, count and export operations. */
+export function contactQuery(query: ContactQuery): { q?: string; segment?: number; filter?: string } {
+  const q = query.q?.trim();
+  return {
+    q: q || undefined,
+    segment: query.segment ?? undefined,
+    filter: isEmptyFilter(query.filter) ? undefined : JSON.stringify(query.filter),
+  };
+}
+
 /** The query string parameters of a ContactQuery (the filter as JSON, as the API wants it). */
 export function contactQueryParams(query: ContactQuery): Record<string, string> {
   const params: Record<string, string> = {};
@@ -62,74 +68,62 @@ const PAGE_SIZE = 50;
 
 // --- Contacts -------------------------------------------------------------------------------------
 
-/** First page of a query, or the page behind a `next` link (which already carries the query). */
+const contact = (id: Contact["id"]) => ({ params: { path: { contact_id: id } } });
+
+/** First page of a query, or the page behind a `next` link (its cursor, with the same query). */
 export async function listContacts(query: ContactQuery, nextUrl?: string | null, pageSize = PAGE_SIZE): Promise<PaginatedContactList> {
-  if (nextUrl) {
-    const { data } = await apiClient.get<PaginatedContactList>(toRelativeUrl(nextUrl));
-    return data;
-  }
-  const { data } = await apiClient.get<PaginatedContactList>("/api/contacts/", {
-    params: { ...contactQueryParams(query), page_size: pageSize },
-  });
-  return data;
+  return unwrap(
+    api.GET("/api/contacts/", { params: { query: { ...contactQuery(query), page_size: pageSize, cursor: cursorOf(nextUrl) } } }),
+  );
 }
 
 export async function countContacts(query: ContactQuery): Promise<number> {
-  const { data } = await apiClient.get<ContactCount>("/api/contacts/count/", { params: contactQueryParams(query) });
+  const data = await unwrap(api.GET("/api/contacts/count/", { params: { query: contactQuery(query) } }));
   return data.count;
 }
 
 export async function getContact(id: Contact["id"]): Promise<Contact> {
-  const { data } = await apiClient.get<Contact>(`/api/contacts/${id}/`);
-  return data;
+  return unwrap(api.GET("/api/contacts/{contact_id}/", contact(id)));
 }
 
 export async function createContact(body: ContactWrite): Promise<Contact> {
-  const { data } = await apiClient.post<Contact>("/api/contacts/", body);
-  return data;
+  return unwrap(api.POST("/api/contacts/", { body }));
 }
 
 /** `tags` replaces the contact's tags; `attributes` merges (null removes a key). */
 export async function updateContact(id: Contact["id"], body: ContactPatch): Promise<Contact> {
-  const { data } = await apiClient.patch<Contact>(`/api/contacts/${id}/`, body);
-  return data;
+  return unwrap(api.PATCH("/api/contacts/{contact_id}/", { ...contact(id), body }));
 }
 
 export async function deleteContact(id: Contact["id"]): Promise<void> {
-  await apiClient.delete(`/api/contacts/${id}/`);
+  await unwrap(api.DELETE("/api/contacts/{contact_id}/", contact(id)));
 }
 
 export async function listConsentEvents(id: Contact["id"], nextUrl?: string | null): Promise<PaginatedConsentEventList> {
-  const { data } = await apiClient.get<PaginatedConsentEventList>(nextUrl ? toRelativeUrl(nextUrl) : `/api/contacts/${id}/consent/`);
-  return data;
+  return unwrap(api.GET("/api/contacts/{contact_id}/consent/", { params: { path: { contact_id: id }, query: { cursor: cursorOf(nextUrl) } } }));
 }
 
 export async function recordConsent(id: Contact["id"], body: ConsentRecord): Promise<ConsentRecorded> {
-  const { data } = await apiClient.post<ConsentRecorded>(`/api/contacts/${id}/consent/`, body);
-  return data;
+  return unwrap(api.POST("/api/contacts/{contact_id}/consent/", { ...contact(id), body }));
 }
 
 /** Folds `body.merge_id` into `id`; the other contact is deleted. */
 export async function mergeContacts(id: Contact["id"], body: ContactMerge): Promise<ContactMerged> {
-  const { data } = await apiClient.post<ContactMerged>(`/api/contacts/${id}/merge/`, body);
-  return data;
+  return unwrap(api.POST("/api/contacts/{contact_id}/merge/", { ...contact(id), body }));
 }
 
 /** Everything held about one person (a data access request). */
 export async function exportContactData(id: Contact["id"]): Promise<Record<string, unknown>> {
-  const { data } = await apiClient.get<Record<string, unknown>>(`/api/contacts/${id}/export/`);
-  return data;
+  return unwrap(api.GET("/api/contacts/{contact_id}/export/", contact(id))) as Promise<Record<string, unknown>>;
 }
 
 export async function eraseContact(id: Contact["id"]): Promise<ContactErased> {
-  const { data } = await apiClient.post<ContactErased>(`/api/contacts/${id}/erase/`);
-  return data;
+  return unwrap(api.POST("/api/contacts/{contact_id}/erase/", contact(id)));
 }
 
 /** Tag, untag or delete a selection: `ids`, or a whole `filter` (with the list's `q` and `segment`). */
 export async function bulkContacts(body: ContactBulk): Promise<ContactBulkResult> {
-  const { data } = await apiClient.post<ContactBulkResult>("/api/contacts/bulk/", body);
-  return data;
+  return unwrap(api.POST("/api/contacts/bulk/", { body }));
 }
 
 /** The streamed CSV export of a query; a plain URL so the browser downloads it without buffering. */
@@ -141,75 +135,54 @@ export function contactsExportUrl(query: ContactQuery): string {
 // --- Settings, attribute definitions, segments ----------------------------------------------------
 
 export async function getContactSettings(): Promise<ContactSettings> {
-  const { data } = await apiClient.get<ContactSettings>("/api/contacts/settings/");
-  return data;
+  return unwrap(api.GET("/api/contacts/settings/"));
 }
 
 export async function updateContactSettings(body: ContactSettingsPatch): Promise<ContactSettings> {
-  const { data } = await apiClient.patch<ContactSettings>("/api/contacts/settings/", body);
-  return data;
+  return unwrap(api.PATCH("/api/contacts/settings/", { body }));
 }
 
 /** Every definition (a business has a few dozen at most; the list is paginated all the same). */
 export async function listAllAttributes(): Promise<AttributeDefinition[]> {
-  const definitions: AttributeDefinition[] = [];
-  let next: string | null | undefined = null;
-  do {
-    const response: { data: PaginatedAttributeDefinitionList } = await apiClient.get<PaginatedAttributeDefinitionList>(
-      next ? toRelativeUrl(next) : "/api/contacts/attributes/",
-    );
-    definitions.push(...response.data.results);
-    next = response.data.next;
-  } while (next);
-  return definitions;
+  return collectPages((nextUrl) => unwrap(api.GET("/api/contacts/attributes/", { params: { query: { cursor: cursorOf(nextUrl) } } })));
 }
 
 export async function createAttribute(body: AttributeDefinitionCreate): Promise<AttributeDefinition> {
-  const { data } = await apiClient.post<AttributeDefinition>("/api/contacts/attributes/", body);
-  return data;
+  return unwrap(api.POST("/api/contacts/attributes/", { body }));
 }
+
+const attribute = (id: AttributeDefinition["id"]) => ({ params: { path: { attribute_id: id } } });
 
 /** Label and choices change; key and type never do. */
 export async function updateAttribute(id: AttributeDefinition["id"], body: AttributeDefinitionUpdate): Promise<AttributeDefinition> {
-  const { data } = await apiClient.patch<AttributeDefinition>(`/api/contacts/attributes/${id}/`, body);
-  return data;
+  return unwrap(api.PATCH("/api/contacts/attributes/{attribute_id}/", { ...attribute(id), body }));
 }
 
 export async function deleteAttribute(id: AttributeDefinition["id"]): Promise<void> {
-  await apiClient.delete(`/api/contacts/attributes/${id}/`);
+  await unwrap(api.DELETE("/api/contacts/attributes/{attribute_id}/", attribute(id)));
 }
 
 export async function listAllSegments(): Promise<Segment[]> {
-  const segments: Segment[] = [];
-  let next: string | null | undefined = null;
-  do {
-    const response: { data: PaginatedSegmentList } = await apiClient.get<PaginatedSegmentList>(
-      next ? toRelativeUrl(next) : "/api/contacts/segments/",
-    );
-    segments.push(...response.data.results);
-    next = response.data.next;
-  } while (next);
-  return segments;
+  return collectPages((nextUrl) => unwrap(api.GET("/api/contacts/segments/", { params: { query: { cursor: cursorOf(nextUrl) } } })));
 }
 
 export async function createSegment(body: SegmentWrite): Promise<Segment> {
-  const { data } = await apiClient.post<Segment>("/api/contacts/segments/", body);
-  return data;
+  return unwrap(api.POST("/api/contacts/segments/", { body }));
 }
 
+const segment = (id: Segment["id"]) => ({ params: { path: { segment_id: id } } });
+
 export async function deleteSegment(id: Segment["id"]): Promise<void> {
-  await apiClient.delete(`/api/contacts/segments/${id}/`);
+  await unwrap(api.DELETE("/api/contacts/segments/{segment_id}/", segment(id)));
 }
 
 export async function countSegment(id: Segment["id"]): Promise<SegmentCount> {
-  const { data } = await apiClient.get<SegmentCount>(`/api/contacts/segments/${id}/count/`);
-  return data;
+  return unwrap(api.GET("/api/contacts/segments/{segment_id}/count/", segment(id)));
 }
 
 /** Validates a filter and counts it without saving. */
 export async function previewSegment(filter: FilterDocument): Promise<SegmentCount> {
-  const { data } = await apiClient.post<SegmentCount>("/api/contacts/segments/preview/", { filter });
-  return data;
+  return unwrap(api.POST("/api/contacts/segments/preview/", { body: { filter } }));
 }
 
 // --- Imports --------------------------------------------------------------------------------------
@@ -221,8 +194,7 @@ export async function inspectImport(file: File, encoding?: ImportEncoding): Prom
   const form = new FormData();
   form.append("file", file.size > INSPECT_BYTES ? new File([file.slice(0, INSPECT_BYTES)], file.name, { type: file.type }) : file);
   if (encoding) form.append("encoding", encoding);
-  const { data } = await apiClient.post<ContactImportLayout>("/api/contacts/imports/inspect/", form);
-  return data;
+  return upload<ContactImportLayout>("/api/contacts/imports/inspect/", form);
 }
 
 export interface ImportStart {
@@ -235,29 +207,26 @@ export interface ImportStart {
 }
 
 /** Uploads the file and queues the job (202). `onUploadProgress` reports the upload itself. */
-export async function startImport(start: ImportStart, onUploadProgress?: (event: AxiosProgressEvent) => void): Promise<ContactImport> {
+export async function startImport(start: ImportStart, onUploadProgress?: (progress: UploadProgress) => void): Promise<ContactImport> {
   const form = new FormData();
   form.append("file", start.file);
   form.append("mapping", JSON.stringify(start.mapping));
   form.append("on_existing", start.onExisting);
   for (const tag of start.tags) form.append("tags", tag);
   if (start.encoding) form.append("encoding", start.encoding);
-  const { data } = await apiClient.post<ContactImport>("/api/contacts/imports/", form, { onUploadProgress });
-  return data;
+  return upload<ContactImport>("/api/contacts/imports/", form, onUploadProgress);
 }
 
+const contactImport = (id: ContactImport["id"]) => ({ params: { path: { import_id: id } } });
+
 export async function getImport(id: ContactImport["id"]): Promise<ContactImport> {
-  const { data } = await apiClient.get<ContactImport>(`/api/contacts/imports/${id}/`);
-  return data;
+  return unwrap(api.GET("/api/contacts/imports/{import_id}/", contactImport(id)));
 }
 
 export async function listImports(nextUrl?: string | null): Promise<PaginatedContactImportList> {
-  const { data } = await apiClient.get<PaginatedContactImportList>(nextUrl ? toRelativeUrl(nextUrl) : "/api/contacts/imports/", {
-    params: nextUrl ? undefined : { page_size: 10 },
-  });
-  return data;
+  return unwrap(api.GET("/api/contacts/imports/", { params: { query: { page_size: 10, cursor: cursorOf(nextUrl) } } }));
 }
 
 export async function deleteImport(id: ContactImport["id"]): Promise<void> {
-  await apiClient.delete(`/api/contacts/imports/${id}/`);
+  await unwrap(api.DELETE("/api/contacts/imports/{import_id}/", contactImport(id)));
 }

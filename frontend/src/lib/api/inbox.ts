@@ -1,4 +1,5 @@
-import { apiClient, toRelativeUrl } from "@/lib/apiClient";
+import { api, cursorOf, unwrap, type RequestBody } from "@/lib/apiClient";
+import { collectPages } from "./pages";
 import type {
   CannedReply,
   CannedReplyWrite,
@@ -12,8 +13,6 @@ import type {
   PaginatedCannedReplyList,
   PaginatedConversationList,
   PaginatedMessageList,
-  PaginatedNoteList,
-  PaginatedTemplateList,
   Template,
 } from "./types";
 
@@ -28,110 +27,95 @@ export interface ConversationQuery {
 
 /** Most recent first; the page behind a `next` link keeps the query it was made with. */
 export async function listConversations(query: ConversationQuery, nextUrl?: string | null): Promise<PaginatedConversationList> {
-  if (nextUrl) {
-    const { data } = await apiClient.get<PaginatedConversationList>(toRelativeUrl(nextUrl));
-    return data;
-  }
-  const params: Record<string, string> = { view: query.view };
-  if (query.status) params.status = query.status;
-  if (query.q) params.q = query.q;
-  if (query.phoneNumberId) params.phone_number_id = query.phoneNumberId;
-  const { data } = await apiClient.get<PaginatedConversationList>("/api/conversations/", { params });
-  return data;
+  return unwrap(
+    api.GET("/api/conversations/", {
+      params: {
+        query: {
+          view: query.view,
+          status: query.status || undefined,
+          q: query.q || undefined,
+          phone_number_id: query.phoneNumberId || undefined,
+          cursor: cursorOf(nextUrl),
+        },
+      },
+    }),
+  );
 }
 
+const conversation = (id: number) => ({ params: { path: { conversation_id: id } } });
+
 export async function getConversation(id: number): Promise<Conversation> {
-  const { data } = await apiClient.get<Conversation>(`/api/conversations/${id}/`);
-  return data;
+  return unwrap(api.GET("/api/conversations/{conversation_id}/", conversation(id)));
 }
 
 /** Status and/or assignee (a user id; null unassigns). Agents may only take or release for themselves. */
 export async function updateConversation(id: number, body: ConversationUpdate): Promise<Conversation> {
-  const { data } = await apiClient.patch<Conversation>(`/api/conversations/${id}/`, body);
-  return data;
+  return unwrap(api.PATCH("/api/conversations/{conversation_id}/", { ...conversation(id), body }));
 }
 
 /** Clears unread and marks the customer's messages read at WhatsApp (they see blue ticks). */
 export async function markConversationRead(id: number): Promise<Conversation> {
-  const { data } = await apiClient.post<Conversation>(`/api/conversations/${id}/read/`);
-  return data;
+  return unwrap(api.POST("/api/conversations/{conversation_id}/read/", conversation(id)));
 }
 
 /** The thread, newest first; `next` pages back in time. */
 export async function listConversationMessages(id: number, nextUrl?: string | null): Promise<PaginatedMessageList> {
-  const { data } = await apiClient.get<PaginatedMessageList>(nextUrl ? toRelativeUrl(nextUrl) : `/api/conversations/${id}/messages/`);
-  return data;
+  return unwrap(
+    api.GET("/api/conversations/{conversation_id}/messages/", {
+      params: { path: { conversation_id: id }, query: { cursor: cursorOf(nextUrl) } },
+    }),
+  );
 }
 
 /** Queues a reply (202): Meta's message object without `to`; the conversation says who and from where. */
 export async function replyToConversation(id: number, message: { type: string; [key: string]: unknown }): Promise<Message> {
-  const { data } = await apiClient.post<Message>(`/api/conversations/${id}/messages/`, message);
-  return data;
+  // The schema names the fixed fields only; the object named by `type` is Meta's, passed through as is.
+  const body = message as RequestBody<"/api/conversations/{conversation_id}/messages/", "post">;
+  return unwrap(api.POST("/api/conversations/{conversation_id}/messages/", { ...conversation(id), body }));
 }
 
 /** Every note of a conversation, oldest first (a thread has few; the list is paginated all the same). */
 export async function listAllNotes(id: number): Promise<Note[]> {
-  const notes: Note[] = [];
-  let next: string | null | undefined = null;
-  do {
-    const { data }: { data: PaginatedNoteList } = await apiClient.get<PaginatedNoteList>(
-      next ? toRelativeUrl(next) : `/api/conversations/${id}/notes/`,
-    );
-    notes.push(...data.results);
-    next = data.next;
-  } while (next);
-  return notes;
+  return collectPages((nextUrl) =>
+    unwrap(api.GET("/api/conversations/{conversation_id}/notes/", { params: { path: { conversation_id: id }, query: { cursor: cursorOf(nextUrl) } } })),
+  );
 }
 
 export async function createNote(id: number, body: string): Promise<Note> {
-  const { data } = await apiClient.post<Note>(`/api/conversations/${id}/notes/`, { body });
-  return data;
+  return unwrap(api.POST("/api/conversations/{conversation_id}/notes/", { ...conversation(id), body: { body } }));
 }
 
 export async function listCannedReplies(q = "", nextUrl?: string | null): Promise<PaginatedCannedReplyList> {
-  const { data } = await apiClient.get<PaginatedCannedReplyList>(
-    nextUrl ? toRelativeUrl(nextUrl) : "/api/canned-replies/",
-    nextUrl ? undefined : { params: q ? { q } : {} },
-  );
-  return data;
+  return unwrap(api.GET("/api/canned-replies/", { params: { query: { q: q || undefined, cursor: cursorOf(nextUrl) } } }));
 }
 
 export async function createCannedReply(body: CannedReplyWrite): Promise<CannedReply> {
-  const { data } = await apiClient.post<CannedReply>("/api/canned-replies/", body);
-  return data;
+  return unwrap(api.POST("/api/canned-replies/", { body }));
 }
 
 export async function updateCannedReply(id: number, body: CannedReplyWrite): Promise<CannedReply> {
-  const { data } = await apiClient.put<CannedReply>(`/api/canned-replies/${id}/`, body);
-  return data;
+  return unwrap(api.PUT("/api/canned-replies/{reply_id}/", { params: { path: { reply_id: id } }, body }));
 }
 
 export async function deleteCannedReply(id: number): Promise<void> {
-  await apiClient.delete(`/api/canned-replies/${id}/`);
+  await unwrap(api.DELETE("/api/canned-replies/{reply_id}/", { params: { path: { reply_id: id } } }));
 }
 
 export async function getInboxSettings(): Promise<InboxSettings> {
-  const { data } = await apiClient.get<InboxSettings>("/api/inbox/settings/");
-  return data;
+  return unwrap(api.GET("/api/inbox/settings/")) as Promise<InboxSettings>;
 }
 
 export async function updateInboxSettings(body: InboxSettingsPatch): Promise<InboxSettings> {
-  const { data } = await apiClient.patch<InboxSettings>("/api/inbox/settings/", body);
-  return data;
+  // business_hours is free JSON and timezone an enum in the schema; types.ts narrows/widens both on purpose.
+  const patch = body as RequestBody<"/api/inbox/settings/", "patch">;
+  return unwrap(api.PATCH("/api/inbox/settings/", { body: patch })) as Promise<InboxSettings>;
 }
 
 /** The approved templates (for the reply box outside the 24-hour window); the list has no filter yet. */
 export async function listApprovedTemplates(): Promise<Template[]> {
-  const templates: Template[] = [];
-  let next: string | null | undefined = null;
-  do {
-    const { data }: { data: PaginatedTemplateList } = await apiClient.get<PaginatedTemplateList>(
-      next ? toRelativeUrl(next) : "/api/templates/",
-      next ? undefined : { params: { page_size: 200 } },
-    );
-    templates.push(...data.results);
-    next = data.next;
-  } while (next);
+  const templates = await collectPages((nextUrl) =>
+    unwrap(api.GET("/api/templates/", { params: { query: { page_size: 200, cursor: cursorOf(nextUrl) } } })),
+  );
   return templates.filter((t) => t.status.toUpperCase() === "APPROVED");
 }
 

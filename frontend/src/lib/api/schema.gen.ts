@@ -1591,11 +1591,6 @@ export interface components {
          * @enum {string}
          */
         InviteStatusEnum: "pending" | "accepted" | "revoked" | "expired";
-        Login: {
-            /** Format: email */
-            email: string;
-            password: string;
-        };
         LoginRequest: {
             /** Format: email */
             email: string;
@@ -2327,14 +2322,74 @@ export interface components {
         };
         /** @description Every error: a stable `code`, a sentence for people, and messages per field. */
         ErrorEnvelope: {
-            /** @example validation_error */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             /** @example Some fields are invalid. */
             message: string;
             errors: {
                 [key: string]: string[];
             };
         };
+        /**
+         * @description A stable code for programs to switch on:
+         *
+         *     * `already_connected` - This WhatsApp account or number is connected to another ConvoNest business.
+         *     * `attribute_in_use` - Segments use this attribute: change them first.
+         *     * `authentication_failed` - The credentials or token were refused (expired, ended, or for another business).
+         *     * `bad_request` - Django refused the request as a whole (too many fields, a suspicious header).
+         *     * `choice_in_use` - Contacts still have a choice that the attribute change removes.
+         *     * `conflict` - The request conflicts with the current state (Conflict's default when no code is given).
+         *     * `contact_exists` - Another contact already has this phone number or WhatsApp user id.
+         *     * `csrf_failed` - A cookie-authenticated write did not come from the site's own pages.
+         *     * `duplicate_columns` - Some column names appear twice.
+         *     * `duplicate_mapping_target` - Several columns map to the same target.
+         *     * `empty_file` - The file is empty.
+         *     * `error` - Some other client error without a code of its own.
+         *     * `events_service_busy` - The events service has too many live connections; try again shortly.
+         *     * `events_service_only` - Live updates are served by the events service, not the API server.
+         *     * `file_too_large` - The uploaded file is larger than imports accept.
+         *     * `import_running` - The import is still running: it can be deleted when it has finished.
+         *     * `invalid_mapping` - The column mapping is not an object of column name to target.
+         *     * `invalid_request` - A business rule said no (ApplicationError's default when no code is given).
+         *     * `invalid_signature` - The webhook's X-Hub-Signature-256 is missing or wrong.
+         *     * `invalid_state` - The Embedded Signup session expired or belongs to someone else: start again.
+         *     * `invalid_token` - A sign-in link or invitation is invalid, already used or expired.
+         *     * `invite_not_pending` - The invitation was already accepted or revoked.
+         *     * `last_owner` - The change would leave the business without an owner.
+         *     * `malformed_request` - The body could not be parsed (bad JSON, a NUL byte, not UTF-8).
+         *     * `media_failed` - Downloading the media file from Meta failed; it is not available.
+         *     * `media_pending` - The media file is still being downloaded from Meta.
+         *     * `method_not_allowed` - This endpoint does not accept the HTTP method.
+         *     * `no_account_granted` - Meta's signup granted no WhatsApp Business Account.
+         *     * `no_header` - The first row is not a row of column names.
+         *     * `no_identity_column` - No column is mapped to phone or wa_user_id.
+         *     * `no_number` - The business has no WhatsApp number connected to send from.
+         *     * `no_recipient` - The contact was erased: there is no one to send to.
+         *     * `not_acceptable` - The Accept header asks for a format this endpoint can't give.
+         *     * `not_authenticated` - No valid session: log in (or refresh the access cookie) and try again.
+         *     * `not_found` - No such thing here, or not one this member may see (the two look the same).
+         *     * `not_inbound` - Only a customer's message can be marked read.
+         *     * `number_disconnected` - The chosen WhatsApp number was disconnected from the business.
+         *     * `opted_out` - The contact opted out of this category of messages.
+         *     * `permission_denied` - Logged in, but this member may not do this.
+         *     * `request_too_large` - The request body is larger than this endpoint accepts.
+         *     * `same_contact` - A contact can't be merged into itself.
+         *     * `server_error` - Something broke on our side; nothing about the request is known to be wrong.
+         *     * `throttled` - Too many requests; wait (see Retry-After) and try again.
+         *     * `too_many_streams` - This member has too many live connections open; close one or wait.
+         *     * `unknown_columns` - The mapping names columns the file does not have.
+         *     * `unknown_host` - No active business is served at this address.
+         *     * `unknown_mapping_target` - The mapping names a target that is not a contact field or attribute.
+         *     * `unreadable_csv` - The file is not a readable CSV.
+         *     * `unsupported_encoding` - The file is not in the encoding given (or not UTF-8 when none was given).
+         *     * `unsupported_media_type` - The request body's Content-Type is not one this endpoint reads.
+         *     * `validation_error` - Some input is invalid; `errors` says which field and why.
+         *     * `verification_failed` - The webhook subscription's hub.verify_token does not match.
+         *     * `whatsapp_rejected` - Meta's Graph API refused the request; the message quotes its reason.
+         *     * `window_closed` - The 24-hour customer service window is closed: only a template can be sent.
+         * @example validation_error
+         * @enum {string}
+         */
+        ErrorCode: "already_connected" | "attribute_in_use" | "authentication_failed" | "bad_request" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "file_too_large" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invite_not_pending" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "request_too_large" | "same_contact" | "server_error" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "whatsapp_rejected" | "window_closed";
         /** @description A filter: {} for every contact, or a group. At most 50 conditions and 4 levels of groups. */
         FilterDocument: Record<string, never> | components["schemas"]["FilterGroup"];
         /** @description "all" (and) or "any" (or) of conditions and groups. */
@@ -2476,7 +2531,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Login"];
+                    "application/json": components["schemas"]["LoginResult"];
                 };
             };
             /** @description Error */
@@ -5005,7 +5060,10 @@ export interface operations {
     };
     whatsapp_embedded_signup_start: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Where the signup dialog sends the code back. */
+                redirect_uri?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;

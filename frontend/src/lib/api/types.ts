@@ -9,6 +9,9 @@ import type { components } from "./schema.gen";
 type Schemas = components["schemas"];
 
 export type User = Schemas["CurrentUser"];
+/** What the logged-in person may do in this business: read these flags, never compare roles (tenants.members). */
+export type Capabilities = User["capabilities"];
+export type Capability = keyof Capabilities;
 export type Role = Schemas["RoleEnum"];
 export type TenantSummary = Schemas["TenantSummary"];
 export type Site = Schemas["Site"];
@@ -19,7 +22,6 @@ export type SlugCheck = Schemas["SlugCheck"];
 
 export type Login = Schemas["LoginRequest"];
 /** Login, handoff, password change and invite-accept all answer `{"user": User}` and set the auth cookies. */
-export type AuthResult = Schemas["LoginResult"];
 export type PasswordChange = Schemas["PasswordChangeRequest"];
 export type PasswordReset = Schemas["PasswordResetRequest"];
 export type PasswordResetConfirm = Schemas["PasswordResetConfirmRequest"];
@@ -34,6 +36,12 @@ export type InviteAcceptInfo = Schemas["InviteAcceptInfo"];
 export type InviteAccept = Schemas["InviteAcceptRequest"];
 
 export type ErrorEnvelope = Schemas["ErrorEnvelope"];
+/** Codes the API's error envelope carries (backend registry apps/core/error_codes.py, an enum in the schema). */
+export type ServerErrorCode = Schemas["ErrorCode"];
+/** Codes made up on this side: no answer at all (network, an exception), or the Next.js proxy's own (lib/server/proxy.ts). */
+export type ClientErrorCode = "network_error" | "unknown_error" | "backend_timeout" | "backend_unavailable";
+/** What `ApiError.code` may be: compare against these, never free strings. */
+export type ErrorCode = ServerErrorCode | ClientErrorCode;
 
 export type PaginatedMemberList = Schemas["PaginatedMemberList"];
 export type PaginatedInviteList = Schemas["PaginatedInviteList"];

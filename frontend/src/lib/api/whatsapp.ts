@@ -1,56 +1,37 @@
-import { apiClient, toRelativeUrl } from "@/lib/apiClient";
-import type {
-  EmbeddedSignupFinish,
-  EmbeddedSignupStart,
-  NumberConnect,
-  PaginatedPhoneNumberList,
-  PhoneNumber,
-} from "./types";
+import { api, cursorOf, unwrap } from "@/lib/apiClient";
+import { collectPages } from "./pages";
+import type { EmbeddedSignupFinish, EmbeddedSignupStart, NumberConnect, PaginatedPhoneNumberList, PhoneNumber } from "./types";
 
 /** First page, or the page behind a `next` link from a previous answer. */
 export async function listNumbers(nextUrl?: string | null): Promise<PaginatedPhoneNumberList> {
-  const { data } = await apiClient.get<PaginatedPhoneNumberList>(nextUrl ? toRelativeUrl(nextUrl) : "/api/whatsapp/numbers/");
-  return data;
+  return unwrap(api.GET("/api/whatsapp/numbers/", { params: { query: { cursor: cursorOf(nextUrl) } } }));
 }
 
 /** Every connected number (a business has a handful; the list is paginated all the same). */
 export async function listAllNumbers(): Promise<PhoneNumber[]> {
-  const numbers: PhoneNumber[] = [];
-  let next: string | null | undefined = null;
-  do {
-    const page: PaginatedPhoneNumberList = await listNumbers(next);
-    numbers.push(...page.results);
-    next = page.next;
-  } while (next);
-  return numbers;
+  return collectPages(listNumbers);
 }
 
 /** Connect by hand; the backend checks the token against the Graph API before saving. */
 export async function connectNumber(body: NumberConnect): Promise<PhoneNumber> {
-  const { data } = await apiClient.post<PhoneNumber>("/api/whatsapp/numbers/", body);
-  return data;
+  return unwrap(api.POST("/api/whatsapp/numbers/", { body }));
 }
 
 export async function disconnectNumber(id: PhoneNumber["id"]): Promise<void> {
-  await apiClient.delete(`/api/whatsapp/numbers/${id}/`);
+  await unwrap(api.DELETE("/api/whatsapp/numbers/{number_id}/", { params: { path: { number_id: id } } }));
 }
 
 /** Re-reads quality, tier and throughput from the Graph API. */
 export async function refreshNumber(id: PhoneNumber["id"]): Promise<PhoneNumber> {
-  const { data } = await apiClient.post<PhoneNumber>(`/api/whatsapp/numbers/${id}/refresh/`);
-  return data;
+  return unwrap(api.POST("/api/whatsapp/numbers/{number_id}/refresh/", { params: { path: { number_id: id } } }));
 }
 
 /** Where to start Embedded Signup; `redirectUri` is where the signup dialog sends the code back. */
 export async function startEmbeddedSignup(redirectUri: string): Promise<EmbeddedSignupStart> {
-  const { data } = await apiClient.get<EmbeddedSignupStart>("/api/whatsapp/embedded-signup/", {
-    params: { redirect_uri: redirectUri },
-  });
-  return data;
+  return unwrap(api.GET("/api/whatsapp/embedded-signup/", { params: { query: { redirect_uri: redirectUri } } }));
 }
 
 /** Trades the dialog's code for the business's new numbers. */
 export async function finishEmbeddedSignup(body: EmbeddedSignupFinish): Promise<PhoneNumber[]> {
-  const { data } = await apiClient.post<PhoneNumber[]>("/api/whatsapp/embedded-signup/", body);
-  return data;
+  return unwrap(api.POST("/api/whatsapp/embedded-signup/", { body }));
 }

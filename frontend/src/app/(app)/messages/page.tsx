@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 
-import { RecentMessages } from "@/components/composer/RecentMessages";
+import { RecentMessages } from "@/components/messages/RecentMessages";
 
 export const metadata: Metadata = { title: "Messages" };
 

@@ -1,8 +1,9 @@
 "use client";
 
 /** Editors for text, media, location, contact card and reaction. */
+import { Segmented } from "@/components/ui";
 import { LIMITS } from "../checks";
-import { Checkbox, GroupError, Segmented, SelectInput, TextAreaInput, TextInput } from "../controls";
+import { Checkbox, GroupError, SelectInput, TextAreaInput, TextInput } from "../controls";
 import type { ComposerState, ContactForm, LocationForm, MediaForm, MediaKind, Source } from "../model";
 
 export interface SliceProps<T> {
@@ -22,7 +23,7 @@ export function TextEditor({ value, onChange }: SliceProps<ComposerState["text"]
         label="Message"
         errorKey="text.body"
         rows={5}
-        max={LIMITS.textBody}
+        max={LIMITS.TEXT_BODY}
         value={value.body}
         onChange={(body) => onChange({ ...value, body })}
         placeholder="Hello! Your order has shipped."
@@ -83,7 +84,7 @@ export function MediaEditor({ kind, value, onChange }: SliceProps<MediaForm> & {
           label="Caption (optional)"
           errorKey="media.caption"
           rows={2}
-          max={LIMITS.caption}
+          max={LIMITS.CAPTION}
           value={value.caption}
           onChange={(caption) => onChange({ ...value, caption })}
         />

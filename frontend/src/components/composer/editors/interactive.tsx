@@ -1,9 +1,9 @@
 "use client";
 
 /** Editors for interactive messages: header/body/footer, reply buttons, list, CTA URL, carousel, flow. */
-import { Button } from "@/components/ui";
+import { Button, Segmented } from "@/components/ui";
 import { LIMITS } from "../checks";
-import { GroupError, ItemBox, Segmented, SelectInput, TextAreaInput, TextInput } from "../controls";
+import { GroupError, ItemBox, SelectInput, TextAreaInput, TextInput } from "../controls";
 import {
   emptyButton,
   emptyCard,
@@ -32,7 +32,7 @@ export function InteractiveCommonEditor({ kind, value, onChange }: SliceProps<Co
           <Segmented label="Header" value={header.type} onChange={(type) => setHeader({ type })} options={parts.headers.map((h) => ({ value: h, label: HEADER_LABELS[h] }))} />
           <GroupError errorKey="interactive.header" />
           {header.type === "text" ? (
-            <TextInput label="Header text" errorKey="interactive.header.text" max={LIMITS.headerText} value={header.text} onChange={(text) => setHeader({ text })} />
+            <TextInput label="Header text" errorKey="interactive.header.text" max={LIMITS.HEADER_TEXT} value={header.text} onChange={(text) => setHeader({ text })} />
           ) : null}
           {header.type === "image" || header.type === "video" || header.type === "document" ? (
             <MediaSourceInputs kind={header.type} keyPrefix="interactive.header" value={header} onChange={(source) => setHeader(source)} />
@@ -46,13 +46,13 @@ export function InteractiveCommonEditor({ kind, value, onChange }: SliceProps<Co
         label="Body"
         errorKey="interactive.body"
         rows={3}
-        max={kind === "list" ? LIMITS.listBody : LIMITS.interactiveBody}
+        max={kind === "list" ? LIMITS.LIST_BODY : LIMITS.INTERACTIVE_BODY}
         value={value.body}
         onChange={(body) => onChange({ ...value, body })}
         placeholder={kind === "location_request" ? "Where should we deliver your order?" : "How can we help?"}
       />
       {parts.footer ? (
-        <TextInput label="Footer (optional)" errorKey="interactive.footer" max={LIMITS.footerText} value={value.footer} onChange={(footer) => onChange({ ...value, footer })} />
+        <TextInput label="Footer (optional)" errorKey="interactive.footer" max={LIMITS.FOOTER_TEXT} value={value.footer} onChange={(footer) => onChange({ ...value, footer })} />
       ) : null}
     </div>
   );
@@ -68,12 +68,12 @@ export function ButtonsEditor({ value, onChange }: SliceProps<ComposerState["but
         <ItemBox key={i} title={`Button ${i + 1}`} onRemove={value.length > 1 ? () => onChange(value.filter((_, n) => n !== i)) : undefined}>
           <GroupError errorKey={`buttons[${i}]`} />
           <div className="grid gap-3 sm:grid-cols-2">
-            <TextInput label="Title" errorKey={`buttons[${i}].title`} max={LIMITS.replyButtonTitle} value={button.title} onChange={(title) => set(i, { title })} placeholder="Yes, please" />
+            <TextInput label="Title" errorKey={`buttons[${i}].title`} max={LIMITS.REPLY_BUTTON_TITLE} value={button.title} onChange={(title) => set(i, { title })} placeholder="Yes, please" />
             <TextInput label="Reply id" errorKey={`buttons[${i}].id`} value={button.id} onChange={(id) => set(i, { id })} hint="Comes back in the customer's reply." />
           </div>
         </ItemBox>
       ))}
-      <Button size="sm" variant="secondary" disabled={value.length >= LIMITS.replyButtons} onClick={() => onChange([...value, emptyButton(value.length + 1)])}>
+      <Button size="sm" variant="secondary" disabled={value.length >= LIMITS.REPLY_BUTTONS_MAX} onClick={() => onChange([...value, emptyButton(value.length + 1)])}>
         Add button
       </Button>
     </fieldset>
@@ -86,10 +86,10 @@ export function ListEditor({ value, onChange }: SliceProps<ComposerState["list"]
     onChange({ ...value, sections: value.sections.map((s, n) => (n === i ? { ...s, ...patch } : s)) });
   return (
     <div className="space-y-4">
-      <TextInput label="List button text" errorKey="list.button" max={LIMITS.listButton} value={value.button} onChange={(button) => onChange({ ...value, button })} placeholder="See options" />
+      <TextInput label="List button text" errorKey="list.button" max={LIMITS.LIST_BUTTON} value={value.button} onChange={(button) => onChange({ ...value, button })} placeholder="See options" />
       <fieldset className="space-y-3">
         <legend className="text-sm font-semibold text-slate-900">
-          Sections and rows <span className="font-normal text-slate-500">({rowCount}/{LIMITS.listRows} rows)</span>
+          Sections and rows <span className="font-normal text-slate-500">({rowCount}/{LIMITS.LIST_ROWS_MAX} rows)</span>
         </legend>
         <GroupError errorKey="list.sections" />
         {value.sections.map((section, i) => (
@@ -101,7 +101,7 @@ export function ListEditor({ value, onChange }: SliceProps<ComposerState["list"]
             <TextInput
               label={value.sections.length > 1 ? "Section title" : "Section title (optional with one section)"}
               errorKey={`list.sections[${i}].title`}
-              max={LIMITS.listSectionTitle}
+              max={LIMITS.LIST_SECTION_TITLE}
               value={section.title}
               onChange={(title) => setSection(i, { title })}
             />
@@ -125,12 +125,12 @@ export function ListEditor({ value, onChange }: SliceProps<ComposerState["list"]
                     ) : null}
                   </div>
                   <div className="grid gap-3 sm:grid-cols-2">
-                    <TextInput label="Title" errorKey={`${key}.title`} max={LIMITS.listRowTitle} value={row.title} onChange={(title) => setRow({ title })} />
+                    <TextInput label="Title" errorKey={`${key}.title`} max={LIMITS.LIST_ROW_TITLE} value={row.title} onChange={(title) => setRow({ title })} />
                     <TextInput label="Row id" errorKey={`${key}.id`} value={row.id} onChange={(id) => setRow({ id })} />
                     <TextInput
                       label="Description (optional)"
                       errorKey={`${key}.description`}
-                      max={LIMITS.listRowDescription}
+                      max={LIMITS.LIST_ROW_DESCRIPTION}
                       value={row.description}
                       onChange={(description) => setRow({ description })}
                       className="sm:col-span-2"
@@ -139,7 +139,7 @@ export function ListEditor({ value, onChange }: SliceProps<ComposerState["list"]
                 </div>
               );
             })}
-            <Button size="sm" variant="secondary" disabled={rowCount >= LIMITS.listRows} onClick={() => setSection(i, { rows: [...section.rows, emptyRow(rowCount + 1)] })}>
+            <Button size="sm" variant="secondary" disabled={rowCount >= LIMITS.LIST_ROWS_MAX} onClick={() => setSection(i, { rows: [...section.rows, emptyRow(rowCount + 1)] })}>
               Add row
             </Button>
           </ItemBox>
@@ -147,7 +147,7 @@ export function ListEditor({ value, onChange }: SliceProps<ComposerState["list"]
         <Button
           size="sm"
           variant="secondary"
-          disabled={rowCount >= LIMITS.listRows || value.sections.length >= 10}
+          disabled={rowCount >= LIMITS.LIST_ROWS_MAX || value.sections.length >= LIMITS.LIST_SECTIONS_MAX}
           onClick={() => onChange({ ...value, sections: [...value.sections, { title: "", rows: [emptyRow(rowCount + 1)] }] })}
         >
           Add section
@@ -160,7 +160,7 @@ export function ListEditor({ value, onChange }: SliceProps<ComposerState["list"]
 export function CtaEditor({ value, onChange }: SliceProps<ComposerState["cta"]>) {
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <TextInput label="Button text" errorKey="cta.display_text" max={LIMITS.ctaDisplayText} value={value.displayText} onChange={(displayText) => onChange({ ...value, displayText })} placeholder="See dates" />
+      <TextInput label="Button text" errorKey="cta.display_text" max={LIMITS.CTA_DISPLAY_TEXT} value={value.displayText} onChange={(displayText) => onChange({ ...value, displayText })} placeholder="See dates" />
       <TextInput label="URL" errorKey="cta.url" type="url" inputMode="url" value={value.url} onChange={(url) => onChange({ ...value, url })} placeholder="https://example.com/book" />
       <div className="sm:col-span-2">
         <GroupError errorKey="cta" />
@@ -193,19 +193,19 @@ export function CarouselEditor({ value, onChange }: SliceProps<ComposerState["ca
             <ItemBox
               key={i}
               title={`Card ${i + 1}`}
-              onRemove={value.cards.length > LIMITS.carouselCardsMin ? () => onChange({ ...value, cards: value.cards.filter((_, n) => n !== i) }) : undefined}
+              onRemove={value.cards.length > LIMITS.CAROUSEL_CARDS_MIN ? () => onChange({ ...value, cards: value.cards.filter((_, n) => n !== i) }) : undefined}
             >
               <GroupError errorKey={`${key}.media`} />
               <MediaSourceInputs kind={value.mediaType} keyPrefix={key} value={card} onChange={(source) => setCard(i, source)} />
-              <TextAreaInput label="Card text (optional)" errorKey={`${key}.body`} rows={2} max={LIMITS.carouselCardBody} value={card.body} onChange={(body) => setCard(i, { body })} hint="At most 2 line breaks." />
+              <TextAreaInput label="Card text (optional)" errorKey={`${key}.body`} rows={2} max={LIMITS.CAROUSEL_CARD_BODY} value={card.body} onChange={(body) => setCard(i, { body })} hint="At most 2 line breaks." />
               <div className="grid gap-3 sm:grid-cols-2">
-                <TextInput label="Button text" errorKey={`${key}.display_text`} max={LIMITS.ctaDisplayText} value={card.displayText} onChange={(displayText) => setCard(i, { displayText })} />
+                <TextInput label="Button text" errorKey={`${key}.display_text`} max={LIMITS.CTA_DISPLAY_TEXT} value={card.displayText} onChange={(displayText) => setCard(i, { displayText })} />
                 <TextInput label="Button URL" errorKey={`${key}.url`} type="url" value={card.url} onChange={(url) => setCard(i, { url })} placeholder="https://example.com/item" />
               </div>
             </ItemBox>
           );
         })}
-        <Button size="sm" variant="secondary" disabled={value.cards.length >= LIMITS.carouselCardsMax} onClick={() => onChange({ ...value, cards: [...value.cards, emptyCard()] })}>
+        <Button size="sm" variant="secondary" disabled={value.cards.length >= LIMITS.CAROUSEL_CARDS_MAX} onClick={() => onChange({ ...value, cards: [...value.cards, emptyCard()] })}>
           Add card
         </Button>
       </fieldset>
@@ -218,7 +218,7 @@ export function FlowEditor({ value, onChange }: SliceProps<FlowForm>) {
   return (
     <div className="grid gap-4 sm:grid-cols-2">
       <TextInput label="Flow id" errorKey="flow.flow_id" inputMode="numeric" value={value.flowId} onChange={(flowId) => set({ flowId })} placeholder="1234567890123456" />
-      <TextInput label="Button text (CTA)" errorKey="flow.flow_cta" max={LIMITS.flowCta} value={value.flowCta} onChange={(flowCta) => set({ flowCta })} placeholder="Book now" />
+      <TextInput label="Button text (CTA)" errorKey="flow.flow_cta" max={LIMITS.FLOW_CTA} value={value.flowCta} onChange={(flowCta) => set({ flowCta })} placeholder="Book now" />
       <TextInput label="Flow token (optional)" errorKey="flow.flow_token" value={value.flowToken} onChange={(flowToken) => set({ flowToken })} hint="Comes back with the customer's answers." />
       <SelectInput
         label="Mode"

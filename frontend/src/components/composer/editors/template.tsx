@@ -1,9 +1,9 @@
 "use client";
 
 /** The template editor: name and language, header, body parameters (positional or named), button parameters. */
-import { Button } from "@/components/ui";
+import { Button, Segmented } from "@/components/ui";
 import { LIMITS } from "../checks";
-import { GroupError, ItemBox, Segmented, SelectInput, TextAreaInput, TextInput } from "../controls";
+import { GroupError, ItemBox, SelectInput, TextAreaInput, TextInput } from "../controls";
 import type { TemplateButtonType, TemplateForm, TemplateHeaderType } from "../model";
 import { LocationInputs, MediaSourceInputs, type SliceProps } from "./basic";
 
@@ -71,7 +71,7 @@ export function TemplateEditor({ value, onChange }: SliceProps<TemplateForm>) {
             {named ? (
               <TextInput label="Parameter name" errorKey="template.header.param_name" value={value.header.paramName} onChange={(paramName) => setHeader({ paramName })} placeholder="order_id" />
             ) : null}
-            <TextInput label="Header value" errorKey="template.header.text" max={LIMITS.templateHeaderParam} value={value.header.text} onChange={(text) => setHeader({ text })} />
+            <TextInput label="Header value" errorKey="template.header.text" max={LIMITS.TEMPLATE_HEADER_TEXT_PARAM} value={value.header.text} onChange={(text) => setHeader({ text })} />
           </div>
         ) : null}
         {value.header.type === "image" || value.header.type === "video" || value.header.type === "document" ? (

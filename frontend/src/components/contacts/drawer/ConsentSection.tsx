@@ -1,11 +1,12 @@
 "use client";
 
-import { useCallback, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 
 import { listConsentEvents, recordConsent } from "@/lib/api/contacts";
 import type { ConsentAction, ConsentCategory, ConsentEvent, ConsentRecordSource, Contact } from "@/lib/api/types";
 import { toApiError, type ApiError } from "@/lib/apiClient";
-import { useCursorList } from "@/hooks/useCursorList";
+import { contactKeys } from "@/lib/query/keys";
+import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { Alert, Badge, Button, Field, Select, Spinner, TextField } from "@/components/ui";
 import { ConsentBadge } from "../ContactsTable";
 import { formatDateTime, SOURCE_LABELS } from "../format";
@@ -157,7 +158,7 @@ function EventItem({ event }: { event: ConsentEvent }) {
 /** Current consent per category, the ledger (newest first) and recording an opt-in or opt-out. */
 export function ConsentSection({ contact, onContactChanged }: { contact: Contact; onContactChanged: (contact: Contact) => void }) {
   const [recording, setRecording] = useState(false);
-  const history = useCursorList<ConsentEvent>(useCallback((next) => listConsentEvents(contact.id, next), [contact.id]));
+  const history = useCursorQuery<ConsentEvent>(contactKeys.consent(contact.id), (next) => listConsentEvents(contact.id, next));
   const { setItems } = history;
 
   return (

@@ -1,10 +1,12 @@
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import * as api from "@/lib/api/contacts";
 import type { AttributeDefinition, Contact, Role } from "@/lib/api/types";
+import { capabilitiesOf } from "@/lib/testing/users";
 import { ContactDrawer } from "./ContactDrawer";
+import { renderWithQuery as render } from "@/lib/query/testing";
 
 vi.mock("@/lib/api/contacts", () => ({
   getContact: vi.fn(),
@@ -61,7 +63,7 @@ function renderDrawer(role: Role) {
   return render(
     <ContactDrawer
       contact={CONTACT}
-      viewerRole={role}
+      canManage={capabilitiesOf(role).manage_contacts}
       definitions={DEFINITIONS}
       region="IN"
       onUpdated={vi.fn()}

@@ -1,15 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState, type ReactNode } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 
 import { getContact } from "@/lib/api/contacts";
-import type { AttributeDefinition, Contact, Role } from "@/lib/api/types";
+import type { AttributeDefinition, Contact } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
+import { contactKeys } from "@/lib/query/keys";
 import { Alert, buttonClasses } from "@/components/ui";
 import { contactLabel, formatDateTime } from "../format";
 import { Overlay } from "../Overlay";
-import { canManageContacts } from "../permissions";
 import { AdminActions } from "./AdminActions";
 import { AttributesForm } from "./AttributesForm";
 import { ConsentSection } from "./ConsentSection";
@@ -19,7 +20,8 @@ import { TagEditor } from "./TagEditor";
 export interface ContactDrawerProps {
   /** The row that was clicked (shown at once; a fresh copy is fetched). */
   contact: Contact;
-  viewerRole: Role;
+  /** The viewer may delete, erase, merge, export, import and manage attributes (`capabilities.manage_contacts`). */
+  canManage: boolean;
   definitions: AttributeDefinition[];
   /** The business's default region for phone hints; null while loading. */
   region: string | null;
@@ -41,25 +43,15 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 /** The side panel for one contact: profile, tags, attributes, consent, activity and (managers) data actions. */
-export function ContactDrawer({ contact: initial, viewerRole, definitions, region, onUpdated, onRemoved, onMerged, onClose }: ContactDrawerProps) {
-  const [contact, setContact] = useState(initial);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  // A merge moves the other contact's consent events here: the history must load again.
-  const [merges, setMerges] = useState(0);
-  const manager = canManageContacts(viewerRole);
-
-  useEffect(() => {
-    let cancelled = false;
-    getContact(initial.id)
-      .then((fresh) => !cancelled && setContact(fresh))
-      .catch((err: unknown) => !cancelled && setLoadError(toApiError(err).message));
-    return () => {
-      cancelled = true;
-    };
-  }, [initial.id]);
+export function ContactDrawer({ contact: initial, canManage: manager, definitions, region, onUpdated, onRemoved, onMerged, onClose }: ContactDrawerProps) {
+  const client = useQueryClient();
+  // The row shows at once; a fresh copy replaces it (and every save puts the saved copy in the cache).
+  const fresh = useQuery({ queryKey: contactKeys.detail(initial.id), queryFn: () => getContact(initial.id) });
+  const contact = fresh.data ?? initial;
+  const loadError = fresh.isLoadingError ? toApiError(fresh.error).message : null;
 
   const changed = (updated: Contact) => {
-    setContact(updated);
+    client.setQueryData(contactKeys.detail(updated.id), updated);
     onUpdated(updated);
   };
 
@@ -90,7 +82,7 @@ export function ContactDrawer({ contact: initial, viewerRole, definitions, regio
       </Section>
 
       <Section title="Consent">
-        <ConsentSection key={merges} contact={contact} onContactChanged={changed} />
+        <ConsentSection contact={contact} onContactChanged={changed} />
       </Section>
 
       <Section title="Activity">
@@ -118,8 +110,9 @@ export function ContactDrawer({ contact: initial, viewerRole, definitions, regio
             contact={contact}
             onRemoved={onRemoved}
             onMerged={(survivor) => {
-              setContact(survivor);
-              setMerges((n) => n + 1);
+              client.setQueryData(contactKeys.detail(survivor.id), survivor);
+              // A merge moves the other contact's consent events here: the history loads again.
+              void client.invalidateQueries({ queryKey: contactKeys.consent(survivor.id) });
               onMerged(survivor);
             }}
           />

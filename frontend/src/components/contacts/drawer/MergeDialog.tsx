@@ -1,14 +1,16 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 
 import { listContacts, mergeContacts } from "@/lib/api/contacts";
 import type { Contact } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
+import { contactKeys } from "@/lib/query/keys";
 import { Alert, Button, Input, Spinner } from "@/components/ui";
 import { contactLabel } from "../format";
 import { Overlay } from "../Overlay";
-import { useDebounced } from "../useDebounced";
+import { useDebounced } from "@/hooks/useDebounced";
 
 type Side = "survivor" | "merged";
 const FIELDS = [
@@ -22,20 +24,10 @@ const FIELDS = [
 function Search({ contact, onPick }: { contact: Contact; onPick: (other: Contact) => void }) {
   const [text, setText] = useState("");
   const q = useDebounced(text.trim(), 300);
-  const [found, setFound] = useState<{ q: string; results: Contact[]; error?: string } | null>(null);
-
-  useEffect(() => {
-    if (!q) return;
-    let cancelled = false;
-    listContacts({ q }, null, 8)
-      .then((page) => !cancelled && setFound({ q, results: page.results.filter((c) => c.id !== contact.id) }))
-      .catch((err: unknown) => !cancelled && setFound({ q, results: [], error: toApiError(err).message }));
-    return () => {
-      cancelled = true;
-    };
-  }, [q, contact.id]);
-
-  const current = q && found?.q === q ? found : null;
+  const search = useQuery({ queryKey: contactKeys.search(q), queryFn: () => listContacts({ q }, null, 8), enabled: Boolean(q) });
+  const current = q && (search.data || search.error)
+    ? { results: (search.data?.results ?? []).filter((c) => c.id !== contact.id), error: search.error ? toApiError(search.error).message : undefined }
+    : null;
   return (
     <div className="space-y-3">
       <Input

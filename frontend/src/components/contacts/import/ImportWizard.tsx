@@ -4,12 +4,11 @@ import Link from "next/link";
 import { useState } from "react";
 
 import { inspectImport, startImport } from "@/lib/api/contacts";
-import type { ContactImport, ContactImportLayout, ImportEncoding, Role } from "@/lib/api/types";
+import type { ContactImport, ContactImportLayout, ImportEncoding } from "@/lib/api/types";
 import { toApiError, type ApiError } from "@/lib/apiClient";
 import { PageHeader } from "@/components/app/PageHeader";
 import { useSession } from "@/components/app/SessionProvider";
 import { Alert, Button, buttonClasses, Card, CardBody, cx, EmptyState, Field, Select, Spinner } from "@/components/ui";
-import { canManageContacts } from "../permissions";
 import { FileDrop } from "./FileDrop";
 import { ImportProgress } from "./ImportProgress";
 import { initialMapping } from "./mapping";
@@ -61,7 +60,7 @@ function ImportRun({ initial, onFinished, onAnother }: { initial: ContactImport;
 /** The import wizard for the logged-in member (owners and admins). */
 export function ImportContent() {
   const { user } = useSession();
-  return <ImportWizard viewerRole={user.role} />;
+  return <ImportWizard canManage={user.capabilities.manage_contacts} />;
 }
 
 /**
@@ -69,7 +68,7 @@ export function ImportContent() {
  * rows, suggested mapping) → match the columns → upload (202) → follow the job every second → summary
  * and error report. Recent imports are listed below.
  */
-export function ImportWizard({ viewerRole }: { viewerRole: Role }) {
+export function ImportWizard({ canManage }: { canManage: boolean }) {
   const [file, setFile] = useState<File | null>(null);
   const [layout, setLayout] = useState<ContactImportLayout | null>(null);
   const [encoding, setEncoding] = useState<ImportEncoding | undefined>(undefined);
@@ -82,7 +81,7 @@ export function ImportWizard({ viewerRole }: { viewerRole: Role }) {
   const [job, setJob] = useState<ContactImport | null>(null);
   const [recentKey, setRecentKey] = useState(0);
 
-  if (!canManageContacts(viewerRole)) {
+  if (!canManage) {
     return (
       <>
         <PageHeader title="Import contacts" />

@@ -1,11 +1,12 @@
 "use client";
 
-import { useCallback, useState } from "react";
+import { useState } from "react";
 
 import { deleteImport, listImports } from "@/lib/api/contacts";
 import type { ContactImport } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
-import { useCursorList } from "@/hooks/useCursorList";
+import { contactKeys } from "@/lib/query/keys";
+import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { Alert, Button, Card, CardHeader, Spinner } from "@/components/ui";
 import { formatCount, formatDateTime } from "../format";
 import { ErrorReportLink, ImportStatusBadge } from "./ImportProgress";
@@ -69,7 +70,7 @@ function ImportRow({ job, onWatch, onDeleted }: { job: ContactImport; onWatch: (
 
 /** The business's latest imports with their status; mount again (key) to refresh. */
 export function RecentImports({ onWatch }: { onWatch: (job: ContactImport) => void }) {
-  const imports = useCursorList<ContactImport>(useCallback((next) => listImports(next), []));
+  const imports = useCursorQuery<ContactImport>(contactKeys.imports(), listImports);
   const { setItems } = imports;
 
   return (

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { createAttribute, deleteAttribute, updateAttribute } from "@/lib/api/contacts";
 import type { AttributeDefinition, AttributeType } from "@/lib/api/types";
 import { toApiError, type ApiError } from "@/lib/apiClient";
+import { useApiForm } from "@/hooks/useApiForm";
 import { Alert, Badge, Button, Field, Select, TextField } from "@/components/ui";
 
 export const TYPE_LABELS: Record<AttributeType, string> = {
@@ -55,42 +56,29 @@ function ChoicesField({ value, onChange, error }: { value: string; onChange: (va
   );
 }
 
+const NEW_ATTRIBUTE = { label: "", key: "", type: "text" as AttributeType, choices: "" };
+
 function AddAttributeForm({ onCreated }: { onCreated: (definition: AttributeDefinition) => void }) {
-  const [label, setLabel] = useState("");
-  const [key, setKey] = useState("");
+  // Until the key is edited by hand, it follows the label.
   const [keyTouched, setKeyTouched] = useState(false);
-  const [type, setType] = useState<AttributeType>("text");
-  const [choices, setChoices] = useState("");
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saving, setSaving] = useState(false);
-
-  const shownKey = keyTouched ? key : keyFromLabel(label);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      const created = await createAttribute({ key: shownKey, label, type, choices: type === "choice" ? parseChoices(choices) : [] });
+  const form = useApiForm({
+    initial: NEW_ATTRIBUTE,
+    submit: ({ label, key, type, choices }) =>
+      createAttribute({ key: keyTouched ? key : keyFromLabel(label), label, type, choices: type === "choice" ? parseChoices(choices) : [] }),
+    onSuccess: (created, { reset }) => {
       onCreated(created);
-      setLabel("");
-      setKey("");
+      reset();
       setKeyTouched(false);
-      setChoices("");
-      setType("text");
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setSaving(false);
-    }
-  }
+    },
+  });
+  const { label, type } = form.values;
+  const shownKey = keyTouched ? form.values.key : keyFromLabel(label);
 
-  const placed = ["key", "label", "type", "choices"];
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Add an attribute" className="space-y-3">
-      {error && !placed.some((f) => error.fieldError(f)) ? <Alert>{error.message}</Alert> : null}
+    <form onSubmit={form.onSubmit} noValidate aria-label="Add an attribute" className="space-y-3">
+      {form.generalError ? <Alert>{form.generalError}</Alert> : null}
       <div className="grid gap-3 sm:grid-cols-3">
-        <TextField label="Label" required maxLength={100} value={label} onChange={(event) => setLabel(event.target.value)} error={error?.fieldError("label")} placeholder="City" />
+        <TextField label="Label" required maxLength={100} {...form.bind("label")} placeholder="City" />
         <TextField
           label="Key"
           required
@@ -98,14 +86,14 @@ function AddAttributeForm({ onCreated }: { onCreated: (definition: AttributeDefi
           value={shownKey}
           onChange={(event) => {
             setKeyTouched(true);
-            setKey(event.target.value);
+            form.setValue("key", event.target.value);
           }}
-          error={error?.fieldError("key")}
+          error={form.fieldError("key")}
           hint="Also the CSV column name. Can't change later."
         />
-        <Field label="Type" error={error?.fieldError("type")} hint="Can't change later.">
+        <Field label="Type" error={form.fieldError("type")} hint="Can't change later.">
           {(control) => (
-            <Select {...control} value={type} onChange={(event) => setType(event.target.value as AttributeType)}>
+            <Select {...control} value={type} onChange={(event) => form.setValue("type", event.target.value as AttributeType)}>
               {(Object.keys(TYPE_LABELS) as AttributeType[]).map((t) => (
                 <option key={t} value={t}>
                   {TYPE_LABELS[t]}
@@ -115,8 +103,8 @@ function AddAttributeForm({ onCreated }: { onCreated: (definition: AttributeDefi
           )}
         </Field>
       </div>
-      {type === "choice" ? <ChoicesField value={choices} onChange={setChoices} error={error?.fieldError("choices")} /> : null}
-      <Button type="submit" loading={saving}>
+      {type === "choice" ? <ChoicesField value={form.values.choices} onChange={(choices) => form.setValue("choices", choices)} error={form.fieldError("choices")} /> : null}
+      <Button type="submit" loading={form.submitting}>
         Add attribute
       </Button>
     </form>

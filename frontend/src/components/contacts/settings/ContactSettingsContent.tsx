@@ -1,15 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState, type FormEvent } from "react";
 
 import { getContactSettings, listAllAttributes, updateContactSettings } from "@/lib/api/contacts";
-import type { AttributeDefinition, ContactSettings, Role } from "@/lib/api/types";
+import type { AttributeDefinition, ContactSettings } from "@/lib/api/types";
 import { toApiError, type ApiError } from "@/lib/apiClient";
+import { contactKeys } from "@/lib/query/keys";
 import { PageHeader } from "@/components/app/PageHeader";
 import { useSession } from "@/components/app/SessionProvider";
 import { Alert, Button, Card, CardBody, CardHeader, Field, Select, Spinner } from "@/components/ui";
-import { canManageContacts } from "../permissions";
 import { AttributeDefinitions } from "./AttributeDefinitions";
 import { CALLING_CODES, regionName, regionOptions } from "./regions";
 
@@ -88,21 +89,20 @@ function DefaultRegionForm({ settings, manager, onSaved }: { settings: ContactSe
 /** Settings → Contacts for the logged-in member. */
 export function ContactSettingsContent() {
   const { user } = useSession();
-  return <ContactSettingsView viewerRole={user.role} />;
+  return <ContactSettingsView canManage={user.capabilities.manage_contacts} />;
 }
 
 /** /settings/contacts: the default country for phone numbers and the custom attribute definitions. */
-export function ContactSettingsView({ viewerRole }: { viewerRole: Role }) {
-  const manager = canManageContacts(viewerRole);
-  const [settings, setSettings] = useState<ContactSettings | null>(null);
-  const [definitions, setDefinitions] = useState<AttributeDefinition[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const fail = (err: unknown) => setError(toApiError(err).message);
-    getContactSettings().then(setSettings).catch(fail);
-    listAllAttributes().then(setDefinitions).catch(fail);
-  }, []);
+export function ContactSettingsView({ canManage: manager }: { canManage: boolean }) {
+  const client = useQueryClient();
+  const loadedSettings = useQuery({ queryKey: contactKeys.settings(), queryFn: getContactSettings });
+  const loadedDefinitions = useQuery({ queryKey: contactKeys.attributes(), queryFn: listAllAttributes });
+  const settings = loadedSettings.data ?? null;
+  const definitions = loadedDefinitions.data ?? null;
+  const failed = loadedSettings.error ?? loadedDefinitions.error;
+  const error = failed ? toApiError(failed).message : null;
+  const setSettings = (saved: ContactSettings) => client.setQueryData(contactKeys.settings(), saved);
+  const setDefinitions = (next: AttributeDefinition[]) => client.setQueryData(contactKeys.attributes(), next);
 
   return (
     <>

@@ -1,56 +1,42 @@
 "use client";
 
-import { useCallback, useState, type FormEvent } from "react";
+import { useState } from "react";
 
-import { useCursorList } from "@/hooks/useCursorList";
+import { useApiForm } from "@/hooks/useApiForm";
+import { inboxKeys } from "@/lib/query/keys";
+import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { Alert, Button, Field, Input, Spinner, TextField } from "@/components/ui";
 import { createCannedReply, deleteCannedReply, listCannedReplies, updateCannedReply } from "@/lib/api/inbox";
 import type { CannedReply, CannedReplyWrite } from "@/lib/api/types";
-import { toApiError, type ApiError } from "@/lib/apiClient";
+import { toApiError } from "@/lib/apiClient";
 
 const EMPTY: CannedReplyWrite = { shortcut: "", title: "", body: "" };
 
 function ReplyForm({ initial, onSave, onCancel, submitLabel }: { initial: CannedReplyWrite; onSave: (body: CannedReplyWrite) => Promise<void>; onCancel?: () => void; submitLabel: string }) {
-  const [value, setValue] = useState(initial);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saving, setSaving] = useState(false);
+  const form = useApiForm({ initial, submit: onSave, onSuccess: (_result, { reset }) => reset() });
+  const value = form.values;
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      await onSave(value);
-      setValue(initial);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setSaving(false);
-    }
-  }
-
-  const general = error && !["shortcut", "title", "body"].some((f) => error.fieldError(f)) ? error.message : null;
   return (
-    <form onSubmit={onSubmit} noValidate aria-label={submitLabel} className="space-y-3">
-      {general ? <Alert>{general}</Alert> : null}
+    <form onSubmit={form.onSubmit} noValidate aria-label={submitLabel} className="space-y-3">
+      {form.generalError ? <Alert>{form.generalError}</Alert> : null}
       <div className="grid gap-3 sm:grid-cols-[10rem_1fr]">
-        <TextField label="Shortcut" value={value.shortcut} onChange={(e) => setValue({ ...value, shortcut: e.target.value })} error={error?.fieldError("shortcut")} placeholder="hours" hint="Agents type /hours." />
-        <TextField label="Title" value={value.title} onChange={(e) => setValue({ ...value, title: e.target.value })} error={error?.fieldError("title")} placeholder="Opening hours" />
+        <TextField label="Shortcut" {...form.bind("shortcut")} placeholder="hours" hint="Agents type /hours." />
+        <TextField label="Title" {...form.bind("title")} placeholder="Opening hours" />
       </div>
-      <Field label="Reply text" error={error?.fieldError("body")}>
+      <Field label="Reply text" error={form.fieldError("body")}>
         {({ invalid, ...control }) => (
           <textarea
             {...control}
             aria-invalid={invalid || undefined}
             rows={3}
             value={value.body}
-            onChange={(e) => setValue({ ...value, body: e.target.value })}
+            onChange={(e) => form.setValue("body", e.target.value)}
             className={`block w-full rounded-lg border bg-white px-3 py-2 text-sm shadow-xs ${invalid ? "border-red-500" : "border-slate-300"}`}
           />
         )}
       </Field>
       <div className="flex gap-2">
-        <Button type="submit" size="sm" loading={saving}>
+        <Button type="submit" size="sm" loading={form.submitting}>
           {submitLabel}
         </Button>
         {onCancel ? (
@@ -66,8 +52,7 @@ function ReplyForm({ initial, onSave, onCancel, submitLabel }: { initial: Canned
 /** Canned replies: everyone uses them in the inbox (type "/"); owners and admins write them here. */
 export function CannedReplies({ manager }: { manager: boolean }) {
   const [search, setSearch] = useState("");
-  const fetchPage = useCallback((next?: string | null) => listCannedReplies("", next), []);
-  const { items, setItems, hasMore, loadMore, loading, loadingMore, error } = useCursorList(fetchPage);
+  const { items, setItems, hasMore, loadMore, loading, loadingMore, error } = useCursorQuery(inboxKeys.cannedReplies(), (next) => listCannedReplies("", next));
   const [editing, setEditing] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const shown = search.trim() ? items.filter((r) => `${r.shortcut} ${r.title} ${r.body}`.toLowerCase().includes(search.trim().toLowerCase())) : items;

@@ -1,33 +1,31 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { PageHeader } from "@/components/app/PageHeader";
 import { useSession } from "@/components/app/SessionProvider";
-import { canManageTeam } from "@/components/team/permissions";
 import { Alert, Card, CardBody, CardHeader, Spinner } from "@/components/ui";
 import { getInboxSettings } from "@/lib/api/inbox";
-import type { InboxSettings, Role } from "@/lib/api/types";
+import type { InboxSettings } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
+import { inboxKeys } from "@/lib/query/keys";
 import { CannedReplies } from "./CannedReplies";
 import { InboxSettingsForm } from "./InboxSettingsForm";
 
 /** Settings → Inbox for the logged-in member. */
 export function InboxSettingsContent() {
   const { user } = useSession();
-  return <InboxSettingsView viewerRole={user.role} />;
+  return <InboxSettingsView canManage={user.capabilities.manage_settings} />;
 }
 
 /** /settings/inbox: automations, business hours, visibility, canned replies. Owners and admins edit. */
-export function InboxSettingsView({ viewerRole }: { viewerRole: Role }) {
-  const manager = canManageTeam(viewerRole);
-  const [settings, setSettings] = useState<InboxSettings | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    getInboxSettings().then(setSettings, (err: unknown) => setError(toApiError(err).message));
-  }, []);
+export function InboxSettingsView({ canManage: manager }: { canManage: boolean }) {
+  const client = useQueryClient();
+  const loaded = useQuery({ queryKey: inboxKeys.settings(), queryFn: getInboxSettings });
+  const settings = loaded.data ?? null;
+  const error = loaded.error ? toApiError(loaded.error).message : null;
+  const setSettings = (saved: InboxSettings) => client.setQueryData(inboxKeys.settings(), saved);
 
   return (
     <>

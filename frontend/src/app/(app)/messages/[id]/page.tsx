@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 
-import { MessageDetailView } from "@/components/composer/MessageDetailView";
+import { MessageDetailView } from "@/components/messages/MessageDetailView";
 
 export const metadata: Metadata = { title: "Message" };
 

@@ -1,30 +1,23 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
 
 import { PageHeader } from "@/components/app/PageHeader";
 import { Alert, Button, buttonClasses, Card, CardBody, EmptyState, Spinner } from "@/components/ui";
-import { useCursorList } from "@/hooks/useCursorList";
+import { messageKeys, whatsappKeys } from "@/lib/query/keys";
+import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { listMessages } from "@/lib/api/messages";
 import type { Message } from "@/lib/api/types";
 import { listAllNumbers } from "@/lib/api/whatsapp";
-import { describeMessageType, displayPhone } from "./describe";
-import { StatusBadge } from "./StatusTicks";
+import { describeMessageType, displayPhone } from "@/components/composer/describe";
+import { StatusBadge } from "@/components/composer/StatusTicks";
 
 /** phone_number_id → "+1 555-010-0001", for the From column; ids stay shown until (or if never) loaded. */
 function useNumberNames(): Record<string, string> {
-  const [names, setNames] = useState<Record<string, string>>({});
-  useEffect(() => {
-    let cancelled = false;
-    listAllNumbers()
-      .then((numbers) => !cancelled && setNames(Object.fromEntries(numbers.map((n) => [n.phone_number_id, n.display_phone_number]))))
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, []);
-  return names;
+  const { data: numbers } = useQuery({ queryKey: whatsappKeys.allNumbers(), queryFn: listAllNumbers });
+  return useMemo(() => Object.fromEntries((numbers ?? []).map((n) => [n.phone_number_id, n.display_phone_number])), [numbers]);
 }
 
 function MessageRow({ message, from }: { message: Message; from: string }) {
@@ -50,7 +43,7 @@ function MessageRow({ message, from }: { message: Message; from: string }) {
 
 /** /messages: what was sent, newest first, with its WhatsApp status. */
 export function RecentMessages() {
-  const messages = useCursorList<Message>(useCallback((next) => listMessages(next), []));
+  const messages = useCursorQuery<Message>(messageKeys.list(), listMessages);
   const names = useNumberNames();
 
   return (

@@ -1,3 +1,5 @@
+"""`manage.py bootstrap_demo`: the demo business and its owner, its WhatsApp number (the sandbox in dev), and a
+first inbox written by the sandbox's demo customers. Idempotent; refuses the published demo login with DEBUG off."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context

@@ -1,5 +1,8 @@
-"""phone_number_id / WABA id -> tenant, for Meta's shared webhook endpoint. Cached; the cache is
-invalidated (by bumping a generation number) whenever a number connects or disconnects."""
+"""A change's routing keys: checked for what Meta sends, then phone_number_id / WABA id -> tenant, for Meta's
+shared webhook endpoint. Cached; the cache is invalidated (by bumping a generation number) whenever a number
+connects or disconnects."""
+import re
+
 from django.core.cache import caches
 
 from tenants.models import PhoneNumberRoute, Tenant, WabaRoute
@@ -7,6 +10,21 @@ from tenants.models import PhoneNumberRoute, Tenant, WabaRoute
 _TTL = 300
 _GENERATION_KEY = "routes:generation"
 _MISSING = 0  # cached "no tenant", so unknown numbers don't hit the database on every event
+
+META_ID = re.compile(r"[0-9]{1,32}")  # phone number ids and WABA ids (routing columns are 32 long)
+FIELD = re.compile(r"[a-z_]{1,64}")
+
+
+def routing_problem(field: str, phone_number_id, waba_id) -> str | None:
+    """Why the change's routing keys can't be Meta's, or None. Empty ids are fine (fields without a number)."""
+    if not isinstance(field, str) or not FIELD.fullmatch(field):
+        return "field is not a webhook field name"
+    for name, value in (("metadata.phone_number_id", phone_number_id), ("entry.id", waba_id)):
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str | int) or isinstance(value, bool) or not META_ID.fullmatch(str(value)):
+            return f"{name} is not a Meta id (digits, at most 32)"
+    return None
 
 
 def _cache():

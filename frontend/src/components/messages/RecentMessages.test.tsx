@@ -1,4 +1,4 @@
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -6,6 +6,7 @@ import type { Message } from "@/lib/api/types";
 import * as messagesApi from "@/lib/api/messages";
 import * as whatsappApi from "@/lib/api/whatsapp";
 import { RecentMessages } from "./RecentMessages";
+import { renderWithQuery as render } from "@/lib/query/testing";
 
 vi.mock("@/lib/api/messages", () => ({ listMessages: vi.fn() }));
 vi.mock("@/lib/api/whatsapp", () => ({ listAllNumbers: vi.fn() }));

@@ -1,20 +1,17 @@
-"""Sending WhatsApp messages: POST /api/messages/ queues into the outbox and answers 202."""
+"""The messages API: list and read the messages a member may see, mark a customer's message read, and send one
+(POST /api/messages/ goes through the outbox's one send path and answers 202)."""
 from django.core.validators import RegexValidator
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.errors import ApplicationError
 from apps.core.throttling import ScopedRateThrottle
-from apps.messaging import services
+from apps.messaging import outbox
 from apps.messaging.models import Message
 from apps.messaging.selectors import access_message, message_list
 from apps.whatsapp.builders import MESSAGE_TYPES
-from apps.whatsapp.client import GraphClient
-from apps.whatsapp.errors import GraphError
 from apps.whatsapp.selectors import number_for_sending
 
 
@@ -102,15 +99,10 @@ class MessageListApi(ListAPIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         number = number_for_sending(data.validated_data.get("phone_number_id"))
-        to, contact = data.validated_data["to"].strip(), None
-        if to.isdigit():
-            to, contact = services.recipient_of_contact(int(to))
-        with transaction.atomic():
-            if contact is None:
-                to = services.recipient_for(to)
-                contact = services.contact_for_recipient(to)
-            message = services.message_queue(number=number, to=to, message=data.validated_data["message"],
-                                             created_by=request.user, contact=contact)
+        to = data.validated_data["to"].strip()
+        recipient = {"contact_id": int(to)} if to.isdigit() else {"to": to}  # the API's `to`: a contact id or a number
+        message = outbox.message_send_to(actor=request.member, number=number, message=data.validated_data["message"],
+                                         **recipient)
         return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -132,12 +124,5 @@ class MessageReadApi(APIView):
         message = access_message(request.member, message_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if message.direction != Message.Direction.INBOUND or not message.wamid:
-            raise ApplicationError("Only a customer's message can be marked read.", code="not_inbound")
-        number = message.phone_number
-        try:
-            GraphClient(number.account.access_token).mark_read(
-                number.phone_number_id, message.wamid, typing=data.validated_data["typing_indicator"])
-        except GraphError as exc:
-            raise ApplicationError(f"WhatsApp refused: {exc.title}", code="whatsapp_rejected") from exc
+        outbox.message_mark_read(message=message, typing_indicator=data.validated_data["typing_indicator"])
         return Response(MessageSerializer(message).data)

@@ -1,6 +1,6 @@
 """Meta's one webhook endpoint for every business (public host): verify, store raw, answer 200 at once.
 
-Nothing slow happens here: the router (tenants.webhook_router) runs in Celery after commit.
+Nothing slow happens here: the router (tenants.ingress.router) runs in Celery after commit.
 """
 import hashlib
 import hmac
@@ -8,12 +8,12 @@ import logging
 import re
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from tenants.models import WebhookEvent
+from apps.core.errors import envelope
+from tenants.ingress.store import webhook_event_store
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})")
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "errors": {}}, status=status)
+    return JsonResponse(envelope(code, message), status=status)
 
 
 def signature_valid(body: bytes, header: str | None) -> bool:
@@ -67,45 +67,11 @@ def whatsapp_webhook(request):
         return _error(400, "malformed_request", "The body is not UTF-8.")
     if "\x00" in text:  # PostgreSQL text can't hold NUL; JSON escapes it (\u0000), so Meta never sends one raw
         return _error(400, "malformed_request", "The body contains a NUL byte.")
-    with transaction.atomic():
-        event_id, inserted, redacted = _store(text, digest)
-        if inserted:
-            # Robust: the event is stored, so Meta gets its 200 even when the broker is down; the event's lease
-            # then runs out and the sweeper enqueues it.
-            transaction.on_commit(lambda: _route_later(event_id), robust=True)
-    if not inserted and event_id is not None:
-        logger.info("webhook redelivery of event %s ignored%s", event_id,
-                    " (its body was redacted after processing)" if redacted else "")
+    stored = webhook_event_store(body=text, digest=digest)
+    if not stored.inserted and stored.event_id is not None:
+        logger.info("webhook redelivery of event %s ignored%s", stored.event_id,
+                    " (its body was redacted after processing)" if stored.redacted else "")
     return HttpResponse("OK")
-
-
-def _store(body: str, digest: str) -> tuple[int | None, bool, bool]:
-    """Insert the raw event, leased to the route task enqueued after commit. Returns (id, inserted, redacted):
-    for a redelivery of this exact body, the stored event's id and whether its body was redacted (None when
-    it isn't visible yet: a concurrent insert). One round trip either way."""
-    table = WebhookEvent._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH inserted AS (INSERT INTO {table} (body, sha256, status, attempts, received_at, lease_until, "
-            "error) VALUES (%s, %s, %s, 0, now(), now() + make_interval(secs => %s), '') "
-            "ON CONFLICT (sha256) DO NOTHING RETURNING id) "
-            "SELECT id, true, false FROM inserted "
-            f"UNION ALL SELECT id, false, redacted_at IS NOT NULL FROM {table} "
-            "WHERE sha256 = %s AND NOT EXISTS (SELECT 1 FROM inserted)",
-            [body, digest, WebhookEvent.Status.RECEIVED, settings.WEBHOOK_ROUTE_LEASE_SECONDS, digest])
-        row = cursor.fetchone()
-    return row or (None, False, False)
-
-
-def _route_later(event_id: int) -> None:
-    from tenants.tasks import webhook_event_route_task
-    from tenants.webhook_router import webhook_events_unlease
-
-    try:
-        webhook_event_route_task.delay(event_id)
-    except Exception as exc:  # the broker is down: give the lease back so the next sweep takes the event
-        logger.warning("webhook event %s stored but not enqueued (the sweeper will): %s", event_id, exc)
-        webhook_events_unlease([event_id])
 
 
 def _handshake(request):

@@ -1,9 +1,12 @@
-"""Outbound messages through the outbox (design §5.2): at-least-once on the wire, exactly once in effect.
+"""The outbox (design §5.2): every message the business sends, at-least-once on the wire, exactly once in effect.
 
-    message_queue   a `queued` row + its first event; the send task is enqueued after commit
-    message_send    the task's body: claim queued -> sending (one worker wins), pace, call Meta,
-                    then `sent` with the wamid, `failed` with Meta's code, or back to `queued` to retry
+    message_send_to  the one send path (people through the API and the inbox, automations, next campaigns and
+                     the public API): find the recipient through contacts, check, store a `queued` row and its
+                     first event; the send task is enqueued after commit
+    message_send     the task's body: claim queued -> sending (one worker wins), pace, call Meta,
+                     then `sent` with the wamid, `failed` with Meta's code, or back to `queued` to retry
     message_status_apply   statuses move forward only (sent < delivered < read; failed is terminal)
+    message_mark_read, conversation_mark_read_at_meta   blue ticks for the customer
 
 A worker that dies after the claim leaves the row in `sending`: a redelivered task can't claim it, so
 nothing is sent twice. Meta's status webhook carries our id in `biz_opaque_callback_data` and settles
@@ -15,7 +18,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-import phonenumbers
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
@@ -23,7 +25,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.contacts.models import Contact
-from apps.core.errors import ApplicationError, Conflict
+from apps.contacts.phones import PhoneError
+from apps.contacts.selectors import access_contact, recipient_of
+from apps.contacts.services import contact_for_recipient, contact_touch_outbound
+from apps.core.errors import ApplicationError
 from apps.messaging import conversations, rate_limit
 from apps.messaging.consent import consent_require
 from apps.messaging.models import Message, MessageEvent, PendingStatus
@@ -32,6 +37,7 @@ from apps.whatsapp.builders import normalize_message
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import PhoneNumber
+from tenants.members import Member
 
 logger = logging.getLogger(__name__)
 
@@ -45,52 +51,51 @@ def _event(message: Message, status: str, **detail) -> None:
     MessageEvent.objects.create(message=message, status=status, detail=detail)
 
 
-def recipient_for(to: str, *, default_region: str | None = None) -> str:
-    """Meta's `to`: the digits of an E.164 number. Raises a field error for anything else."""
+@transaction.atomic
+def message_send_to(*, actor: Member | None, number: PhoneNumber, message: dict, to: str = "",
+                    contact_id: int | None = None, contact: Contact | None = None, automation: str = "") -> Message:
+    """Send `message` (Meta's message object) from `number` to one person, named exactly one way:
+
+        to          a phone number, read by contacts with the business's default region; its contact is
+                    added when new (every thread has a contact)
+        contact_id  a contact of this business (the API's `to` when it is an id)
+        contact     a contact in hand (the inbox's thread, an automation's customer)
+
+    Meta's `to` is then contacts' one rule (`recipient_of`: WhatsApp id, else phone, else BSUID), whichever
+    door the send came through. `actor` is the member who sends (`created_by`); None for automations.
+    Errors name the field `to` for a recipient that isn't one; nothing is stored when any check refuses."""
+    if sum((bool(to), contact_id is not None, contact is not None)) != 1:
+        raise TypeError("name the recipient exactly one way: to, contact_id or contact")
+    if contact_id is not None:
+        contact = _contact_of_business(contact_id)
+    elif to:
+        contact = _contact_for_number(to)
+    recipient = recipient_of(contact)
+    if not recipient:
+        raise ApplicationError("This contact has been erased; there is no one to send to.", code="no_recipient")
+    return _queue(number=number, to=recipient, contact=contact, message=message,
+                  created_by=actor.user if actor is not None else None, automation=automation)
+
+
+def _contact_of_business(contact_id: int) -> Contact:
     try:
-        parsed = phonenumbers.parse(to, default_region)
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is None or not phonenumbers.is_valid_number(parsed):
-        raise ApplicationError("Not a valid phone number.", code="validation_error",
-                               errors={"to": ["Use international format, e.g. +14155550123."]})
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
-
-
-def recipient_of_contact(contact_id) -> tuple[str, Contact]:
-    """Meta's `to` for a contact of this business (404-style field error when it isn't one)."""
-    from apps.contacts.selectors import access_contact
-
-    try:
-        contact = access_contact(contact_id)
+        return access_contact(contact_id)
     except Http404:
         raise ApplicationError("No such contact.", code="validation_error",
                                errors={"to": ["No contact with this id in this business."]}) from None
-    if not contact.phone:
-        raise ApplicationError("This contact has no phone number.", code="validation_error",
-                               errors={"to": ["This contact has no phone number to send to."]})
-    return contact.phone.lstrip("+"), contact
 
 
-def contact_for_recipient(to: str) -> Contact:
-    """The contact with this number (digits of E.164), added when new: every thread has a contact."""
-    from apps.contacts.services import contact_create
-
-    existing = Contact.objects.filter(phone=f"+{to}", erased_at__isnull=True).order_by("pk").first()
-    if existing is not None:
-        return existing
+def _contact_for_number(to: str) -> Contact:
     try:
-        with transaction.atomic():
-            return contact_create(data={"phone": f"+{to}"})
-    except Conflict:  # created concurrently
-        return Contact.objects.get(phone=f"+{to}", erased_at__isnull=True)
+        return contact_for_recipient(phone=to)
+    except PhoneError:
+        raise ApplicationError("Not a valid phone number.", code="validation_error",
+                               errors={"to": ["Use international format, e.g. +14155550123."]}) from None
 
 
-@transaction.atomic
-def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=None, contact=None,
-                  automation: str = "") -> Message:
-    """Validate Meta's message object, check the 24-hour window, store it as `queued` in the contact's
-    conversation, and send it after commit."""
+def _queue(*, number: PhoneNumber, to: str, contact: Contact, message: dict, created_by, automation: str) -> Message:
+    """Validate Meta's message object, check the number, the 24-hour window and consent, store it as `queued` in
+    the contact's conversation, and send it after commit."""
     try:
         payload = normalize_message(message)
     except BuilderError as exc:
@@ -98,7 +103,7 @@ def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=Non
     if number.disconnected_at is not None:
         raise ApplicationError("This WhatsApp number was disconnected from the business; connect it again to "
                                "send from it.", code="number_disconnected")
-    conversation = conversations.conversation_for(contact=contact, number=number) if contact else None
+    conversation = conversations.conversation_for(contact=contact, number=number)
     conversations.window_require_open(conversation, payload["type"])
     consent_require(payload=payload, to=to, contact=contact, waba_id=number.account.waba_id)  # 400 opted_out
     row = Message.objects.create(phone_number=number, to=to, type=payload["type"], payload=payload,
@@ -108,8 +113,7 @@ def message_queue(*, number: PhoneNumber, to: str, message: dict, created_by=Non
     # The send task first, then the live event: a broker or Redis outage after commit leaves the row `queued`
     # for messages_reconcile to enqueue, and never fails the committed request.
     enqueue_on_commit(message_send_task, row.pk)
-    if conversation is not None:
-        conversations.conversation_on_outbound(conversation=conversation, message=row)
+    conversations.conversation_on_outbound(conversation=conversation, message=row)
     return row
 
 
@@ -181,7 +185,7 @@ def _mark_sent(message: Message, *, wamid: str) -> None:
     _event(message, Status.SENT, wamid=wamid)
     conversations.message_changed(message)
     if message.contact_id:
-        Contact.objects.filter(pk=message.contact_id).update(last_outbound_at=now)
+        contact_touch_outbound(message.contact_id, at=now)
     for pending in PendingStatus.objects.filter(wamid=wamid).order_by("created_at"):
         message_status_apply(status=pending.status, wamid=wamid, at=pending.at, error=pending.error,
                              pricing=pending.pricing)
@@ -317,6 +321,17 @@ def _sending_reconcile() -> int:
     return len(stuck)
 
 
+def message_mark_read(*, message: Message, typing_indicator: bool = False) -> Message:
+    """Blue ticks for one customer message, now, optionally with the typing indicator (up to 25 s)."""
+    if message.direction != Message.Direction.INBOUND or not message.wamid:
+        raise ApplicationError("Only a customer's message can be marked read.", code="not_inbound")
+    try:
+        _mark_read_at_meta(message, typing=typing_indicator)
+    except GraphError as exc:
+        raise ApplicationError(f"WhatsApp refused: {exc.title}", code="whatsapp_rejected") from exc
+    return message
+
+
 def conversation_mark_read_at_meta(conversation_id: int) -> None:
     """Blue ticks for the customer: marking their latest message read marks the earlier ones too."""
     latest = (Message.objects.select_related("phone_number__account")
@@ -324,8 +339,12 @@ def conversation_mark_read_at_meta(conversation_id: int) -> None:
               .order_by("-sent_at", "-created_at").first())  # Meta's order: webhooks may arrive out of it
     if latest is None:
         return
-    number = latest.phone_number
     try:
-        GraphClient(number.account.access_token).mark_read(number.phone_number_id, latest.wamid)
+        _mark_read_at_meta(latest)
     except GraphError as exc:  # not worth a retry storm: the next read marks them again
         logger.info("marking conversation %s read at Meta failed: %s", conversation_id, exc.title)
+
+
+def _mark_read_at_meta(message: Message, *, typing: bool = False) -> None:
+    number = message.phone_number
+    GraphClient(number.account.access_token).mark_read(number.phone_number_id, message.wamid, typing=typing)

@@ -8,7 +8,7 @@ must log in again, and only the rightful owner can.
 
 Access tokens carry the family too (simplejwt copies the refresh token's claims), so ending a family ends its
 access tokens at once: the ended family ids stay in the global cache for an access token's lifetime, and
-apps.core.auth refuses their tokens. A password change or reset also ends every access token issued before
+tenants.auth refuses their tokens. A password change or reset also ends every access token issued before
 it, durably, through User.password_changed_at (the cache is only the exact, per-family half).
 """
 import logging

@@ -1,20 +1,20 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 
 import { useSession } from "@/components/app/SessionProvider";
 import { PageHeader } from "@/components/app/PageHeader";
 import { Alert, Button, buttonClasses, Card, CardBody, CardHeader, Spinner } from "@/components/ui";
-import { canManageNumbers } from "@/components/whatsapp/permissions";
 import { sandboxOrigin, useSignupInfo } from "@/components/whatsapp/signup";
 import { getMessage } from "@/lib/api/messages";
 import type { MessageDetail } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
-import { describeMessageType, displayPhone } from "./describe";
-import { MessagePreview } from "./MessagePreview";
-import { SandboxPhoneLink } from "./SendResult";
-import { StatusBadge } from "./StatusTicks";
+import { messageKeys } from "@/lib/query/keys";
+import { describeMessageType, displayPhone } from "@/components/composer/describe";
+import { MessagePreview } from "@/components/composer/MessagePreview";
+import { SandboxPhoneLink } from "@/components/composer/SendResult";
+import { StatusBadge } from "@/components/composer/StatusTicks";
 
 type State = { status: "loading" } | { status: "ready"; message: MessageDetail } | { status: "failed"; message: string };
 
@@ -27,29 +27,16 @@ function detailText(detail: Record<string, unknown>): string {
 /** /messages/{id}: one message, its WhatsApp status history, and what was sent. */
 export function MessageDetailView({ id }: { id: string }) {
   const { user } = useSession();
-  const signup = useSignupInfo(canManageNumbers(user.role));
+  const signup = useSignupInfo(user.capabilities.manage_settings);
   const sandbox = signup.status === "ready" ? sandboxOrigin(signup.info) : null;
-  const [state, setState] = useState<State>({ status: "loading" });
-  const [refreshing, setRefreshing] = useState(false);
-
-  const load = useCallback(async () => {
-    try {
-      const message = await getMessage(id);
-      setState({ status: "ready", message });
-    } catch (err) {
-      setState({ status: "failed", message: toApiError(err).message });
-    }
-  }, [id]);
-
-  useEffect(() => {
-    let cancelled = false;
-    getMessage(id)
-      .then((message) => !cancelled && setState({ status: "ready", message }))
-      .catch((err: unknown) => !cancelled && setState({ status: "failed", message: toApiError(err).message }));
-    return () => {
-      cancelled = true;
-    };
-  }, [id]);
+  const detail = useQuery({ queryKey: messageKeys.detail(id), queryFn: () => getMessage(id) });
+  // A failed "Refresh" shows its error in place of the message, as the first load does.
+  const state: State = detail.isError
+    ? { status: "failed", message: toApiError(detail.error).message }
+    : detail.data
+      ? { status: "ready", message: detail.data }
+      : { status: "loading" };
+  const refreshing = detail.isRefetching;
 
   const back = (
     <Link href="/messages" className={buttonClasses("secondary", "sm")}>
@@ -89,9 +76,7 @@ export function MessageDetailView({ id }: { id: string }) {
               variant="secondary"
               loading={refreshing}
               onClick={async () => {
-                setRefreshing(true);
-                await load();
-                setRefreshing(false);
+                await detail.refetch();
               }}
             >
               Refresh

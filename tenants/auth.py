@@ -4,7 +4,7 @@ Tokens carry the tenant id they were issued on (`tid`, see accounts.serializers)
 presented on tenant B's host is refused here, before any view runs; membership itself is re-checked on
 every request by permissions.IsTenantMember, so removing someone takes effect at once. An access token whose
 session ended (password changed or reset since it was issued, or its refresh family revoked) is refused
-too (apps.accounts.sessions.access_token_ended).
+too (tenants.sessions.access_token_ended).
 
 When the token comes from the cookie (not an `Authorization` header), an unsafe request must also prove
 it was sent by this origin's own pages (apps.core.csrf): the browser attaches the cookie to requests
@@ -17,8 +17,8 @@ from dj_rest_auth.jwt_auth import JWTCookieAuthentication
 from django.db import connection
 from rest_framework import exceptions
 
-from apps.accounts.sessions import access_token_ended
 from apps.core.csrf import require_same_origin
+from tenants.sessions import access_token_ended
 
 security_log = logging.getLogger("convonest.security")
 

@@ -1,14 +1,16 @@
-"""Split a stored Meta event into its changes, find each change's business, and run the handler for
-its `field` inside that business's schema. One POST may carry changes for several businesses.
+"""Split a stored Meta event into its changes, find each change's business, and run the handler registered for
+its `field` (tenants.ingress.registry) inside that business's schema. One POST may carry changes for several
+businesses.
 
 Routing key: `value.metadata.phone_number_id` (messages, calls, ...); fields without a number
 (template, account, quality updates) route by the WABA id in `entry[].id`. Unknown numbers are kept
-as unroutable changes, never dropped, and can be replayed once the number is connected.
+as unroutable changes, never dropped, and can be replayed once the number is connected (tenants.ingress.replay).
 
 Attempts: the event is leased while a route task may be queued or running (`lease_until`, so the sweeper
 doesn't enqueue duplicates); a failed attempt backs off exponentially through the same lease; after
 WEBHOOK_MAX_ATTEMPTS, or when the body is unusable, the event is `dead`: logged once at ERROR and listed for
-platform staff. What Meta never sends is rejected at the edge (apps.webhooks.validation), item by item.
+platform staff. Routing keys that can't be Meta's are rejected here; what else Meta never sends, the handler
+rejects (ChangeRejected: the whole change) or drops item by item (its returned problems), at the edge.
 """
 import json
 import logging
@@ -20,9 +22,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from apps.webhooks.validation import change_clean, routing_problem
-from tenants.models import WebhookChange, WebhookEvent
-from tenants.routing import tenant_for_phone_number, tenant_for_waba
+from tenants.ingress.models import WebhookChange, WebhookEvent
+from tenants.ingress.registry import ChangeRejected, handler_for
+from tenants.ingress.routes import routing_problem, tenant_for_phone_number, tenant_for_waba
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +56,8 @@ def _changes_of(payload: dict) -> list[dict]:
     return changes
 
 
-def _tenant_for(change: dict):
+def change_tenant(change: dict):
+    """The business a parsed change routes to, or None (bad routing keys, or no business owns them)."""
     if change["problem"]:
         return None
     if change["phone_number_id"]:
@@ -62,7 +65,7 @@ def _tenant_for(change: dict):
     return tenant_for_waba(change["waba_id"]) if change["waba_id"] else None
 
 
-def _parse(body: str) -> tuple[list[dict] | None, str]:
+def event_body_parse(body: str) -> tuple[list[dict] | None, str]:
     """The event's changes, or None and why the body can't be used (not JSON, nested too deep)."""
     try:
         payload = json.loads(body)
@@ -80,7 +83,7 @@ def webhook_event_route(event_id: int) -> None:
         return
     attempt = event.attempts + 1
     WebhookEvent.objects.filter(pk=event_id).update(attempts=attempt, lease_until=_route_lease_end(timezone.now()))
-    parsed, unusable = _parse(event.body)
+    parsed, unusable = event_body_parse(event.body)
     if parsed is None:
         _dead(event_id, unusable)  # parsing again won't help
         return
@@ -101,7 +104,7 @@ def webhook_event_route(event_id: int) -> None:
 
 
 def _row_create(event_id: int, position: int, change: dict) -> WebhookChange:
-    tenant = _tenant_for(change)
+    tenant = change_tenant(change)
     status = Change.REJECTED if change["problem"] else Change.PENDING if tenant else Change.UNROUTABLE
     row = WebhookChange.objects.create(
         event_id=event_id, position=position, field=change["field"][:64], tenant=tenant, status=status,
@@ -115,24 +118,33 @@ def _row_create(event_id: int, position: int, change: dict) -> WebhookChange:
     return row
 
 
-def _handle(row: WebhookChange, change: dict) -> str:
-    """Run the change's handler in its business's schema. Returns "" when handled, else why it failed."""
-    from apps.webhooks.handlers import handle_change
+def _rejected(row: WebhookChange, reason: str) -> str:
+    reason = reason[:2000]
+    logger.warning("webhook change %s (%s) of event %s, rejected at the edge: %s", row.pk, row.field, row.event_id,
+                   reason)
+    WebhookChange.objects.filter(pk=row.pk).update(status=Change.REJECTED, error=reason)
+    return ""
 
-    value, problems = change_clean(change["field"], change["value"])
-    rejected = "; ".join(problems)[:2000]
-    if problems:
-        logger.warning("webhook change %s (%s) of event %s, rejected at the edge: %s", row.pk, row.field,
-                       row.event_id, rejected)
-    if value is None:
-        WebhookChange.objects.filter(pk=row.pk).update(status=Change.REJECTED, error=rejected)
+
+def _handle(row: WebhookChange, change: dict) -> str:
+    """Run the change's registered handler in its business's schema. Returns "" when handled (or rejected, or
+    nobody handles the field), else why it failed."""
+    value = change["value"]
+    if not isinstance(value, dict):
+        return _rejected(row, "value is not an object")
+    handler = handler_for(change["field"])
+    if handler is None:
+        logger.info("no handler for webhook field %r yet; the change stays stored raw", change["field"])
+        WebhookChange.objects.filter(pk=row.pk).update(status=Change.HANDLED, handled_at=timezone.now(), error="")
         return ""
-    handled = False
+    handled, problems = False, None
     try:
         with tenant_context(row.tenant):
             with transaction.atomic():
-                handle_change(change["field"], value, waba_id=change["waba_id"])
+                problems = handler(value, waba_id=change["waba_id"])
                 handled = True
+    except ChangeRejected as exc:  # rolled back: nothing of the change was written
+        return _rejected(row, str(exc))
     except Exception as exc:  # one bad change must not block the others; the sweeper retries it
         if handled and not isinstance(exc, DatabaseError):
             # Committed; only an after-commit hook (a live event, a task enqueue) failed. Those recover on
@@ -142,7 +154,11 @@ def _handle(row: WebhookChange, change: dict) -> str:
             logger.warning("webhook change %s (%s) failed", row.pk, row.field, exc_info=True)
             WebhookChange.objects.filter(pk=row.pk).update(status=Change.FAILED, error=repr(exc)[:2000])
             return repr(exc)[:500]
-    WebhookChange.objects.filter(pk=row.pk).update(status=Change.HANDLED, handled_at=timezone.now(), error=rejected)
+    dropped = "; ".join(problems or [])[:2000]
+    if dropped:
+        logger.warning("webhook change %s (%s) of event %s, items rejected at the edge: %s", row.pk, row.field,
+                       row.event_id, dropped)
+    WebhookChange.objects.filter(pk=row.pk).update(status=Change.HANDLED, handled_at=timezone.now(), error=dropped)
     return ""
 
 
@@ -188,44 +204,3 @@ def webhook_events_lease_due(limit: int = 1000) -> list[int]:
 
 def webhook_events_unlease(event_ids: list[int]) -> None:
     WebhookEvent.objects.filter(pk__in=event_ids, status__in=[Event.RECEIVED, Event.FAILED]).update(lease_until=None)
-
-
-def _changes_of_event(event_id: int) -> list[dict] | None:
-    """The parsed changes of one stored event; None when its body was redacted after retention."""
-    body, redacted_at = WebhookEvent.objects.filter(pk=event_id).values_list("body", "redacted_at").get()
-    if redacted_at is not None:
-        return None
-    parsed, _ = _parse(body)
-    return parsed or []
-
-
-def webhook_changes_replay(*, unroutable: bool = True, failed: bool = True, event_ids=None) -> int:
-    """Route again: unroutable changes (a number may be connected now) and failed ones. Returns how many
-    events were routed again. Streams the changes and parses each event's body once; an event whose body
-    was redacted has nothing left to replay (logged)."""
-    statuses = [s for s, wanted in ((Change.UNROUTABLE, unroutable), (Change.FAILED, failed)) if wanted]
-    changes = WebhookChange.objects.filter(status__in=statuses).order_by("event_id", "position")
-    if event_ids:
-        changes = changes.filter(event_id__in=event_ids)
-    events, redacted = set(), set()
-    current_id, parsed = None, None
-    for row in changes.only("pk", "event_id", "position").iterator(chunk_size=500):
-        if row.event_id != current_id:
-            current_id, parsed = row.event_id, _changes_of_event(row.event_id)
-        if parsed is None:
-            redacted.add(row.event_id)
-            continue
-        change = parsed[row.position] if row.position < len(parsed) else None
-        tenant = _tenant_for(change) if change else None
-        if tenant is None:
-            continue
-        WebhookChange.objects.filter(pk=row.pk).update(tenant=tenant, status=Change.PENDING)
-        events.add(row.event_id)
-    if redacted:
-        logger.warning("webhook events %s: bodies redacted after retention, nothing to replay",
-                       ", ".join(map(str, sorted(redacted))))
-    # A person asked for this: a dead event gets its attempts back.
-    WebhookEvent.objects.filter(pk__in=events).update(status=Event.RECEIVED, attempts=0, error="")
-    for event_id in events:
-        webhook_event_route(event_id)
-    return len(events)

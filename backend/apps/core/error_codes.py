@@ -1,0 +1,85 @@
+"""Every `code` the API's error envelope can carry, each with what it means: the one list (Saleor's error enums).
+
+Clients switch on `code`, so it is part of the API: the OpenAPI `ErrorEnvelope.code` is an enum of these
+(`apps.core.schema`), and the frontend gets them as the TypeScript union `ErrorCode`. A code raised anywhere in
+`backend/` or `tenants/` must be listed here: `apps/core/tests/test_error_codes.py` scans the source for them.
+Codes computed at run time are listed expanded (`media_{status}` → `media_pending`, `media_failed`).
+"""
+
+ERROR_CODES: dict[str, str] = {
+    # The exception handler's own (apps.core.errors): DRF and Django exceptions by class, and the fallbacks.
+    "validation_error": "Some input is invalid; `errors` says which field and why.",
+    "malformed_request": "The body could not be parsed (bad JSON, a NUL byte, not UTF-8).",
+    "bad_request": "Django refused the request as a whole (too many fields, a suspicious header).",
+    "request_too_large": "The request body is larger than this endpoint accepts.",
+    "not_authenticated": "No valid session: log in (or refresh the access cookie) and try again.",
+    "authentication_failed": "The credentials or token were refused (expired, ended, or for another business).",
+    "permission_denied": "Logged in, but this member may not do this.",
+    "not_found": "No such thing here, or not one this member may see (the two look the same).",
+    "method_not_allowed": "This endpoint does not accept the HTTP method.",
+    "not_acceptable": "The Accept header asks for a format this endpoint can't give.",
+    "unsupported_media_type": "The request body's Content-Type is not one this endpoint reads.",
+    "throttled": "Too many requests; wait (see Retry-After) and try again.",
+    "invalid_request": "A business rule said no (ApplicationError's default when no code is given).",
+    "conflict": "The request conflicts with the current state (Conflict's default when no code is given).",
+    "error": "Some other client error without a code of its own.",
+    "server_error": "Something broke on our side; nothing about the request is known to be wrong.",
+    # Hosts, sessions and the origin check.
+    "unknown_host": "No active business is served at this address.",
+    "csrf_failed": "A cookie-authenticated write did not come from the site's own pages.",
+    "invalid_token": "A sign-in link or invitation is invalid, already used or expired.",
+    # Team and invitations.
+    "last_owner": "The change would leave the business without an owner.",
+    "invite_not_pending": "The invitation was already accepted or revoked.",
+    # WhatsApp numbers and Embedded Signup.
+    "whatsapp_rejected": "Meta's Graph API refused the request; the message quotes its reason.",
+    "already_connected": "This WhatsApp account or number is connected to another ConvoNest business.",
+    "invalid_state": "The Embedded Signup session expired or belongs to someone else: start again.",
+    "no_account_granted": "Meta's signup granted no WhatsApp Business Account.",
+    "no_number": "The business has no WhatsApp number connected to send from.",
+    "number_disconnected": "The chosen WhatsApp number was disconnected from the business.",
+    # Messages, conversations and media.
+    "window_closed": "The 24-hour customer service window is closed: only a template can be sent.",
+    "opted_out": "The contact opted out of this category of messages.",
+    "no_recipient": "The contact was erased: there is no one to send to.",
+    "not_inbound": "Only a customer's message can be marked read.",
+    "media_pending": "The media file is still being downloaded from Meta.",
+    "media_failed": "Downloading the media file from Meta failed; it is not available.",
+    # Live updates (the events service).
+    "events_service_only": "Live updates are served by the events service, not the API server.",
+    "events_service_busy": "The events service has too many live connections; try again shortly.",
+    "too_many_streams": "This member has too many live connections open; close one or wait.",
+    # Contacts, attributes and segments.
+    "contact_exists": "Another contact already has this phone number or WhatsApp user id.",
+    "same_contact": "A contact can't be merged into itself.",
+    "choice_in_use": "Contacts still have a choice that the attribute change removes.",
+    "attribute_in_use": "Segments use this attribute: change them first.",
+    # Contact imports (a CSV file as a whole).
+    "file_too_large": "The uploaded file is larger than imports accept.",
+    "import_running": "The import is still running: it can be deleted when it has finished.",
+    "unsupported_encoding": "The file is not in the encoding given (or not UTF-8 when none was given).",
+    "empty_file": "The file is empty.",
+    "unreadable_csv": "The file is not a readable CSV.",
+    "no_header": "The first row is not a row of column names.",
+    "duplicate_columns": "Some column names appear twice.",
+    "invalid_mapping": "The column mapping is not an object of column name to target.",
+    "unknown_columns": "The mapping names columns the file does not have.",
+    "unknown_mapping_target": "The mapping names a target that is not a contact field or attribute.",
+    "duplicate_mapping_target": "Several columns map to the same target.",
+    "no_identity_column": "No column is mapped to phone or wa_user_id.",
+    # Webhooks (Meta's calls to us).
+    "invalid_signature": "The webhook's X-Hub-Signature-256 is missing or wrong.",
+    "verification_failed": "The webhook subscription's hub.verify_token does not match.",
+}
+
+
+def error_code_schema() -> dict:
+    """The OpenAPI schema of the envelope's `code`: an enum of the registry, with the meanings in its description."""
+    codes = sorted(ERROR_CODES)
+    return {
+        "type": "string",
+        "enum": codes,
+        "description": "A stable code for programs to switch on:\n\n"
+                       + "\n".join(f"* `{code}` - {ERROR_CODES[code]}" for code in codes),
+        "example": "validation_error",
+    }

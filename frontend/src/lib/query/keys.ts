@@ -1,0 +1,63 @@
+/**
+ * Every query key, one group per feature, so a change knows what to invalidate. Keys are arrays
+ * from general to specific: invalidating a prefix (e.g. `inboxKeys.conversationLists()`) refetches
+ * every list under it.
+ */
+import type { ContactQuery } from "@/lib/api/contacts";
+import type { ConversationQuery } from "@/lib/api/inbox";
+
+export const sessionKeys = {
+  user: () => ["session", "user"] as const,
+};
+
+export const inboxKeys = {
+  all: () => ["inbox"] as const,
+  conversationLists: () => ["inbox", "conversations"] as const,
+  conversations: (query: ConversationQuery) => ["inbox", "conversations", query] as const,
+  conversation: (id: number) => ["inbox", "conversation", id] as const,
+  messages: (id: number) => ["inbox", "conversation", id, "messages"] as const,
+  notes: (id: number) => ["inbox", "conversation", id, "notes"] as const,
+  cannedReplyLists: () => ["inbox", "canned-replies"] as const,
+  /** Settings → Inbox: every reply, page by page. */
+  cannedReplies: () => ["inbox", "canned-replies", "all"] as const,
+  /** The reply box's "/shortcut" menu: the first page matching what was typed. */
+  cannedReplySearch: (q: string) => ["inbox", "canned-replies", "search", q] as const,
+  settings: () => ["inbox", "settings"] as const,
+  approvedTemplates: () => ["inbox", "templates", "approved"] as const,
+};
+
+export const contactKeys = {
+  all: () => ["contacts"] as const,
+  lists: () => ["contacts", "list"] as const,
+  list: (query: ContactQuery) => ["contacts", "list", query] as const,
+  counts: () => ["contacts", "count"] as const,
+  count: (query: ContactQuery) => ["contacts", "count", query] as const,
+  detail: (id: number) => ["contacts", "detail", id] as const,
+  consent: (id: number) => ["contacts", "detail", id, "consent"] as const,
+  search: (q: string) => ["contacts", "search", q] as const,
+  settings: () => ["contacts", "settings"] as const,
+  attributes: () => ["contacts", "attributes"] as const,
+  segments: () => ["contacts", "segments"] as const,
+  segmentCount: (id: number) => ["contacts", "segments", id, "count"] as const,
+  segmentPreview: (filter: unknown) => ["contacts", "segments", "preview", filter] as const,
+  imports: () => ["contacts", "imports"] as const,
+  import: (id: number) => ["contacts", "imports", id] as const,
+};
+
+export const teamKeys = {
+  members: () => ["team", "members"] as const,
+  allMembers: () => ["team", "members", "all"] as const,
+  invites: () => ["team", "invites"] as const,
+  resellerAccess: () => ["team", "reseller-access"] as const,
+};
+
+export const whatsappKeys = {
+  numbers: () => ["whatsapp", "numbers"] as const,
+  allNumbers: () => ["whatsapp", "numbers", "all"] as const,
+  embeddedSignup: () => ["whatsapp", "embedded-signup"] as const,
+};
+
+export const messageKeys = {
+  list: () => ["messages", "list"] as const,
+  detail: (id: string) => ["messages", "detail", id] as const,
+};
