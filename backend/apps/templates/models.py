@@ -1,8 +1,9 @@
-"""The business's WhatsApp message templates as Meta reports them, and the history of Meta's updates.
+"""The business's WhatsApp message templates as Meta has them, their history, and the syncs with Meta's list.
 
-So far rows come from Meta's template webhooks (a template we never saw is created from what the webhook
-carries); creating templates and syncing them with Meta's list come in a later issue.
+Rows come from three places: a member submitting one (services), a sync of the WABA's list (sync), and Meta's
+template webhooks (a template we never saw is created from what the webhook carries).
 """
+from django.conf import settings
 from django.db import models
 
 
@@ -25,6 +26,10 @@ class Template(models.Model):
         UNARCHIVED = "UNARCHIVED", "Unarchived"
         UNKNOWN = "UNKNOWN", "Unknown"
 
+    class ParameterFormat(models.TextChoices):
+        POSITIONAL = "POSITIONAL", "Positional ({{1}})"
+        NAMED = "NAMED", "Named ({{first_name}})"
+
     # Meta's ids are integers in webhooks but exceed JS's safe range: always strings here.
     meta_template_id = models.CharField(max_length=64, unique=True)
     waba_id = models.CharField(max_length=32, blank=True, help_text="The WhatsApp Business Account it belongs to")
@@ -38,28 +43,59 @@ class Template(models.Model):
     quality_score = models.CharField(max_length=16, blank=True, help_text="GREEN, YELLOW, RED or UNKNOWN")
     rejected_reason = models.CharField(max_length=64, blank=True, help_text="Meta's reason code, e.g. INVALID_FORMAT")
     reason_detail = models.TextField(blank=True, help_text="Meta's explanation and recommendation, when given")
+    parameter_format = models.CharField(max_length=10, choices=ParameterFormat.choices,
+                                        default=ParameterFormat.POSITIONAL)
+    components = models.JSONField(default=list, blank=True, help_text="Meta's components, as Meta has them")
+    sub_category = models.CharField(max_length=32, blank=True)
+    message_send_ttl_seconds = models.IntegerField(null=True, blank=True)
+    library_template_name = models.CharField(max_length=512, blank=True)
+    # How variables are filled from a contact when a send gives no parameters (apps.templates.mapping).
+    mapping = models.JSONField(default=dict, blank=True)
+    # Something the team should look at (rejected, paused, disabled, quality RED, a category change), until a
+    # member acknowledges it; the inbox shows a banner while any template has one.
+    attention = models.CharField(max_length=64, blank=True)
+    attention_since = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    synced_at = models.DateTimeField(null=True, blank=True, help_text="When Meta's list last included it")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["waba_id", "name", "language"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language}, {self.status})"
 
 
 class TemplateEvent(models.Model):
-    """One update Meta sent about a template (status, quality, category, components), as it came."""
+    """One change to a template and who or what made it: Meta's webhooks (status, quality, category,
+    components), a sync that found it changed, added or gone, or a member creating, editing or deleting it."""
 
     class Kind(models.TextChoices):
         STATUS = "status", "Status"
         QUALITY = "quality", "Quality score"
         CATEGORY = "category", "Category"
         COMPONENTS = "components", "Components edited"
+        CREATED = "created", "Submitted"
+        EDITED = "edited", "Edited"
+        DELETED = "deleted", "Deleted"
+        SYNCED = "synced", "Changed in Meta's tools"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+    class Source(models.TextChoices):
+        WEBHOOK = "webhook", "Meta (webhook)"
+        SYNC = "sync", "Meta (sync)"
+        MEMBER = "member", "A member"
 
     template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     value = models.CharField(max_length=64, blank=True, help_text="The new status, score or category")
     detail = models.JSONField(default=dict, help_text="The webhook's value object")
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEBHOOK)
+    actor_email = models.EmailField(blank=True)  # copied, not a key: the history outlives memberships
     # sha256 of kind + value object: the same update delivered again (in another POST) is recognised.
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -67,3 +103,30 @@ class TemplateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_id} {self.kind} {self.value}"
+
+
+class TemplateSync(models.Model):
+    """One reconciliation of a WABA's templates with Meta's list: what it found, for the sync button's progress."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    waba_id = models.CharField(max_length=32)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
+    trigger = models.CharField(max_length=16, help_text="connect, member, schedule")
+    seen = models.IntegerField(default=0)
+    added = models.IntegerField(default=0)
+    updated = models.IntegerField(default=0)
+    removed = models.IntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["waba_id", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.waba_id} {self.status}"
