@@ -87,6 +87,8 @@ class Control:
             ("/tokens", self.tokens, ["POST"]),
             ("/tokens/{token}", self.token, ["DELETE"]),
             ("/templates/{template_id}/status", self.template_status, ["POST"]),
+            ("/templates/{template_id}/quality", self.template_quality, ["POST"]),
+            ("/templates/{template_id}/category", self.template_category, ["POST"]),
             ("/media", self.media_upload, ["POST"]),
             ("/media/{media_id}", self.media_content, ["GET"]),
         ]
@@ -396,6 +398,25 @@ class Control:
         status = str(body.get("status", "")).upper()
         self.sb.set_template_status(template, status, str(body.get("reason", "NONE")))
         return JSONResponse({"id": template.id, "status": template.status})
+
+    def _template(self, request: Request):
+        template = self.state.templates.get(request.path_params["template_id"])
+        if template is None:
+            raise ControlError("no such template", 404)
+        return template
+
+    async def template_quality(self, request: Request) -> Response:
+        template = self._template(request)
+        body = await body_of(request)
+        self.sb.set_template_quality(template, str(body.get("score", "")).upper())
+        return JSONResponse({"id": template.id, "quality_score": template.quality_score})
+
+    async def template_category(self, request: Request) -> Response:
+        template = self._template(request)
+        body = await body_of(request)
+        self.sb.set_template_category(template, str(body.get("category", "")).upper())
+        return JSONResponse({"id": template.id, "category": template.category,
+                             "previous_category": template.previous_category})
 
     # --- media -----------------------------------------------------------------------------------------
     async def media_upload(self, request: Request) -> Response:

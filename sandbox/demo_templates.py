@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import copy
 
-_HANDLE = {"header_handle": ["4::aW1hZ2UvanBlZw==:ARb"]}
+# The samples of the demo's media headers, as if uploaded with the Resumable Upload API: seeding registers
+# them as issued (handle -> MIME type, file name), so the demo's templates pass the handle check when a
+# client sends their components back.
+_IMAGE = "4::aW1hZ2UvanBlZw==:ARbDemoBannerSample"
+_PDF = "4::YXBwbGljYXRpb24vcGRm:ARbDemoReceiptSample"
+DEMO_HANDLES = {_IMAGE: ("image/jpeg", "banner.jpg"), _PDF: ("application/pdf", "receipt.pdf")}
+_HANDLE = {"header_handle": [_IMAGE]}
 
 _DEFINITIONS: list[dict] = [
     {"name": "hello_world", "language": "en_US", "category": "UTILITY", "components": [
@@ -36,7 +42,7 @@ _DEFINITIONS: list[dict] = [
         {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Unsubscribe from Promos"},
                                         {"type": "QUICK_REPLY", "text": "Unsubscribe from All"}]}]},
     {"name": "order_confirmation", "language": "en_US", "category": "UTILITY", "components": [
-        {"type": "HEADER", "format": "DOCUMENT", "example": {"header_handle": ["4::YX..."]}},
+        {"type": "HEADER", "format": "DOCUMENT", "example": {"header_handle": [_PDF]}},
         {"type": "BODY", "text": "Thank you for your order, {{1}}! Your order number is {{2}}. Tap the PDF linked "
                                  "above to view your receipt. If you have any questions, please use the buttons below "
                                  "to contact support. Thank you for being a customer!",

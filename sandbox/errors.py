@@ -79,7 +79,8 @@ class GraphError(Exception):
     """An error answered in Meta's envelope. `details` names the field or the reason."""
 
     def __init__(self, code: int, details: str = "", *, subcode: int | None = None, message: str | None = None,
-                 status: int | None = None, title: str | None = None, error_type: str = "OAuthException"):
+                 status: int | None = None, title: str | None = None, error_type: str = "OAuthException",
+                 user_title: str | None = None, user_msg: str | None = None):
         known_title, known_status = CODES.get(code, ("Unknown error", 400))
         self.code = code
         self.title = title or known_title
@@ -87,6 +88,9 @@ class GraphError(Exception):
         self.subcode = subcode
         self.status = status or known_status
         self.error_type = error_type
+        # Graph's text for people (`error_user_title`/`error_user_msg`), as on template refusals.
+        self.user_title = user_title
+        self.user_msg = user_msg
         if message is None:
             message = self.title if code in _BARE else f"(#{code}) {self.title}"
         self.message = message
@@ -97,6 +101,10 @@ class GraphError(Exception):
         if self.subcode is not None:
             error["error_subcode"] = self.subcode
         error["error_data"] = {"messaging_product": "whatsapp", "details": self.details or self.title}
+        if self.user_title:
+            error["error_user_title"] = self.user_title
+        if self.user_msg:
+            error["error_user_msg"] = self.user_msg
         if self.code in TRANSIENT:
             error["is_transient"] = True
         error["fbtrace_id"] = fbtrace_id()

@@ -50,9 +50,14 @@ WABA_FIELDS = ("id", "name", "currency", "timezone_id", "message_template_namesp
                "business_verification_status", "owner_business_info", "health_status",
                "whatsapp_business_manager_messaging_limit", "ownership_type")
 WABA_DEFAULT = ("id", "name", "timezone_id", "message_template_namespace")
-TEMPLATE_FIELDS = ("id", "name", "language", "status", "category", "components", "parameter_format",
-                   "message_send_ttl_seconds", "quality_score", "rejected_reason", "sub_category",
-                   "previous_category", "correct_category", "library_template_name", "rejection_info")
+# Every field of Meta's template node (Message Template API reference, 2026), plus `rejection_info`, which
+# Meta sends in template status webhooks and the sandbox also reports on the node.
+TEMPLATE_FIELDS = ("id", "ad_account_id", "ad_adset_id", "ad_campaign_id", "ad_id", "bid_spec", "category",
+                   "components", "correct_category", "cta_url_link_tracking_opted_out", "degrees_of_freedom_spec",
+                   "display_format", "health_status", "is_primary_device_delivery_only", "is_sms_fallback_enabled",
+                   "language", "last_updated_time", "library_template_name", "message_send_ttl_seconds", "name",
+                   "parameter_format", "previous_category", "quality_score", "rejected_reason", "source", "status",
+                   "sub_category", "rejection_info")
 TEMPLATE_DEFAULT = ("name", "parameter_format", "components", "language", "status", "category", "id")
 
 
@@ -107,8 +112,10 @@ class GraphApi:
             return "debug_token"
         if segments[0] == "oauth":
             return "oauth"
+        if segments[0].startswith("upload:"):
+            return "uploads"
         edge = segments[1] if len(segments) > 1 else ""
-        return {"messages": "messages", "media": "media", "message_templates": "templates",
+        return {"messages": "messages", "media": "media", "message_templates": "templates", "uploads": "uploads",
                 "phone_numbers": "phone_numbers", "register": "register", "deregister": "register",
                 "request_code": "register", "verify_code": "register", "subscribed_apps": "subscribed_apps",
                 }.get(edge, "nodes")
@@ -123,6 +130,8 @@ class GraphApi:
             raise GraphError(2500, f"Unknown path components: /{'/'.join(segments)}", status=400)
         auth = self._auth(request)
         node_id = segments[0]
+        if node_id.startswith("upload:") and len(segments) == 1 and method in ("GET", "POST"):
+            return await self.upload_session(request, auth, node_id)
         found = self.state.node(node_id)
         if found is None:
             raise self._no_object(method, node_id)
@@ -545,14 +554,49 @@ class GraphApi:
             raise GraphError(2200, f"Callback verification failed with the following errors: {detail}",
                              message="(#2200) Callback verification failed with the following errors: " + detail)
 
+    # --- Resumable Upload (template header samples) ---------------------------------------------------
+    def _uploader(self, auth: Auth, app_id: str) -> None:
+        if auth.token is None:
+            raise GraphError(200, "The Resumable Upload API needs a user or system user access token, not an app "
+                                  "token.")
+        if auth.token.app_id != app_id:
+            raise GraphError(200, f"The access token belongs to app {auth.token.app_id}, not to app {app_id}: "
+                                  "upload with a token of the app the file is for.")
+
+    async def start_upload(self, request, auth, app: App):
+        self._uploader(auth, app.id)
+        params = {**(await self._json(request)), **dict(request.query_params)}
+        session = self.sb.uploads.start(app.id, params)
+        return JSONResponse({"id": self.sb.uploads.public_id(session)})
+
+    async def upload_session(self, request: Request, auth: Auth, session_id: str) -> Response:
+        uploads = self.sb.uploads
+        session = uploads.session(session_id, request.query_params.get("sig"), request.method)
+        self._uploader(auth, session.app_id)
+        if request.method == "GET":
+            return JSONResponse(uploads.status(session))
+        return JSONResponse(uploads.receive(session, request.headers.get("file_offset"), await request.body()))
+
     # --- templates -------------------------------------------------------------------------------------
     def template_view(self, template: Template) -> dict:
+        updated = int(template.updated_at or template.created_at)
+        sendable = "AVAILABLE" if template.status == "APPROVED" else "BLOCKED"
+        # Fields Meta leaves out when they have no value (ads, bids) are None here and omitted below.
         view = {"id": template.id, "name": template.name, "language": template.language, "status": template.status,
                 "category": template.category, "components": template.components,
-                "parameter_format": template.parameter_format, "quality_score": {"score": template.quality_score},
-                "rejected_reason": template.rejected_reason, "sub_category": None, "previous_category": None,
-                "correct_category": None, "library_template_name": None,
+                "parameter_format": template.parameter_format,
+                "quality_score": {"score": template.quality_score, "date": updated},
+                "rejected_reason": template.rejected_reason, "sub_category": template.sub_category,
+                "previous_category": template.previous_category, "correct_category": template.correct_category,
+                "library_template_name": template.library_template_name,
                 "message_send_ttl_seconds": template.message_send_ttl_seconds,
+                "cta_url_link_tracking_opted_out": template.cta_url_link_tracking_opted_out,
+                "degrees_of_freedom_spec": template.degrees_of_freedom_spec,
+                "display_format": template.display_format,
+                "is_primary_device_delivery_only": template.is_primary_device_delivery_only,
+                "is_sms_fallback_enabled": False, "health_status": {"can_send_message": sendable},
+                "last_updated_time": updated, "source": "manual",
+                "ad_account_id": None, "ad_adset_id": None, "ad_campaign_id": None, "ad_id": None, "bid_spec": None,
                 "rejection_info": template.rejection_info}
         return view
 
@@ -591,11 +635,13 @@ class GraphApi:
     async def create_template(self, request, auth, waba: Waba):
         self._require(auth, waba.id, MANAGEMENT)
         body = await self._json(request)
-        if isinstance(body.get("components"), str):  # form-encoded bodies carry JSON strings
-            try:
-                body["components"] = json.loads(body["components"])
-            except ValueError:
-                raise GraphError(100, "Param components must be a JSON array.") from None
+        for key in ("components", "degrees_of_freedom_spec", "library_template_body_inputs",
+                    "library_template_button_inputs"):
+            if isinstance(body.get(key), str):  # form-encoded bodies carry JSON strings
+                try:
+                    body[key] = json.loads(body[key])
+                except ValueError:
+                    raise GraphError(100, f"Param {key} must be JSON.") from None
         template = self.sb.create_template(waba.id, body)
         return JSONResponse({"id": template.id, "status": template.status, "category": template.category})
 
@@ -759,6 +805,7 @@ ROUTES: dict[tuple[str, str | None, str], Callable[..., Awaitable[Response]]] = 
     ("template", None, "POST"): GraphApi.edit_template,
     ("media", None, "GET"): GraphApi.get_media,
     ("media", None, "DELETE"): GraphApi.delete_media,
+    ("app", "uploads", "POST"): GraphApi.start_upload,
     ("business", None, "GET"): GraphApi.get_business,
     ("business", "client_whatsapp_business_accounts", "GET"): GraphApi.business_wabas,
     ("business", "owned_whatsapp_business_accounts", "GET"): GraphApi.business_wabas,

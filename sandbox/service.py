@@ -8,10 +8,12 @@ import secrets
 from .errors import SUB_TEMPLATE_EXISTS, SUB_TEMPLATE_NOT_EDITABLE, GraphError
 from .messaging import Messaging
 from .state import OAuthCode, SandboxState, Template
-from .templates import normalize_definition, review
+from .templates import CATEGORIES, EDIT_FIELDS, normalize_definition, optional_fields, review
+from .uploads import Uploads, check_header_handles
 from .webhooks import Dispatcher, Faults, Item
 
 EDITABLE = ("APPROVED", "REJECTED", "PAUSED")
+QUALITY_SCORES = ("GREEN", "YELLOW", "RED", "UNKNOWN")
 TEMPLATE_EVENTS = ("APPROVED", "REJECTED", "PAUSED", "DISABLED", "FLAGGED", "REINSTATED", "PENDING_DELETION",
                    "DELETED", "IN_APPEAL", "LIMIT_EXCEEDED", "ARCHIVED", "UNARCHIVED", "PENDING")
 
@@ -23,6 +25,7 @@ class Sandbox:
         self.dispatcher = Dispatcher(state, self.faults, transport=transport)
         self.messaging = Messaging(state, self.dispatcher)
         self.media_secret = secrets.token_bytes(16)
+        self.uploads = Uploads(state, secrets.token_bytes(16))
 
     def reset(self, *, demo: bool = True) -> None:
         self.state.reset(demo=demo)
@@ -35,11 +38,13 @@ class Sandbox:
         definition = normalize_definition(body)
         state = self.state
         with state.lock:
+            check_header_handles(state, waba_id, definition["components"])
             for other in state.templates_of(waba_id):
                 if other.name == definition["name"] and other.language == definition["language"]:
                     raise GraphError(100, f"Content in this language already exists: {definition['name']} "
                                           f"({definition['language']}).", subcode=SUB_TEMPLATE_EXISTS)
-            template = Template(id=state.new_id(), waba_id=waba_id, created_at=state.now(), **definition)
+            template = Template(id=state.new_id(), waba_id=waba_id, created_at=state.now(), updated_at=state.now(),
+                                **definition)
             state.templates[template.id] = template
             state.dirty = True
         self._schedule_review(template)
@@ -48,11 +53,11 @@ class Sandbox:
     def edit_template(self, template: Template, body: dict) -> None:
         if not isinstance(body, dict):
             raise GraphError(100, "The request body must be a JSON object.")
-        extra = set(body) - {"category", "components", "message_send_ttl_seconds", "parameter_format"}
+        extra = set(body) - EDIT_FIELDS
         if extra:
-            raise GraphError(100, f"Param {sorted(extra)[0]} can't be edited: only category, components and "
-                                  "message_send_ttl_seconds can.")
-        if not extra and not body:
+            raise GraphError(100, f"Param {sorted(extra)[0]} can't be edited: only {', '.join(sorted(EDIT_FIELDS))} "
+                                  "can.")
+        if not body:
             raise GraphError(100, "Nothing to edit: give category, components or message_send_ttl_seconds.")
         state = self.state
         with state.lock:
@@ -74,11 +79,16 @@ class Sandbox:
                 "parameter_format": body.get("parameter_format") or template.parameter_format,
                 "message_send_ttl_seconds": body.get("message_send_ttl_seconds", template.message_send_ttl_seconds),
                 "components": body.get("components", template.components)})
+            if "components" in body:  # the stored ones were checked when they came
+                check_header_handles(state, template.waba_id, definition["components"])
+            for key, value in optional_fields(body).items():
+                setattr(template, key, value)
             template.category = definition["category"]
             template.components = definition["components"]
             template.parameter_format = definition["parameter_format"]
             template.message_send_ttl_seconds = definition["message_send_ttl_seconds"]
             template.edits.append(now)
+            template.updated_at = now
             template.status = "PENDING"
             template.rejected_reason = "NONE"
             template.rejection_info = None
@@ -120,6 +130,7 @@ class Sandbox:
             template.rejected_reason = reason
             template.rejection_info = info
             template.quality_score = "UNKNOWN" if status == "APPROVED" else template.quality_score
+            template.updated_at = state.now()
             state.dirty = True
         self.emit_template_status(template, status, reason, info)
 
@@ -130,8 +141,38 @@ class Sandbox:
         with self.state.lock:
             template.status = status
             template.rejected_reason = reason if status == "REJECTED" else "NONE"
+            template.updated_at = self.state.now()
             self.state.dirty = True
         self.emit_template_status(template, status, reason)
+
+    def set_template_quality(self, template: Template, score: str) -> None:
+        """Control API: the template's quality changes (`message_template_quality_update` webhook)."""
+        if score not in QUALITY_SCORES:
+            raise ValueError(f"score must be one of {', '.join(QUALITY_SCORES)}")
+        with self.state.lock:
+            previous, template.quality_score = template.quality_score, score
+            template.updated_at = self.state.now()
+            self.state.dirty = True
+        self._emit(template, "message_template_quality_update",
+                   {"previous_quality_score": previous, "new_quality_score": score})
+
+    def set_template_category(self, template: Template, category: str) -> None:
+        """Control API: Meta recategorises the template (`template_category_update` webhook); the node then
+        reports the old one as `previous_category`."""
+        if category not in CATEGORIES:
+            raise ValueError(f"category must be one of {', '.join(CATEGORIES)}")
+        with self.state.lock:
+            if category != template.category:
+                template.previous_category, template.category = template.category, category
+            template.correct_category = None
+            template.updated_at = self.state.now()
+            self.state.dirty = True
+        self._emit(template, "template_category_update", {"new_category": category})
+
+    def _emit(self, template: Template, field: str, value: dict) -> None:
+        self.dispatcher.enqueue(Item(field=field, waba_id=template.waba_id, time=int(self.state.now()), value={
+            "message_template_id": int(template.id), "message_template_name": template.name,
+            "message_template_language": template.language, **value}))
 
     def emit_template_status(self, template: Template, event: str, reason: str = "NONE",
                              rejection_info: dict | None = None) -> None:

@@ -170,6 +170,16 @@ class Template:
     quality_score: str = "UNKNOWN"
     created_at: float = 0.0
     edits: list[float] = field(default_factory=list)
+    # The rest of Meta's template node (reference §5.1; Meta's Message Template API reference).
+    sub_category: str | None = None
+    library_template_name: str | None = None
+    cta_url_link_tracking_opted_out: bool = False
+    degrees_of_freedom_spec: dict | None = None
+    display_format: str | None = None
+    is_primary_device_delivery_only: bool = False
+    previous_category: str | None = None
+    correct_category: str | None = None
+    updated_at: float = 0.0
 
 
 @dataclass
@@ -183,6 +193,33 @@ class Media:
     origin: str = "business"  # business (uploaded) | customer (inbound)
     created_at: float = 0.0
     data: bytes = field(default=b"", repr=False)
+
+
+@dataclass
+class UploadSession:
+    """A Resumable Upload session (`POST /{app-id}/uploads`): the bytes received so far."""
+
+    id: str  # "upload:<opaque>", without the ?sig= Meta appends
+    app_id: str
+    file_name: str
+    file_length: int
+    file_type: str
+    created_at: float
+    data: bytearray = field(default_factory=bytearray, repr=False)
+    handle: str | None = None  # set when the last byte arrived
+
+
+@dataclass
+class UploadedFile:
+    """A file handle (`h`) the sandbox issued; template creation accepts it as `example.header_handle`."""
+
+    handle: str
+    app_id: str
+    file_type: str
+    file_length: int
+    file_name: str = ""
+    sha256: str = ""
+    created_at: float = 0.0
 
 
 @dataclass
@@ -244,6 +281,8 @@ class SandboxState:
         self.tokens: dict[str, Token] = {}
         self.templates: dict[str, Template] = {}
         self.media: dict[str, Media] = {}
+        self.uploads: dict[str, UploadSession] = {}  # session id -> session (memory only)
+        self.handles: dict[str, UploadedFile] = {}  # handle -> what was uploaded (kept in the snapshot)
         self.customers: dict[str, Customer] = {}
         self.messages: OrderedDict[str, Message] = OrderedDict()
         self.chats: dict[tuple[str, str], list[str]] = {}
@@ -439,6 +478,7 @@ class SandboxState:
                              for m in self.media.values()]
             data["messages"] = [dataclasses.asdict(m) for m in list(self.messages.values())[-SNAPSHOT_MESSAGES:]]
             data["windows"] = [[pn, wa, at] for (pn, wa), at in self.windows.items()]
+            data["upload_handles"] = [dataclasses.asdict(h) for h in self.handles.values()]
             data["media_data"] = {m.id: m.data for m in self.media.values()}
             self.dirty = False
             return data
@@ -481,6 +521,7 @@ class SandboxState:
         for row in data.get("messages", []):
             state.add_message(Message(**row))
         state.windows = {(pn, wa): at for pn, wa, at in data.get("windows", [])}
+        state.handles = {row["handle"]: UploadedFile(**row) for row in data.get("upload_handles", [])}
         state.clock_offset = float(data.get("clock_offset", 0.0))
         numeric = [int(i) for table in (state.numbers, state.wabas, state.templates, state.media, state.businesses,
                                         state.apps) for i in table if i.isdigit()]
@@ -512,7 +553,8 @@ class SandboxState:
             fresh = SandboxState(config=self.config, clock=self._base_clock)
             if demo:
                 seed_demo(fresh)
-            for name in ("businesses", "apps", "wabas", "numbers", "tokens", "templates", "media", "customers",
+            for name in ("businesses", "apps", "wabas", "numbers", "tokens", "templates", "media", "uploads",
+                         "handles", "customers",
                          "messages", "chats", "windows", "conversations", "oauth_codes", "typing"):
                 setattr(self, name, getattr(fresh, name))
             self.clock_offset = 0.0
@@ -551,7 +593,7 @@ DEMO_CUSTOMERS = [("16505550101", "Alice Johnson", True), ("447700900123", "Ben 
 
 
 def seed_demo(state: SandboxState) -> None:
-    from .demo_templates import demo_templates
+    from .demo_templates import DEMO_HANDLES, demo_templates
 
     v = demo_values()
     with state.lock:
@@ -563,9 +605,12 @@ def seed_demo(state: SandboxState) -> None:
         second = state.add_number(waba.id, "+1 555-010-0002", "ConvoNest Demo Support", v["second_phone_id"],
                                   throughput_level="HIGH", pin="123456")
         state.add_token(v["app_id"], [waba.id], token=v["token"], business_id=business.id, name="demo system user")
+        for handle, (file_type, file_name) in DEMO_HANDLES.items():
+            state.handles[handle] = UploadedFile(handle=handle, app_id=v["app_id"], file_type=file_type,
+                                                 file_length=1024, file_name=file_name, created_at=state.now())
         for definition in demo_templates():
             template = Template(id=state.new_id(), waba_id=waba.id, status="APPROVED", quality_score="GREEN",
-                                created_at=state.now(), **definition)
+                                created_at=state.now(), updated_at=state.now(), **definition)
             state.templates[template.id] = template
         for wa_id, name, window in DEMO_CUSTOMERS:
             state.customers[wa_id] = Customer(wa_id=wa_id, name=name, created_at=state.now())

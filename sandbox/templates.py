@@ -76,17 +76,88 @@ def normalize_definition(body: dict) -> dict:
     ttl_ok = isinstance(ttl, int) and not isinstance(ttl, bool) and (ttl == -1 or 30 <= ttl <= 2592000)
     if ttl is not None and not ttl_ok:
         raise GraphError(100, "Param message_send_ttl_seconds must be -1 or between 30 and 2592000.")
-    components = body.get("components")
-    if not isinstance(components, list) or not components:
-        raise GraphError(100, "The parameter components is required.")
-    known = {"name", "language", "category", "parameter_format", "message_send_ttl_seconds", "components",
-             "allow_category_change", "sub_category", "library_template_name", "cta_url_link_tracking_opted_out"}
-    extra = set(body) - known
+    extra = set(body) - CREATION_FIELDS
     if extra:
         raise GraphError(100, f"Unexpected key \"{sorted(extra)[0]}\" on the template.")
+    components = body.get("components")
+    if not isinstance(components, list) or not components:
+        if body.get("library_template_name"):
+            raise GraphError(100, "The sandbox has no template library: give the components of the template "
+                                  "along with library_template_name.")
+        raise GraphError(100, "The parameter components is required.")
     stored = _normalize_components(components, category, parameter_format, top=True)
     return {"name": name, "language": language, "category": category, "components": stored,
-            "parameter_format": parameter_format, "message_send_ttl_seconds": ttl}
+            "parameter_format": parameter_format, "message_send_ttl_seconds": ttl, **optional_fields(body)}
+
+
+# What POST /{waba-id}/message_templates takes (Meta's Message Template API reference, 2026).
+CREATION_FIELDS = {"name", "language", "category", "parameter_format", "message_send_ttl_seconds", "components",
+                   "allow_category_change", "sub_category", "library_template_name", "cta_url_link_tracking_opted_out",
+                   "library_template_button_inputs", "library_template_body_inputs", "display_format",
+                   "is_primary_device_delivery_only", "send_type", "degrees_of_freedom_spec"}
+# ... and what POST /{template-id} (edit) takes.
+EDIT_FIELDS = {"components", "category", "parameter_format", "allow_category_change", "cta_url_link_tracking_opted_out",
+               "message_send_ttl_seconds", "sub_category", "display_format", "is_primary_device_delivery_only"}
+SUB_CATEGORIES = ("ORDER_DETAILS", "ORDER_STATUS", "RICH_ORDER_STATUS", "BOOKING_STATUS",
+                  "FLIGHT_DELAY_AND_GATE_CHANGE_ALERT", "FRAUD_ALERT", "CALL_PERMISSIONS_REQUEST")
+DISPLAY_FORMATS = ("ORDER_DETAILS",)
+SEND_TYPES = ("campaign", "direct")
+
+
+def _enum(body: dict, key: str, values: tuple, *, upper: bool = True) -> str | None:
+    raw = body.get(key)
+    if raw is None:
+        return None
+    value = str(raw).upper() if upper else str(raw)
+    if not isinstance(raw, str) or value not in values:
+        raise GraphError(100, f"Param {key} must be one of {{{', '.join(values)}}} - got {raw!r}.")
+    return value
+
+
+def _bool(body: dict, key: str) -> bool | None:
+    raw = body.get(key)
+    if raw is None:
+        return None
+    if isinstance(raw, str) and raw.lower() in ("true", "false"):  # form-encoded bodies
+        return raw.lower() == "true"
+    if not isinstance(raw, bool):
+        raise GraphError(100, f"Param {key} must be a boolean.")
+    return raw
+
+
+def optional_fields(body: dict) -> dict:
+    """The optional node fields of a creation or edit body, checked; only those given are returned."""
+    out: dict = {}
+    sub_category = _enum(body, "sub_category", SUB_CATEGORIES)
+    if sub_category:
+        out["sub_category"] = sub_category
+    display_format = _enum(body, "display_format", DISPLAY_FORMATS)
+    if display_format:
+        out["display_format"] = display_format
+    _enum(body, "send_type", SEND_TYPES, upper=False)  # MM API only; nothing the node reports
+    _bool(body, "allow_category_change")  # a no-op since 2025-04: Meta recategorises regardless
+    for key in ("cta_url_link_tracking_opted_out", "is_primary_device_delivery_only"):
+        value = _bool(body, key)
+        if value is not None:
+            out[key] = value
+    name = body.get("library_template_name")
+    if name is not None:
+        if not isinstance(name, str) or not 1 <= len(name) <= 512:
+            raise GraphError(100, "Param library_template_name must be a string of 1 to 512 characters.")
+        out["library_template_name"] = name
+    spec = body.get("degrees_of_freedom_spec")
+    if spec is not None:
+        if not isinstance(spec, dict):
+            raise GraphError(100, "Param degrees_of_freedom_spec must be an object, e.g. "
+                                  "{\"creative_features_spec\": {...}}.")
+        out["degrees_of_freedom_spec"] = spec
+    if body.get("library_template_button_inputs") is not None and not isinstance(
+            body["library_template_button_inputs"], list):
+        raise GraphError(100, "Param library_template_button_inputs must be an array.")
+    if body.get("library_template_body_inputs") is not None and not isinstance(
+            body["library_template_body_inputs"], dict):
+        raise GraphError(100, "Param library_template_body_inputs must be an object.")
+    return out
 
 
 def _normalize_components(components: list, category: str, parameter_format: str, *, top: bool) -> list[dict]:

@@ -39,4 +39,6 @@ app.conf.beat_schedule = {
     "reconcile-stuck-sends": {"task": "apps.messaging.tasks.messages_reconcile_all", "schedule": 300.0},
     "redact-webhook-bodies": {"task": "tenants.tasks.webhook_retention", "schedule": 600.0},
     "cleanups": {"task": "tenants.tasks.cleanups", "schedule": 3600.0},
+    # Edits, additions and deletions made in Meta's tools reach every business within the hour.
+    "sync-templates": {"task": "apps.templates.tasks.templates_sync_all", "schedule": 3600.0},
 }

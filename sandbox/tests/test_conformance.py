@@ -108,7 +108,9 @@ FILES = {("messages", "statuses"): ("message_status.json",),
          ("messages", "messages"): ("message.json", "callback_button.json", "callback_selection.json",
                                     "flow_completion.json"),
          ("message_template_status_update", None): ("template_status_update.json",),
-         ("account_update", None): ("account_update.json",)}
+         ("account_update", None): ("account_update.json",),
+         ("message_template_quality_update", None): ("template_quality_update.json",),
+         ("template_category_update", None): ("template_category_update.json",)}
 
 
 def exercise(sb) -> None:
@@ -166,6 +168,9 @@ def exercise(sb) -> None:
         "name": "welcome_note", "language": "en", "category": "UTILITY", "components": [
             {"type": "BODY", "text": "Welcome aboard, we are glad to have you here."}]})
     sb.anon.post("/_sandbox/embedded-signup", json={"app_id": "300000000000001", "business_name": "New Co"})
+    demo = next(t for t in sb.state.templates.values() if t.name == "hello_world")
+    assert sb.anon.post(f"/_sandbox/templates/{demo.id}/quality", json={"score": "yellow"}).status_code == 200
+    assert sb.anon.post(f"/_sandbox/templates/{demo.id}/category", json={"category": "MARKETING"}).status_code == 200
     sb.flush()
 
 
@@ -185,7 +190,8 @@ def test_every_emitted_webhook_matches_a_conformance_payload(sb):
         ("messages", t) for t in ("text", "image", "video", "audio", "document", "sticker", "location", "contacts",
                                   "reaction", "interactive", "button", "unsupported")} | {
         ("message_template_status_update", "APPROVED"), ("message_template_status_update", "REJECTED"),
-        ("account_update", "PARTNER_ADDED")}
+        ("account_update", "PARTNER_ADDED"), ("message_template_quality_update", None),
+        ("template_category_update", None)}
     assert expected <= set(checked), expected - set(checked)
 
 

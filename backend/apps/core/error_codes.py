@@ -67,6 +67,12 @@ ERROR_CODES: dict[str, str] = {
     "unknown_mapping_target": "The mapping names a target that is not a contact field or attribute.",
     "duplicate_mapping_target": "Several columns map to the same target.",
     "no_identity_column": "No column is mapped to phone or wa_user_id.",
+    # Message templates.
+    "template_invalid": "The template breaks one of Meta's creation rules; `errors` names the component and rule.",
+    "template_refused": "Meta refused the template; the message quotes its reason, `errors` the field when known.",
+    "template_not_editable": "Meta allows no edit of the template in its current status (or of that field).",
+    "template_edit_limit": "An approved template can be edited once a day and 10 times in 30 days; try later.",
+    "template_parameters": "Template parameters are missing or invalid; `errors` names each (`parameters.body[0]`).",
     # Webhooks (Meta's calls to us).
     "invalid_signature": "The webhook's X-Hub-Signature-256 is missing or wrong.",
     "verification_failed": "The webhook subscription's hub.verify_token does not match.",

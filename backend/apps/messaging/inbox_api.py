@@ -20,12 +20,14 @@ from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
 from apps.core.pagination import CursorPagination
-from apps.core.schema import NOT_SPACE, REQUEST_PROPERTIES
+from apps.core.schema import NOT_SPACE, REQUEST_PROPERTIES, REQUEST_RULES
 from apps.core.throttling import ScopedRateThrottle
 from apps.core.time_zones import TIME_ZONES
-from apps.messaging import conversations, live, outbox, selectors, stream_leases
+from apps.messaging import conversations, live, outbox, selectors, stream_leases, template_sends
 from apps.messaging.messages_api import MessageBodySerializer, MessageSerializer
 from apps.messaging.models import WEEKDAYS, Conversation, ConversationNote, InboxSettings, Message
+from apps.templates.preview_api import ParametersSerializer
+from apps.templates.selectors import access_template
 from tenants.permissions import CanManageSettings, IsTenantMember, ReadsOrManageSettings
 
 
@@ -196,17 +198,49 @@ class ConversationMessagesApi(Inbox, ListAPIView):
             return Message.objects.none()
         return selectors.conversation_messages(self.conversation(self.kwargs["conversation_id"]))
 
-    @extend_schema_serializer(component_name="ConversationReply")
+    # Meta's message object (`type` + the object it names), or one of the business's templates by id (what a
+    # closed window needs).
+    @extend_schema_serializer(component_name="ConversationReply", extensions={REQUEST_RULES: {"oneOf": [
+        {"type": "object", "required": ["type"], "not": {"anyOf": [{"required": ["template_id"]},
+                                                                   {"required": ["parameters"]}]}},
+        {"type": "object", "required": ["template_id"], "not": {"required": ["type"]}}]}})
     class InputSerializer(MessageBodySerializer):
-        pass
+        template_id = serializers.IntegerField(required=False, min_value=1,
+                                               help_text="An APPROVED template of the conversation's number's "
+                                                         "WhatsApp account, instead of `type`")
+        parameters = ParametersSerializer(required=False, help_text="The template's values; without them its saved "
+                                                                    "mapping fills them from the contact")
+
+        def get_fields(self):
+            fields = super().get_fields()
+            fields["type"].required = False
+            return fields
+
+        def to_internal_value(self, data):
+            if isinstance(data, dict) and "type" in data:
+                return super().to_internal_value(data)
+            return serializers.Serializer.to_internal_value(self, data)  # a template: no message object to build
+
+        def validate(self, attrs):
+            if ("type" in attrs) == ("template_id" in attrs):
+                raise serializers.ValidationError({"type": ["Send a message (type) or a template (template_id)."]})
+            if "parameters" in attrs and "template_id" not in attrs:
+                raise serializers.ValidationError({"parameters": ["Only a template (template_id) takes parameters."]})
+            return attrs
 
     @extend_schema(request=InputSerializer, responses={202: MessageSerializer}, operation_id="conversations_reply")
     def post(self, request, conversation_id):
         conversation = self.conversation(conversation_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        message = outbox.message_send_to(actor=request.member, number=conversation.phone_number,
-                                         contact=conversation.contact, message=data.validated_data["message"])
+        values = data.validated_data
+        if "template_id" in values:
+            message = template_sends.template_send(
+                actor=request.member, template=access_template(request.member, values["template_id"]),
+                number=conversation.phone_number, contact=conversation.contact, parameters=values.get("parameters"))
+        else:
+            message = outbox.message_send_to(actor=request.member, number=conversation.phone_number,
+                                             contact=conversation.contact, message=values["message"])
         return Response(MessageSerializer(message).data, status=status.HTTP_202_ACCEPTED)
 
 

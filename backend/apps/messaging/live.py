@@ -54,12 +54,20 @@ def publish(kind: str, *, conversation_id: int | None, assignee_id: int | None =
     transaction.on_commit(lambda: _xadd(key, event), robust=True)
 
 
+def publish_template(template_id: int) -> None:
+    """A template changed (status, quality, category, attention): after commit, an event every member's stream
+    delivers (templates belong to the whole business, not to a conversation)."""
+    key = stream_key(connection.schema_name)
+    event = {"kind": "template", "type": "template", "id": template_id}
+    transaction.on_commit(lambda: _xadd(key, event), robust=True)
+
+
 def _xadd(key: str, event: dict) -> None:
     try:
         redis_client().xadd(key, {"data": json.dumps(event, default=str)}, maxlen=STREAM_MAXLEN, approximate=True)
     except redis.RedisError as exc:
-        logger.warning("live event %s for conversation %s not published: %s", event["kind"],
-                       event["conversation_id"], exc)
+        about = event.get("conversation_id") if "conversation_id" in event else f"template {event.get('id')}"
+        logger.warning("live event %s (%s) not published: %s", event["kind"], about, exc)
 
 
 def latest_id(schema_name: str) -> str:
@@ -88,7 +96,8 @@ class Listener:
     agents_see_all: bool
 
     def may_see(self, event: dict) -> bool:
-        return selectors.may_see(self.member, assignee_id=event.get("assignee_id"), agents_see_all=self.agents_see_all)
+        return selectors.may_see(self.member, assignee_id=event.get("assignee_id"), agents_see_all=self.agents_see_all,
+                                 kind=event.get("kind", ""))
 
 
 def frame(event_id: str, event: dict) -> bytes:

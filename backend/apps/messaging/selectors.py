@@ -55,8 +55,15 @@ def _sees_every_conversation(member: Member) -> bool:
     return member.can(Capability.SEE_ALL_CONVERSATIONS) or inbox_settings_get().agents_see_all
 
 
-def may_see(member: Member, *, assignee_id: int | None, agents_see_all: bool) -> bool:
+# Live events about the whole business, not one conversation: every member may see them (templates are listed
+# to every member).
+BUSINESS_WIDE_EVENTS = frozenset({"template"})
+
+
+def may_see(member: Member, *, assignee_id: int | None, agents_see_all: bool, kind: str = "") -> bool:
     """The same rule as visible_conversations, for one event of the live stream."""
+    if kind in BUSINESS_WIDE_EVENTS:
+        return True
     return member.can(Capability.SEE_ALL_CONVERSATIONS) or agents_see_all or assignee_id in (None, member.user_id)
 
 

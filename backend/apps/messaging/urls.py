@@ -1,9 +1,10 @@
 from django.urls import path
 
-from apps.messaging import inbox_api, media_api, messages_api
+from apps.messaging import inbox_api, media_api, messages_api, template_sends_api
 
 urlpatterns = [
     path("messages/", messages_api.MessageListApi.as_view(), name="messages"),
+    path("messages/template/", template_sends_api.TemplateSendApi.as_view(), name="messages-template"),
     path("messages/<uuid:message_id>/", messages_api.MessageDetailApi.as_view(), name="message"),
     path("messages/<uuid:message_id>/read/", messages_api.MessageReadApi.as_view(), name="message-read"),
     path("messages/<uuid:message_id>/media/", media_api.MessageMediaApi.as_view(), name="message-media"),

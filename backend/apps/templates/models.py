@@ -82,6 +82,7 @@ class TemplateEvent(models.Model):
         DELETED = "deleted", "Deleted"
         SYNCED = "synced", "Changed in Meta's tools"
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        MAPPED = "mapped", "Variable mapping changed"
 
     class Source(models.TextChoices):
         WEBHOOK = "webhook", "Meta (webhook)"

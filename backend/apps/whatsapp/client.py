@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
@@ -35,7 +35,10 @@ DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 DEFAULT_MAX_DOWNLOAD = 100 * 1024 * 1024  # Meta's largest media (documents)
 # Hosts Meta serves media URLs from; the token is sent to no other host (a forged URL must not get it).
 MEDIA_HOST_SUFFIXES = (".fbsbx.com", ".facebook.com", ".fbcdn.net", ".whatsapp.net")
-TEMPLATE_FIELDS = "name,status,category,language,components,parameter_format,quality_score,rejected_reason"
+# What the template sync reads of each template (reference §5.1). Meta's node has more (ads, bids,
+# degrees_of_freedom_spec, ...); ask for them with `fields=`.
+TEMPLATE_FIELDS = ("id,name,status,category,language,components,parameter_format,quality_score,rejected_reason,"
+                   "sub_category,message_send_ttl_seconds,library_template_name,previous_category,correct_category")
 PHONE_FIELDS = ("display_phone_number,verified_name,quality_rating,status,throughput,"
                 "whatsapp_business_manager_messaging_limit,name_status,code_verification_status,platform_type")
 # Upload limits (reference §2.4): MIME type -> largest file Meta takes.
@@ -52,8 +55,14 @@ UPLOAD_LIMITS = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": 100 * _MB,
     "image/webp": 500 * 1024,  # stickers: 100 KB static, 500 KB animated
 }
+# Resumable Upload (reference §5.3): the file types Meta takes as template header samples, and the
+# largest sample of each (its media limits: images 5 MB, videos 16 MB, documents 100 MB).
+RESUMABLE_UPLOAD_LIMITS = {"image/jpeg": 5 * _MB, "image/jpg": 5 * _MB, "image/png": 5 * _MB,
+                           "video/mp4": 16 * _MB, "application/pdf": 100 * _MB}
 THROUGHPUT_MPS = {"STANDARD": 80, "HIGH": 1000}
 _NODE_ID = re.compile(r"\d{1,40}")
+# An upload session id as Meta answers it ("upload:<base64>"; its "?sig=..." travels as a query parameter).
+_UPLOAD_SESSION = re.compile(r"upload:[A-Za-z0-9_\-=+]{1,2048}")
 _APP_NODES = ("debug_token", "oauth")
 COEXISTENCE_MPS = 20
 
@@ -277,20 +286,23 @@ class GraphClient:
     def url(self, path: str) -> str:
         return f"{self.base_url}/{self.version}/{path.lstrip('/')}"
 
-    def _headers(self, token: str | None) -> dict:
+    def _headers(self, token: str | None, scheme: str = "Bearer") -> dict:
         headers = {"User-Agent": USER_AGENT}
         if token:
             problem = token_problem(token)
             if problem:  # httpx would raise UnicodeEncodeError (a 500) or send a malformed header
                 raise BuilderError("access_token", problem)
-            headers["Authorization"] = f"Bearer {token}"
+            headers["Authorization"] = f"{scheme} {token}"
         return headers
 
     def _call(self, method: str, path: str, *, token: str | None = None, use_token: bool = True,
-              secrets: tuple[str, ...] = (), **kwargs) -> dict:
-        """One Graph call; returns the JSON object or raises the typed error."""
+              secrets: tuple[str, ...] = (), upload_session: bool = False, **kwargs) -> dict:
+        """One Graph call; returns the JSON object or raises the typed error. `headers` adds request headers
+        and `auth_scheme` replaces "Bearer" (the Resumable Upload's "OAuth"); `upload_session` lets the
+        path be an upload session id instead of a node id."""
         node = path.split("/", 1)[0]
-        if node not in _APP_NODES and not _NODE_ID.fullmatch(node):
+        if node not in _APP_NODES and not _NODE_ID.fullmatch(node) and not (
+                upload_session and "/" not in path and _UPLOAD_SESSION.fullmatch(node)):
             # Graph ids are digits; anything else could steer the tenant's token to another endpoint.
             raise BuilderError("id", f"{node[:40]!r} is not a Graph object id")
         if use_token and token is None:
@@ -316,12 +328,12 @@ class GraphClient:
                              http_status=response.status_code)
         return body
 
-    def _send(self, method: str, url: str, label: str, token: str | None, secrets: tuple[str, ...],
-              **kwargs) -> httpx.Response:
+    def _send(self, method: str, url: str, label: str, token: str | None, secrets: tuple[str, ...], *,
+              headers: dict | None = None, auth_scheme: str = "Bearer", **kwargs) -> httpx.Response:
         marker = _active_secrets.set(secrets)
         try:
-            return self._http.request(method, url, headers=self._headers(token), timeout=self.timeout,
-                                      follow_redirects=False, **kwargs)
+            return self._http.request(method, url, headers={**(headers or {}), **self._headers(token, auth_scheme)},
+                                      timeout=self.timeout, follow_redirects=False, **kwargs)
         except httpx.HTTPError as exc:
             raise self._network_error(exc, method, label, secrets) from None
         finally:
@@ -447,7 +459,60 @@ class GraphClient:
         params = {"phone_number_id": phone_number_id} if phone_number_id else None
         return bool(self._call("DELETE", str(media_id), params=params).get("success"))
 
+    def upload_resumable(self, app_id: str, data: bytes, mime_type: str, filename: str) -> str:
+        """Upload a template header sample with Meta's Resumable Upload API (reference §5.3) and return the
+        file handle `h` for `example.header_handle`. `app_id` is our Meta app (settings.WHATSAPP_APP_ID): the
+        file is filed under it. Opens a session (`POST /{app-id}/uploads`), sends the bytes to it
+        (`POST /upload:<id>`, `Authorization: OAuth`, `file_offset: 0`); if that answer is lost, asks the
+        session where it stopped (`GET /upload:<id>`) and sends the rest, once."""
+        mime = (mime_type or "").split(";")[0].strip().lower()
+        if mime not in RESUMABLE_UPLOAD_LIMITS:
+            raise BuilderError("mime_type", f"{mime_type!r} is not a type Meta takes as a template sample (JPEG, PNG, "
+                                            "MP4 or PDF)")
+        if not data:
+            raise BuilderError("file", "is empty")
+        if len(data) > RESUMABLE_UPLOAD_LIMITS[mime]:
+            raise BuilderError("file", f"is {len(data)} bytes; Meta takes {mime} samples of at most "
+                                       f"{RESUMABLE_UPLOAD_LIMITS[mime]} bytes")
+        if not app_id or not _NODE_ID.fullmatch(str(app_id)):
+            raise BuilderError("app_id", "set WHATSAPP_APP_ID to the Meta app's id (digits)")
+        name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "sample"
+        session = self._call("POST", f"{app_id}/uploads",
+                             params={"file_name": name, "file_length": len(data), "file_type": mime})
+        upload_id = session.get("id")
+        if not isinstance(upload_id, str) or not _UPLOAD_SESSION.fullmatch(upload_id.partition("?")[0]):
+            raise GraphError("Meta opened no usable upload session", http_status=200)
+        try:
+            answer = self._upload_from(upload_id, data, 0, mime)
+        except TransientError as lost:
+            path, kwargs = self._upload_path(upload_id)
+            try:  # the bytes may have arrived, in part or whole: resume where the session stopped
+                offset = int(self._call("GET", path, **kwargs).get("file_offset") or 0)
+            except (GraphError, TypeError, ValueError):
+                raise lost from None
+            if not 0 <= offset <= len(data):
+                raise lost from None
+            answer = self._upload_from(upload_id, data, offset, mime)
+        handle = answer.get("h")
+        if not isinstance(handle, str) or not handle:
+            raise GraphError("Meta took the upload but returned no file handle", http_status=200)
+        return handle
+
+    @staticmethod
+    def _upload_path(upload_id: str) -> tuple[str, dict]:
+        session, _, query = upload_id.partition("?")
+        return session, {"params": dict(parse_qsl(query)), "upload_session": True}
+
+    def _upload_from(self, upload_id: str, data: bytes, offset: int, mime: str) -> dict:
+        path, kwargs = self._upload_path(upload_id)
+        return self._call("POST", path, content=data[offset:], auth_scheme="OAuth",
+                          headers={"file_offset": str(offset), "Content-Type": mime}, **kwargs)
+
     # --- templates ------------------------------------------------------------------------------
+    def get_template(self, template_id: str, fields: str = TEMPLATE_FIELDS) -> dict:
+        """One template by Meta's id, with the `fields` asked for (Graph adds `id`)."""
+        return self._call("GET", str(template_id), params={"fields": fields})
+
     def list_templates(self, waba_id: str, *, after: str | None = None, limit: int = 100,
                        fields: str = TEMPLATE_FIELDS, **filters) -> TemplatePage:
         """One page of the WABA's templates. Filters: status, category, language, name (Meta's query params)."""

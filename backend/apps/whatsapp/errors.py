@@ -215,11 +215,14 @@ _RANGES: list[tuple[int, int, Rule]] = [
 ]
 
 
+SUBCODE_BAD_HEADER_HANDLE = 2494102  # a media header's example.header_handle Meta did not issue
+
+
 def rule_for(code: int | None, http_status: int | None, is_transient: bool = False,
              subcode: int | None = None) -> Rule:
     """The one decision: Meta's code first, then its range, then the HTTP status."""
-    if subcode is not None and 2388000 <= subcode <= 2388999:
-        # Template creation/edit refusals come as code 100 with a 2388xxx subcode.
+    if subcode is not None and (2388000 <= subcode <= 2388999 or subcode == SUBCODE_BAD_HEADER_HANDLE):
+        # Template creation/edit refusals come as code 100 with a 2388xxx subcode (or a bad sample handle).
         return Rule(TemplateError, False)
     if code in (1, 2) and http_status is not None and 400 <= http_status < 500:
         # Graph reuses 1/2 for credential failures answered with a 4xx ("Error validating client secret"):

@@ -4,6 +4,7 @@ A number's row in the tenant's schema and its route in the public schema (phone_
 WABA id -> tenant) are written in one transaction, on the tenant's connection (search_path: tenant,
 public). The routes are unique, so a number or WABA connected to another business is refused.
 """
+import functools
 import hashlib
 import logging
 
@@ -11,11 +12,13 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from apps.core.errors import ApplicationError, Conflict
 from apps.whatsapp.client import GraphClient, PhoneNumberInfo
 from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import BusinessAccount, PhoneNumber
+from apps.whatsapp.signals import account_connected
 from tenants.ingress.routes import routes_cache_clear
 from tenants.models import PhoneNumberRoute, Tenant, WabaRoute
 
@@ -83,7 +86,8 @@ def _route_for(model, tenant: Tenant, *, field: str, **lookup):
 
 
 def _save_connection(*, tenant: Tenant, waba_id: str, access_token: str, numbers: list[PhoneNumberInfo],
-                     connected_via: str, name: str = "", business_id: str = "") -> list[PhoneNumber]:
+                     connected_via: str, name: str = "", business_id: str = "",
+                     announce: bool = True) -> list[PhoneNumber]:
     """Write the tenant's rows and the public routes in one transaction. Under the ids' locks, the check
     sees every earlier connection; each route is then verified to be ours, so a lost race is a 409 that
     rolls back everything, never a number connected here whose webhooks go to another business."""
@@ -111,6 +115,9 @@ def _save_connection(*, tenant: Tenant, waba_id: str, access_token: str, numbers
         raise Conflict("This number was connected to another ConvoNest business a moment ago.",
                        code="already_connected") from None
     transaction.on_commit(_routes_changed)
+    if announce:
+        transaction.on_commit(functools.partial(_announce_connected, tenant, waba_id, str(connected_via)),
+                              robust=True)
     return saved
 
 
@@ -118,7 +125,19 @@ def _routes_changed() -> None:
     routes_cache_clear()
 
 
-def number_connect_manual(*, tenant: Tenant, waba_id: str, phone_number_id: str, access_token: str) -> PhoneNumber:
+def _announce_connected(tenant: Tenant, waba_id: str, connected_via: str) -> None:
+    """After commit, in the business's schema: tell the apps above (templates import the WABA's templates)."""
+    with schema_context(tenant.schema_name):
+        results = account_connected.send_robust(sender=BusinessAccount, waba_id=waba_id, tenant=tenant,
+                                                connected_via=connected_via)
+    for receiver, result in results:
+        if isinstance(result, Exception):  # the connection stands; the receiver's own retry or sweep recovers
+            logger.error("account_connected receiver %s failed for WABA %s", getattr(receiver, "__qualname__",
+                         receiver), waba_id, exc_info=result)
+
+
+def number_connect_manual(*, tenant: Tenant, waba_id: str, phone_number_id: str, access_token: str,
+                          announce: bool = True) -> PhoneNumber:
     """Connect one number by its ids and a token, verified against the Graph API before saving."""
     client = graph_client(access_token)
     try:
@@ -136,7 +155,7 @@ def number_connect_manual(*, tenant: Tenant, waba_id: str, phone_number_id: str,
                                code="validation_error",
                                errors={"phone_number_id": ["Not a number of this WhatsApp Business Account."]})
     (number,) = _save_connection(tenant=tenant, waba_id=waba_id, access_token=access_token, numbers=[info],
-                                 connected_via=BusinessAccount.ConnectedVia.MANUAL)
+                                 connected_via=BusinessAccount.ConnectedVia.MANUAL, announce=announce)
     return number
 
 
@@ -217,7 +236,7 @@ def bootstrap_connect(*, tenant: Tenant, waba_id: str, phone_number_id: str, acc
     """Connect WHATSAPP_* at bootstrap (make dev): that number, verified like a manual connection, and the
     account's other numbers with it."""
     number_connect_manual(tenant=tenant, waba_id=waba_id, phone_number_id=phone_number_id,
-                          access_token=access_token)
+                          access_token=access_token, announce=False)  # announced once, below
     try:
         numbers = graph_client(access_token).list_phone_numbers(waba_id)
     except GraphError as exc:

@@ -23,6 +23,8 @@ GUARDED_SCHEMAS = {"Message", "MessageDetail", "Conversation", "Note"}
 # Doors that return a guarded object but cannot reveal a hidden one, and why.
 SAFE_BY_DESIGN = {
     ("post", "/api/messages/"): "answers with the message the caller just queued (their own words)",
+    ("post", "/api/messages/template/"): "answers with the template message the caller just queued, like "
+                                         "POST /api/messages/ (a template of the business, no conversation named)",
 }
 # A valid body for each write, so that only the visibility check can stop it.
 BODIES = {

@@ -10,6 +10,7 @@ from apps.webhooks.tests.support import (
     NUMBER_B,
     WABA_A,
     WABA_B,
+    conformance,
     conformance_changes,
     connect,
     deliver,
@@ -146,3 +147,142 @@ def test_another_business_template_is_404(alpha, beta):
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert alpha.client(alpha.owner).get("/api/templates/").json()["results"] == []
+
+
+# --- attention and live events ------------------------------------------------------------------------------
+
+def _published(business) -> list[dict]:
+    import json
+
+    from apps.core.redis import redis_client
+    from apps.messaging import live
+
+    entries = redis_client().xrange(live.stream_key(business.tenant.schema_name))
+    return [json.loads(fields[b"data"]) for _id, fields in entries]
+
+
+def _template_row(business, meta_id="5550001") -> Template:
+    with schema_context(business.tenant.schema_name):
+        return Template.objects.get(meta_template_id=meta_id)
+
+
+@pytest.mark.parametrize(("change", "attention"), [
+    (_status(event="REJECTED", reason="INVALID_FORMAT"), "Rejected: INVALID_FORMAT"),
+    (_status(event="PAUSED", other_info={"title": "FIRST_PAUSE", "description": "Low quality"}), "Paused: FIRST_PAUSE"),
+    (_status(event="DISABLED", disable_info={"disable_date": "1767225600"}), "Disabled"),
+    (_status(event="FLAGGED"), "Flagged"),
+    (("message_template_quality_update", {"previous_quality_score": "YELLOW", "new_quality_score": "RED",
+                                          "message_template_id": 5550001, "message_template_name": "order_ready",
+                                          "message_template_language": "en_US"}), "Quality RED"),
+    (("template_category_update", {"message_template_id": 5550001, "message_template_name": "order_ready",
+                                   "message_template_language": "en_US", "previous_category": "UTILITY",
+                                   "new_category": "MARKETING"}), "Category UTILITY → MARKETING"),
+    (("template_category_update", {"message_template_id": 5550001, "message_template_name": "order_ready",
+                                   "message_template_language": "en_US", "new_category": "UTILITY",
+                                   "correct_category": "MARKETING"}), "Category UTILITY → MARKETING"),
+], ids=["rejected", "paused", "disabled", "flagged", "quality-red", "recategorised", "announced"])
+def test_what_the_team_must_see_sets_attention_and_is_announced_live(alpha, change, attention,
+                                                                     django_capture_on_commit_callbacks):
+    connect(alpha, NUMBER_A, WABA_A)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(envelope(WABA_A, change))
+
+    template = _template_row(alpha)
+    assert template.attention == attention and template.attention_since is not None
+    assert _published(alpha) == [{"kind": "template", "type": "template", "id": template.pk}]
+
+
+@pytest.mark.parametrize("change", [
+    _status(event="APPROVED"),
+    ("message_template_quality_update", {"previous_quality_score": "GREEN", "new_quality_score": "YELLOW",
+                                         "message_template_id": 5550001, "message_template_name": "order_ready",
+                                         "message_template_language": "en_US"}),
+], ids=["approved", "quality-yellow"])
+def test_good_news_is_announced_live_but_asks_nobody_to_look(alpha, change, django_capture_on_commit_callbacks):
+    connect(alpha, NUMBER_A, WABA_A)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(envelope(WABA_A, change))
+
+    template = _template_row(alpha)
+    assert (template.attention, template.attention_since) == ("", None)
+    assert _published(alpha) == [{"kind": "template", "type": "template", "id": template.pk}]
+
+
+def test_attention_stays_until_acknowledged_and_a_redelivery_is_not_announced_again(
+        alpha, django_capture_on_commit_callbacks):
+    connect(alpha, NUMBER_A, WABA_A)
+    rejected = _status(event="REJECTED", reason="INVALID_FORMAT")
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(envelope(WABA_A, rejected))
+        deliver(envelope(WABA_A, rejected, _status(template_id=5550002)))  # the same update, redelivered
+        deliver(envelope(WABA_A, _status(event="APPROVED")))
+
+    assert _template_row(alpha).attention == "Rejected: INVALID_FORMAT"
+    first = _template_row(alpha).pk
+    assert [e["id"] for e in _published(alpha)].count(first) == 2  # rejected, then approved; not the redelivery
+
+
+def test_a_template_event_reaches_every_members_stream(alpha):
+    from apps.messaging import live
+    from tenants.members import Member
+
+    agent = alpha.add_member("agent@alpha.example", "agent")
+    listener = live.Listener(schema=alpha.tenant.schema_name, member=Member(agent, alpha.tenant, "agent"),
+                             agents_see_all=False)
+
+    assert listener.may_see({"kind": "template", "type": "template", "id": 1})
+    assert not listener.may_see({"kind": "message", "conversation_id": 1, "assignee_id": alpha.owner.pk})
+
+
+def test_alphas_template_events_never_reach_betas_stream(alpha, beta, django_capture_on_commit_callbacks):
+    connect(alpha, NUMBER_A, WABA_A)
+    connect(beta, NUMBER_B, WABA_B, DISPLAY_B)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(envelope(WABA_A, _status(event="REJECTED", reason="SCAM")))
+
+    assert len(_published(alpha)) == 1 and _published(beta) == []
+
+
+def test_a_components_update_replaces_the_definition_and_keeps_examples_that_still_fit(
+        alpha, django_capture_on_commit_callbacks):
+    connect(alpha, NUMBER_A, WABA_A)
+    with schema_context(alpha.tenant.schema_name):
+        Template.objects.create(meta_template_id="1315502779341834", waba_id=WABA_A, name="order_confirmation",
+                                language="en_US", status="APPROVED", components=[
+                                    {"type": "HEADER", "format": "TEXT", "text": "Your order is confirmed!"},
+                                    {"type": "BODY", "text": "Thanks {{1}}!", "example": {"body_text": [["Pablo"]]}},
+                                    {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Email support",
+                                                                     "url": "https://www.luckyshrub.com/support"}]}])
+    change = conformance("template_components_update")["element"]["all"]["entry"][0]["changes"][0]
+    field, value = change["field"], change["value"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(envelope(WABA_A, (field, value)))
+
+    template = _template_row(alpha, "1315502779341834")
+    assert template.components == [
+        {"type": "HEADER", "format": "TEXT", "text": "Your order is confirmed!"},
+        {"type": "BODY", "text": value["message_template_element"]},
+        {"type": "FOOTER", "text": "Lucky Shrub: the Succulent Specialists!"},
+        {"type": "BUTTONS", "buttons": [
+            {"type": "PHONE_NUMBER", "text": "Phone support", "phone_number": "+15550783881"},
+            {"type": "URL", "text": "Email support", "url": "https://www.luckyshrub.com/support"}]}]
+    with schema_context(alpha.tenant.schema_name):
+        assert template.events.get().kind == "components"
+    assert _published(alpha) == [{"kind": "template", "type": "template", "id": template.pk}]
+
+
+def test_a_body_only_components_update_keeps_the_bodys_example_when_the_text_is_unchanged(alpha):
+    connect(alpha, NUMBER_A, WABA_A)
+    body = {"type": "BODY", "text": "Hi {{1}}! Welcome to our service.", "example": {"body_text": [["Pablo"]]}}
+    with schema_context(alpha.tenant.schema_name):
+        Template.objects.create(meta_template_id="12345678", waba_id=WABA_A, name="my_message_template",
+                                language="he", components=[body])
+    (_case, field, value) = conformance_changes("template_components_update")[0]
+
+    deliver(envelope(WABA_A, (field, value)))
+
+    assert _template_row(alpha, "12345678").components == [body]

@@ -41,6 +41,7 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": Role.OWNER})
         self._connect_whatsapp(tenant)
+        self._templates_sync(tenant)
         self._customers_write(tenant)
         self.stdout.write(f"demo: {tenant_url(tenant)}  login {email} / {password}")
 
@@ -61,6 +62,23 @@ class Command(BaseCommand):
                 return
         shown = ", ".join(n.display_phone_number for n in numbers)
         self.stdout.write(f"WhatsApp numbers {shown} connected to the demo business")
+
+    def _templates_sync(self, tenant) -> None:
+        """Import the demo account's templates now: connecting enqueued a sync, but the worker may not be up yet,
+        and the templates page should list them on first open. Syncing twice changes nothing."""
+        from apps.templates.models import TemplateSync
+        from apps.templates.sync import templates_sync_now
+        from apps.whatsapp.models import BusinessAccount
+
+        with schema_context(tenant.schema_name):
+            for waba_id in BusinessAccount.objects.exclude(access_token="").values_list("waba_id", flat=True):
+                if TemplateSync.objects.filter(waba_id=waba_id, status=TemplateSync.Status.DONE).exists():
+                    continue
+                sync = templates_sync_now(waba_id=waba_id, trigger="connect")
+                if sync.status == TemplateSync.Status.DONE:
+                    self.stdout.write(f"templates of WhatsApp account {waba_id}: {sync.seen} imported")
+                else:
+                    self.stderr.write(f"templates of WhatsApp account {waba_id} not imported: {sync.error}")
 
     # The sandbox's demo customers (sandbox/state.py) and what they first say to the demo business.
     DEMO_CUSTOMERS = [("16505550101", "Hi! Has my order #1042 shipped yet?"),
