@@ -109,6 +109,18 @@ def _reset_schema_and_cache():
         client.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def _plan_limits_off(settings):
+    """Plan limits (tenants.billing.limits) are off unless a test asks for them (`plan_limits_on`), so no other
+    test depends on the trial plan's numbers."""
+    settings.BILLING_ENFORCE_LIMITS = False
+
+
+@pytest.fixture
+def plan_limits_on(settings):
+    settings.BILLING_ENFORCE_LIMITS = True
+
+
 @pytest.fixture(scope="session")
 def _sandbox_server():
     from sandbox.testing import SandboxServer

@@ -18,6 +18,7 @@ from psycopg.errors import DuplicateSchema
 
 from apps.core.errors import ApplicationError, Conflict
 from tenants import schema_pool
+from tenants.billing.limits import Limit, require_within
 from tenants.login_throttle import login_check_allowed, login_record_failure
 from tenants.members import Member
 from tenants.models import Domain, Invite, Membership, Role, Tenant, User
@@ -199,6 +200,7 @@ def invite_create(*, email: str, role: str, actor: Member) -> tuple[Invite, str]
     token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
+            require_within(tenant, Limit.SEATS, adding=1)  # 402 plan_limit
             invite = Invite.objects.create(
                 tenant=tenant, email=email, role=role, invited_by=invited_by, token_hash=_token_hash(token),
                 expires_at=timezone.now() + timedelta(days=settings.INVITE_LIFETIME_DAYS),

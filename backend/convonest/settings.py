@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "apps.core.middleware.TrustedProxyMiddleware",
     "apps.core.middleware.TenantHostMiddleware",  # resolves request.tenant; must precede everything else
     "apps.core.input_guards.RejectNulMiddleware",  # 400 for NUL in the path or query string
+    "tenants.billing.middleware.ReadOnlyMiddleware",  # 402 read_only for writes of a business that stopped paying
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -347,8 +348,22 @@ INBOX_STREAM_LEASE_SECONDS = float(env_str("INBOX_STREAM_LEASE_SECONDS", "45"))
 EVENTS_AUTH_THREADS = env_int("EVENTS_AUTH_THREADS", 4)
 # Open streams one events-service process serves at once (each holds a Redis connection); more answer 503.
 EVENTS_MAX_STREAMS = env_int("EVENTS_MAX_STREAMS", 2000)
-STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
-STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+# --- Billing (tenants/billing, docs/billing.md) ---------------------------------------------------------
+# Stripe through the official library; dev and tests point it at localstripe (`localstripe --port 8420`).
+# The dev defaults are public test values: checks.py refuses them with DEBUG off.
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "http://127.0.0.1:8420" if DEBUG or TESTING else "https://api.stripe.com")
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_convonest_placeholder" if DEBUG or TESTING else "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_convonest_placeholder" if DEBUG or TESTING else "")
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 10)
+# localstripe has no Checkout: with this on, "checkout" subscribes the customer directly with Stripe's test card
+# and answers the success URL; the subscription webhook then arrives as it would after a real Checkout.
+# Refused with DEBUG off (checks.py).
+STRIPE_CHECKOUT_DIRECT = env_bool("STRIPE_CHECKOUT_DIRECT", False)
+# Days a business that stopped paying (past due, canceled, trial ended unpaid) keeps working before read-only.
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
+# Plan limits are enforced (tenants.billing.limits.require_within). The root conftest turns this off for the
+# suite and the billing tests turn it back on, so older tests never depend on a plan's numbers.
+BILLING_ENFORCE_LIMITS = env_bool("BILLING_ENFORCE_LIMITS", True)
 
 # --- Demo data (make dev) ------------------------------------------------------------------------
 DEMO_TENANT_SLUG = env_str("DEMO_TENANT_SLUG", "demo")

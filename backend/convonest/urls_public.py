@@ -9,10 +9,12 @@ from convonest.urls_common import (  # noqa: F401 - Django reads the handlers fr
     handler500,
     probe_patterns,
 )
+from tenants.billing.webhook_api import stripe_webhook
 from tenants.ingress.webhook_api import whatsapp_webhook
 
 urlpatterns = probe_patterns + [
     path("webhooks/whatsapp", whatsapp_webhook, name="whatsapp-webhook"),
+    path("webhooks/stripe", stripe_webhook, name="stripe-webhook"),
     path("api/", include(api_common_patterns)),
     path("api/", include("tenants.urls")),
 ]

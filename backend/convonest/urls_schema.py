@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/", include("apps.messaging.urls")),
     path("api/templates/", include("apps.templates.urls")),
     path("api/calls/", include("apps.calls.urls")),
+    path("api/billing/", include("tenants.billing.urls")),
 ]

@@ -41,7 +41,8 @@ WEB_PORT = 8000
 EVENTS_PORT = 8002
 FRONTEND_PORT = 3000
 SANDBOX_PORT = int(os.environ.get("SANDBOX_PORT", "8010"))
-EARLY = {"sandbox"}  # started before the setup steps, which need them
+STRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", "8420"))
+EARLY = {"sandbox", "stripe"}  # started before the setup steps, which need them
 
 COLOURS = ["36", "35", "33", "32", "34", "96", "95", "93"]  # cyan, magenta, yellow, green, blue, ...
 
@@ -81,6 +82,10 @@ def default_procs(data_dir: Path, web_port: int, frontend_port: int, events_port
         # number against it); its webhooks go to Django on the public host.
         Proc("sandbox", [PY, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(SANDBOX_PORT),
                          "--webhook-url", f"http://localhost:{web_port}/webhooks/whatsapp"], port=SANDBOX_PORT),
+        # localstripe stands in for Stripe (docs/billing.md; it keeps its store in /tmp/localstripe.pickle), and
+        # `billing_seed` (a setup step) creates the plans and registers our webhook at every start: localstripe
+        # forgets webhooks when it stops.
+        Proc("stripe", [str(Path(PY).with_name("localstripe")), "--port", str(STRIPE_PORT)], port=STRIPE_PORT),
     ]
     return procs
 
@@ -89,6 +94,7 @@ SETUP_STEPS = [
     ("migrate", [PY, MANAGE, "migrate_schemas"]),
     ("pool", [PY, MANAGE, "fill_schema_pool"]),
     ("demo", [PY, MANAGE, "bootstrap_demo"]),
+    ("stripe", [PY, MANAGE, "billing_seed", "--webhook-url", f"http://localhost:{WEB_PORT}/webhooks/stripe"]),
 ]
 
 
@@ -270,6 +276,7 @@ def banner(out: Output, env: dict[str, str], web_port: int) -> None:
         f"  Django (API)   http://{WEB_HOST}:{web_port}",
         f"  live events    http://{WEB_HOST}:{EVENTS_PORT}/api/inbox/events/  (the events service)",
         f"  WhatsApp       http://127.0.0.1:{SANDBOX_PORT}/_sandbox/  (the sandbox standing in for Meta)",
+        f"  Stripe         http://127.0.0.1:{STRIPE_PORT}  (localstripe standing in for Stripe)",
         f"  database       {env['DATABASE_URL']}",
         f"  redis          {env['REDIS_URL']}",
         "  Ctrl-C stops everything",
@@ -283,7 +290,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run ConvoNest for development (make dev).")
     parser.add_argument("--no-setup", action="store_true", help="skip migrate_schemas/fill_schema_pool/...")
     parser.add_argument("--without", action="append", default=[], metavar="NAME",
-                        help="leave out a process (web, events, worker, beat, frontend, sandbox)")
+                        help="leave out a process (web, events, worker, beat, frontend, sandbox, stripe)")
     parser.add_argument("--proc", action="append", default=[], metavar="NAME=CMD",
                         help="run these processes instead of the default ones")
     parser.add_argument("--web-port", type=int, default=WEB_PORT, help="Django's port (default 8000)")
@@ -316,6 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.frontend_port != FRONTEND_PORT:
         os.environ["SITE_PORT"] = str(args.frontend_port)  # links must point at the port browsers use
     procs = [p for p in procs if p.name not in args.without]
+    if any(p.name == "stripe" for p in procs):
+        # localstripe has no Checkout: "upgrade" subscribes with the test card (settings.STRIPE_CHECKOUT_DIRECT).
+        os.environ.setdefault("STRIPE_CHECKOUT_DIRECT", "true")
+        os.environ.setdefault("STRIPE_API_BASE", f"http://127.0.0.1:{STRIPE_PORT}")
     frontend = next((p for p in procs if p.name == "frontend"), None)
     if frontend and not (frontend.cwd / "package.json").exists():
         out.say("frontend/package.json not found: running without the frontend")

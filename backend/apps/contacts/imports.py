@@ -28,9 +28,10 @@ from apps.contacts.csv_files import (
 )
 from apps.contacts.import_rows import RowReader, read_chunks
 from apps.contacts.models import ContactImport, ImportStatus, OnExisting
-from apps.contacts.selectors import attribute_definition_list, contact_settings_get
+from apps.contacts.selectors import attribute_definition_list, contact_list, contact_settings_get
 from apps.contacts.storage import import_file_delete, import_file_open, import_file_save
 from apps.core.errors import ApplicationError, Conflict
+from tenants.billing.limits import Limit, require_within
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ def import_create(*, upload, mapping: dict | None, on_existing: str, tags: list[
     if on_existing not in OnExisting.values:
         raise ApplicationError("on_existing is update or skip.", code="validation_error",
                                errors={"on_existing": ["Use update or skip."]})
+    upload.seek(0)  # 402 plan_limit when every row could be a new contact (an upper bound: nothing half-imported)
+    require_within(connection.tenant, Limit.CONTACTS, adding=count_lines(upload) - 1, used_now=contact_list().count())
     upload.seek(0)
     path = import_file_save(upload)
     job = ContactImport.objects.create(

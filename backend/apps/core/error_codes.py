@@ -73,8 +73,17 @@ ERROR_CODES: dict[str, str] = {
     "template_not_editable": "Meta allows no edit of the template in its current status (or of that field).",
     "template_edit_limit": "An approved template can be edited once a day and 10 times in 30 days; try later.",
     "template_parameters": "Template parameters are missing or invalid; `errors` names each (`parameters.body[0]`).",
-    # Webhooks (Meta's calls to us).
-    "invalid_signature": "The webhook's X-Hub-Signature-256 is missing or wrong.",
+    # Billing (tenants/billing, docs/billing.md).
+    "plan_limit": "The plan's limit would be exceeded; `errors` names the limit, the usage, the maximum and the "
+                  "upgrade path. Nothing was done.",
+    "read_only": "Payments stopped and the grace period ran out: the business can read but not write until paid.",
+    "billing_unavailable": "The payment provider can't be reached or refused the call; try again later.",
+    "billing_feature_unavailable": "This installation's payment provider doesn't offer that (localstripe: no "
+                                   "Checkout or Customer Portal).",
+    "no_customer": "The business has no billing account yet: choose a plan first.",
+    "already_subscribed": "The business is on that plan already.",
+    # Webhooks (Meta's and Stripe's calls to us).
+    "invalid_signature": "The webhook's signature (X-Hub-Signature-256, Stripe-Signature) is missing or wrong.",
     "verification_failed": "The webhook subscription's hub.verify_token does not match.",
 }
 

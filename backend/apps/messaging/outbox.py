@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.http import Http404
 from django.utils import timezone
@@ -37,6 +37,7 @@ from apps.whatsapp.builders import normalize_message
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import PhoneNumber
+from tenants.billing.limits import Limit, require_within
 from tenants.members import Member
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,8 @@ def _queue(*, number: PhoneNumber, to: str, contact: Contact, message: dict, cre
     conversation = conversations.conversation_for(contact=contact, number=number)
     conversations.window_require_open(conversation, payload["type"])
     consent_require(payload=payload, to=to, contact=contact, waba_id=number.account.waba_id)  # 400 opted_out
+    # 402 plan_limit; automatic replies run inside the inbound webhook's transaction: counted, never refused.
+    require_within(connection.tenant, Limit.MESSAGES_PER_MONTH, adding=1, enforce=not automation)
     row = Message.objects.create(phone_number=number, to=to, type=payload["type"], payload=payload,
                                  created_by=created_by, contact=contact, conversation=conversation,
                                  automation=automation)

@@ -19,6 +19,7 @@ from apps.whatsapp.client import GraphClient, PhoneNumberInfo
 from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import BusinessAccount, PhoneNumber
 from apps.whatsapp.signals import account_connected
+from tenants.billing.limits import Limit, require_within
 from tenants.ingress.routes import routes_cache_clear
 from tenants.models import PhoneNumberRoute, Tenant, WabaRoute
 
@@ -110,6 +111,7 @@ def _save_connection(*, tenant: Tenant, waba_id: str, access_token: str, numbers
                 )
                 _route_for(PhoneNumberRoute, tenant, field="phone_number_id", phone_number_id=info.id)
                 saved.append(number)
+            require_within(tenant, Limit.NUMBERS, adding=0)  # 402 plan_limit, rolling back this connection
     except IntegrityError:
         # Lost a race with another business connecting the same number.
         raise Conflict("This number was connected to another ConvoNest business a moment ago.",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
+from tenants.billing.services import demo_trial_start
 from tenants.models import Membership, Role, Tenant, User
 from tenants.services import public_site_ensure, tenant_signup, tenant_url
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
         Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": Role.OWNER})
+        demo_trial_start(tenant)  # the demo business is on a trial (a fresh one once an old one ran out)
         self._connect_whatsapp(tenant)
         self._templates_sync(tenant)
         self._customers_write(tenant)

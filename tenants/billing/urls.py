@@ -1,0 +1,10 @@
+"""Billing on a business's host (mounted at /api/billing/ by convonest.urls_tenant)."""
+from django.urls import path
+
+from tenants.billing.api import BillingApi, CheckoutApi, PortalApi
+
+urlpatterns = [
+    path("", BillingApi.as_view(), name="billing"),
+    path("checkout/", CheckoutApi.as_view(), name="billing-checkout"),
+    path("portal/", PortalApi.as_view(), name="billing-portal"),
+]
