@@ -101,7 +101,14 @@ test("outside the 24-hour window the reply box offers templates only", async ({ 
   await expect(page.getByText("The 24-hour window is closed.")).toBeVisible();
   await expect(page.getByRole("textbox", { name: "Message" })).toHaveCount(0);
 
-  await page.getByLabel("Template name").fill("hello_world");
-  await page.getByRole("button", { name: "Send template" }).click();
+  // An approved template, picked and sent through the mapping dialog (hello_world has no variables).
+  const picker = page.getByLabel("Approved template");
+  const helloWorld = await picker.locator("option", { hasText: "hello_world · en_US" }).getAttribute("value");
+  await picker.selectOption(helloWorld ?? "");
+  await page.getByRole("button", { name: "Fill in and send…" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByText("This template has no variables.")).toBeVisible();
+  await dialog.getByRole("button", { name: "Send template" }).click();
+  await expect(dialog).toHaveCount(0);
   await expect(page.getByTestId("thread-message").filter({ hasText: "hello_world" })).toHaveCount(2);
 });

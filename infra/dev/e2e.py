@@ -9,6 +9,8 @@ On the PostgreSQL server of DATABASE_URL (embedded unless set, see services.py) 
     E2E_BACKEND_CMD  Django on 127.0.0.1:8001 (Playwright's webServer starts it)
     BACKEND_URL      http://127.0.0.1:8001 (where Next.js forwards /api/*)
     EVENTS_URL       http://127.0.0.1:8003 (the events service, started here: the live inbox's stream)
+    STRIPE_API_BASE  localstripe on a free port (started here, from scratch, its plans seeded and our webhook
+                     registered), with STRIPE_CHECKOUT_DIRECT as `make dev` sets it (localstripe has no Checkout)
 
 The development database `convonest` is never touched. CONVONEST_E2E_DATABASE renames the e2e one
 (for two checkouts sharing one server).
@@ -40,6 +42,13 @@ def with_database(url: str, name: str) -> str:
     """The same server URL (socket ?host= kept), another database."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def free_port() -> int:
+    """A port nothing listens on now (localstripe: make dev's may hold 8420)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def recreate_database(url: str, name: str) -> None:
@@ -84,6 +93,7 @@ def main() -> int:
             print(f"[e2e] cannot recreate database {E2E_DATABASE}: {exc}", file=sys.stderr)
             return 1
         manage = [sys.executable, str(REPO_DIR / "backend" / "manage.py")]
+        stripe_port = free_port()
         env = {
             **os.environ,
             "DATABASE_URL": with_database(services["DATABASE_URL"], E2E_DATABASE),
@@ -98,6 +108,9 @@ def main() -> int:
             # The WhatsApp sandbox stands in for Meta; the demo business gets its demo number.
             "WHATSAPP_GRAPH_URL": f"http://127.0.0.1:{SANDBOX_PORT}",
             "E2E_SANDBOX_URL": f"http://127.0.0.1:{SANDBOX_PORT}",
+            # localstripe stands in for Stripe, as in make dev: "upgrade" subscribes with the test card directly.
+            "STRIPE_API_BASE": f"http://127.0.0.1:{stripe_port}",
+            "STRIPE_CHECKOUT_DIRECT": "true",
         }
         print(f"[e2e] database {E2E_DATABASE} recreated; backend {BACKEND_ADDR}, frontend :{FRONTEND_PORT}",
               file=sys.stderr, flush=True)
@@ -105,11 +118,19 @@ def main() -> int:
             [sys.executable, "-m", "sandbox", "--port", SANDBOX_PORT, "--state-file", "none",
              "--webhook-url", f"http://localhost:{BACKEND_ADDR.split(':')[1]}/webhooks/whatsapp"],
             env=env, cwd=REPO_DIR)
+        # --from-scratch: never read the store a dev localstripe left in /tmp/localstripe.pickle.
+        stripe = subprocess.Popen([str(Path(sys.executable).with_name("localstripe")), "--port", str(stripe_port),
+                                   "--from-scratch"], env=env, cwd=REPO_DIR, stdout=subprocess.DEVNULL)
         try:
             if not wait_for_port(int(SANDBOX_PORT)):
                 print("[e2e] the WhatsApp sandbox did not start", file=sys.stderr)
                 return 1
-            for step in (["migrate_schemas"], ["fill_schema_pool"], ["bootstrap_demo"]):
+            if not wait_for_port(stripe_port):
+                print("[e2e] localstripe did not start", file=sys.stderr)
+                return 1
+            webhook = f"http://localhost:{BACKEND_ADDR.split(':')[1]}/webhooks/stripe"
+            for step in (["migrate_schemas"], ["fill_schema_pool"], ["bootstrap_demo"],
+                         ["billing_seed", "--webhook-url", webhook]):
                 code = run([*manage, *step], env)
                 if code != 0:
                     return code
@@ -124,15 +145,18 @@ def main() -> int:
                 if not wait_for_port(int(EVENTS_PORT)):
                     print("[e2e] the events service did not start", file=sys.stderr)
                     return 1
-                return run(["npm", "--prefix", str(REPO_DIR / "frontend"), "run", "e2e"], env)
+                # Arguments go on to Playwright: `infra/dev/e2e.py e2e/billing.spec.ts` runs one file.
+                return run(["npm", "--prefix", str(REPO_DIR / "frontend"), "run", "e2e", "--", *sys.argv[1:]], env)
             finally:
                 for child in (events, worker):
                     child.terminate()
                 for child in (events, worker):
                     child.wait(20)
         finally:
-            sandbox.terminate()
-            sandbox.wait(10)
+            for child in (stripe, sandbox):
+                child.terminate()
+            for child in (stripe, sandbox):
+                child.wait(10)
     finally:
         release_services()
 

@@ -35,7 +35,7 @@ class PlanSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="BillingUsage")
 class UsageSerializer(serializers.Serializer):
     limit = serializers.ChoiceField(choices=LIMITS)
-    used = serializers.IntegerField(allow_null=True, help_text="null: counted in the business's own data")
+    used = serializers.IntegerField(allow_null=True, help_text="null: not counted here")
     maximum = serializers.IntegerField(allow_null=True, help_text="null: unlimited")
 
 

@@ -3,6 +3,8 @@
 A refusal is 402 `plan_limit` naming the limit, the usage and the upgrade path. Callers call it inside the
 transaction of the work (or before any write), so a refusal leaves nothing half-done.
 """
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -38,6 +40,21 @@ UPGRADE_PATH = "/settings/billing"
 class PlanLimitReached(ApplicationError):
     status_code = 402
     default_code = "plan_limit"
+
+
+# Counts the control plane can't make itself (contacts live in the tenant's schema): the tenant app that owns
+# the rows registers a callable (in its AppConfig.ready()), called inside the business's schema.
+_GAUGES: dict[str, Callable[[], int]] = {}
+
+
+def gauge_register(limit: str, count: Callable[[], int]) -> None:
+    _GAUGES[limit] = count
+
+
+def gauge_read(limit: str) -> int | None:
+    """The registered count of `limit` in the current schema, or None when no app registered one."""
+    count = _GAUGES.get(limit)
+    return count() if count else None
 
 
 def used(tenant: Tenant, limit: str) -> int:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tenants.billing.models import UsageCounter
+from tenants.models import Tenant
 
 # Metric names. Messages are also split by Meta's pricing (`message_metric`).
 MESSAGES_SENT = "messages_sent"
@@ -40,6 +41,16 @@ def usage_add(tenant_id: int, metric: str, n: int = 1, *, when: datetime | None 
     if n:
         with connection.cursor() as cursor:
             cursor.execute(_UPSERT, [tenant_id, month_of(when), metric, n])
+
+
+def usage_add_here(metric: str, n: int = 1) -> None:
+    """`usage_add` for the business whose schema the connection is in (where tenant apps' work runs: a request on
+    its host, a routed webhook change, or a test's schema_context, whose FakeTenant has no pk)."""
+    tenant = connection.tenant
+    tenant_id = getattr(tenant, "pk", None)
+    if tenant_id is None:
+        tenant_id = Tenant.objects.values_list("pk", flat=True).get(schema_name=tenant.schema_name)
+    usage_add(tenant_id, metric, n)
 
 
 def usage_add_within(tenant_id: int, metric: str, n: int, limit: int) -> int | None:

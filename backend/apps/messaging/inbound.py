@@ -17,6 +17,7 @@ from apps.messaging.conversations import conversation_for, conversation_on_inbou
 from apps.messaging.models import Message
 from apps.whatsapp.models import PhoneNumber
 from apps.whatsapp.webhook_events import InboundMessage
+from tenants.billing.usage import MESSAGES_RECEIVED, usage_add_here
 
 
 def inbound_store(number: PhoneNumber, messages: Sequence[InboundMessage]) -> list[Message]:
@@ -32,6 +33,8 @@ def inbound_store(number: PhoneNumber, messages: Sequence[InboundMessage]) -> li
             "direction": Message.Direction.INBOUND, "phone_number": number, "to": message.sender, "contact": contact,
             "type": message.type[:32] or "unknown", "payload": message.payload,
             "status": Message.Status.RECEIVED, "sent_at": at})
+        if created:
+            usage_add_here(MESSAGES_RECEIVED)  # metered once: a redelivered wamid isn't created again
         if created and contact is not None:
             contact_touch_inbound(contact, at=at)
             _into_conversation(row, contact=contact, number=number, at=at)

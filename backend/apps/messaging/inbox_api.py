@@ -200,10 +200,11 @@ class ConversationMessagesApi(Inbox, ListAPIView):
 
     # Meta's message object (`type` + the object it names), or one of the business's templates by id (what a
     # closed window needs).
-    @extend_schema_serializer(component_name="ConversationReply", extensions={REQUEST_RULES: {"oneOf": [
-        {"type": "object", "required": ["type"], "not": {"anyOf": [{"required": ["template_id"]},
-                                                                   {"required": ["parameters"]}]}},
-        {"type": "object", "required": ["template_id"], "not": {"required": ["type"]}}]}})
+    @extend_schema_serializer(component_name="ConversationReply", extensions={REQUEST_RULES: {"allOf": [{"oneOf": [
+        {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}},
+         "not": {"anyOf": [{"required": ["template_id"]}, {"required": ["parameters"]}]}},
+        {"type": "object", "required": ["template_id"], "properties": {"template_id": {"type": "integer"}},
+         "not": {"required": ["type"]}}]}]}})  # allOf + typed branches: openapi-typescript intersects, not `never`
     class InputSerializer(MessageBodySerializer):
         template_id = serializers.IntegerField(required=False, min_value=1,
                                                help_text="An APPROVED template of the conversation's number's "

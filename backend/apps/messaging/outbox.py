@@ -38,6 +38,7 @@ from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import PhoneNumber
 from tenants.billing.limits import Limit, require_within
+from tenants.billing.usage import message_metric, usage_add_here
 from tenants.members import Member
 
 logger = logging.getLogger(__name__)
@@ -244,11 +245,17 @@ def message_status_apply(*, status: str, wamid: str, callback_data: str | None =
     if message.wamid is None:
         message.wamid = wamid
     if pricing:  # recorded whatever the status's order: it is what Meta charged
+        # Metered the first time Meta prices the message (sent, delivered and read all carry the same pricing;
+        # the row is locked, so concurrent or redelivered statuses find it already priced).
+        first_pricing = not (message.pricing_category or message.pricing_type or message.billable is not None)
         message.pricing_category = str(pricing.get("category") or "")[:32]
         message.pricing_type = str(pricing.get("type") or "")[:32]
         message.billable = pricing.get("billable") if isinstance(pricing.get("billable"), bool) else None
         Message.objects.filter(pk=message.pk).update(pricing_category=message.pricing_category,
                                                      pricing_type=message.pricing_type, billable=message.billable)
+        if first_pricing and (message.pricing_category or message.pricing_type or message.billable is not None):
+            usage_add_here(message_metric(direction="out", category=message.pricing_category,
+                                          billable=message.billable))
     if message.status == Status.FAILED:
         return message
     if status == Status.FAILED:

@@ -21,9 +21,11 @@ class TemplateSendApi(APIView):
     throttle_classes = [ScopedRateThrottle]
 
     # A phone number or a contact id, not both.
-    @extend_schema_serializer(component_name="TemplateSend", extensions={REQUEST_RULES: {"oneOf": [
-        {"type": "object", "required": ["to"], "not": {"required": ["contact_id"]}},
-        {"type": "object", "required": ["contact_id"], "not": {"required": ["to"]}}]}})
+    @extend_schema_serializer(component_name="TemplateSend", extensions={REQUEST_RULES: {"allOf": [{"oneOf": [
+        {"type": "object", "required": ["to"], "properties": {"to": {"type": "string"}},
+         "not": {"required": ["contact_id"]}},
+        {"type": "object", "required": ["contact_id"], "properties": {"contact_id": {"type": "integer"}},
+         "not": {"required": ["to"]}}]}]}})  # allOf + typed branches: openapi-typescript intersects, not `never`
     class InputSerializer(serializers.Serializer):
         template_id = serializers.IntegerField(min_value=1, help_text="An APPROVED template of the sending number's "
                                                                       "WhatsApp account")

@@ -2,7 +2,7 @@ import { act, render, renderHook, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import { Alert, Button, TextField } from "@/components/ui";
-import { ApiError } from "@/lib/apiClient";
+import { ApiError, apiErrorFromBody } from "@/lib/apiClient";
 import { useApiForm } from "./useApiForm";
 
 const invalid = (errors: Record<string, string[]>, message = "Some fields are invalid.") =>
@@ -120,5 +120,34 @@ describe("useApiForm", () => {
     expect(result.current.submitting).toBe(true);
     expect(result.current.result).toBe("ok");
     expect(result.current.values).toEqual({ email: "" });
+  });
+});
+
+describe("useApiForm and billing refusals", () => {
+  it.each([
+    [
+      apiErrorFromBody(402, {
+        code: "plan_limit",
+        message: "Your Trial plan allows 3 team seats (members and pending invitations); you have 3 and this adds 1. Upgrade to Starter in Settings → Billing.",
+        errors: { limit: ["seats"], usage: ["3"], maximum: ["3"], adding: ["1"], upgrade_url: ["/settings/billing"], upgrade_plan: ["starter"] },
+      }),
+      "Upgrade to Starter in Settings → Billing.",
+    ],
+    [
+      apiErrorFromBody(402, {
+        code: "read_only",
+        message: "This business is read-only since 1 Dec 2026: payments stopped. Nothing is lost and incoming messages are still stored; an owner can pay in Settings → Billing to resume.",
+        errors: { upgrade_url: ["/settings/billing"] },
+      }),
+      "an owner can pay in Settings → Billing to resume.",
+    ],
+  ])("shows a 402 %# refusal's own message on top (its details are not field errors of the form)", async (error, ending) => {
+    render(<Form submit={() => Promise.reject(error)} />);
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe(error.message);
+    expect(alert.textContent?.endsWith(ending)).toBe(true);
+    expect(screen.getByLabelText("Email").getAttribute("aria-invalid")).not.toBe("true");
+    expect(error.fieldErrors).toEqual({});
   });
 });

@@ -66,6 +66,23 @@ describe("error envelope mapping", () => {
     expect([error.status, error.code, error.message]).toEqual([429, "throttled", "Too many failed logins. Try again in 15 minutes."]);
   });
 
+  it.each([
+    ["plan_limit", { limit: ["messages_per_month"], usage: ["1000"], maximum: ["1000"], adding: ["1"], upgrade_url: ["/settings/billing"] }],
+    ["read_only", { upgrade_url: ["/settings/billing"] }],
+  ])("keeps a 402 %s refusal's message whole and its errors as details, not field errors", async (code, errors) => {
+    const message = "Your Trial plan allows 1000 messages sent this month; you have 1000 and this adds 1. Upgrade to Starter in Settings → Billing.";
+    mock.onPost("/api/auth/login/").reply(402, { code, message, errors });
+    const error = await rejection(login());
+    expect([error.status, error.code, error.message]).toEqual([402, code, message]);
+    expect(error.fieldErrors).toEqual({});
+    expect(error.details).toEqual(errors);
+  });
+
+  it("says where to look for a 402 without our envelope", async () => {
+    mock.onGet("/api/site/").reply(402, "Payment Required");
+    expect((await rejection(site())).message).toBe("Your plan doesn't allow this. See Settings → Billing.");
+  });
+
   it("makes up an envelope for a non-JSON server error", async () => {
     mock.onGet("/api/site/").reply(500, "<html>Internal Server Error</html>");
     const error = await rejection(site());

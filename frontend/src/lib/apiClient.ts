@@ -10,7 +10,7 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 
 import type { paths } from "@/lib/api/schema.gen";
-import type { ErrorCode } from "@/lib/api/types";
+import type { ErrorCode, ServerErrorCode } from "@/lib/api/types";
 
 export const REFRESH_PATH = "/api/auth/token/refresh/";
 
@@ -36,13 +36,16 @@ export class ApiError extends Error {
   /** One of the registry's codes (backend apps/core/error_codes.py) or a client-side one: compare typed, not free strings. */
   readonly code: ErrorCode;
   readonly fieldErrors: FieldErrors;
+  /** The envelope's `errors` of a refusal that is about no field (DETAIL_CODES: the limit, the usage, where to upgrade). */
+  readonly details: FieldErrors;
 
-  constructor(status: number, code: ErrorCode, message: string, fieldErrors: FieldErrors = {}) {
+  constructor(status: number, code: ErrorCode, message: string, fieldErrors: FieldErrors = {}, details: FieldErrors = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.fieldErrors = fieldErrors;
+    this.details = details;
   }
 
   /** The first message for a field, to show under its input. */
@@ -81,6 +84,7 @@ function cleanFieldErrors(errors: unknown): FieldErrors {
 const FALLBACK_MESSAGES: Record<number, string> = {
   400: "The request was not accepted.",
   401: "Please log in.",
+  402: "Your plan doesn't allow this. See Settings → Billing.",
   403: "You don't have permission to do this.",
   404: "Not found.",
   429: "Too many attempts. Please wait a moment and try again.",
@@ -88,11 +92,20 @@ const FALLBACK_MESSAGES: Record<number, string> = {
 
 const NETWORK_MESSAGE = "Can't reach ConvoNest. Check your connection and try again.";
 
+/**
+ * Codes whose envelope `errors` describe the refusal, not fields of the request: 402 `plan_limit` (limit, usage,
+ * maximum, upgrade_url, ...) and `read_only`. Kept as `details`, so every form and composer shows the message
+ * (which names the limit and the way to Settings → Billing) instead of reading them as unknown fields.
+ */
+const DETAIL_CODES: ReadonlySet<string> = new Set<ServerErrorCode>(["plan_limit", "read_only"]);
+
 /** The ApiError for a failed answer: its envelope, or one made up from the status. */
 export function apiErrorFromBody(status: number, data: unknown): ApiError {
   if (isEnvelope(data)) {
     // The backend sends only registered codes (apps/core/tests/test_error_codes.py); the schema lists them.
-    return new ApiError(status, data.code as ErrorCode, data.message, cleanFieldErrors(data.errors));
+    const errors = cleanFieldErrors(data.errors);
+    if (DETAIL_CODES.has(data.code)) return new ApiError(status, data.code as ErrorCode, data.message, {}, errors);
+    return new ApiError(status, data.code as ErrorCode, data.message, errors);
   }
   // Not our envelope (an HTML error page from something in between, for example).
   const message = FALLBACK_MESSAGES[status] ?? "Something went wrong on our side. Please try again.";

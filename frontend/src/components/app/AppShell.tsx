@@ -6,7 +6,9 @@ import { useId, useState, type ReactNode } from "react";
 
 import { CloseIcon, MenuIcon } from "@/components/icons";
 import { Logo } from "@/components/Logo";
-import { isWidePage } from "./nav";
+import { BillingBanners } from "@/components/settings/billing/BillingBanners";
+import { BILLING_PATH } from "@/components/settings/billing/format";
+import { isActive, isWidePage } from "./nav";
 import { NavLinks } from "./NavLinks";
 import { useSession } from "./SessionProvider";
 import { UserMenu } from "./UserMenu";
@@ -30,7 +32,9 @@ function TenantName({ className }: { className?: string }) {
 export function AppShell({ children }: { children: ReactNode }) {
   const [mobileNavOpen, setMobileNavOpen] = useState(false);
   const mobileNavId = useId();
-  const wide = isWidePage(usePathname());
+  const pathname = usePathname();
+  const wide = isWidePage(pathname);
+  const { user } = useSession();
 
   return (
     <div className="min-h-dvh">
@@ -82,7 +86,12 @@ export function AppShell({ children }: { children: ReactNode }) {
       </header>
 
       <main id="main" tabIndex={-1} className="px-4 py-6 outline-none sm:px-6 md:ml-64 md:px-10 md:py-10">
-        <div className={wide ? undefined : "mx-auto max-w-5xl"}>{children}</div>
+        <div className={wide ? undefined : "mx-auto max-w-5xl"}>
+          {/* Not above the inbox's full-height columns (a refused send there says the same: 402 read_only), nor on
+              the billing page, which says it in full. */}
+          {wide || isActive(pathname, BILLING_PATH) ? null : <BillingBanners canManage={user.capabilities.billing} />}
+          {children}
+        </div>
       </main>
     </div>
   );

@@ -11,7 +11,6 @@ import { useSession } from "./SessionProvider";
 
 // Pages that are really not built yet (their own pages say so too).
 const COMING = [
-  { href: "/templates", label: "Templates", icon: TemplatesIcon, text: "Write templates and get them approved." },
   { href: "/campaigns", label: "Campaigns", icon: CampaignsIcon, text: "Send templates to many contacts." },
 ];
 
@@ -61,6 +60,19 @@ export function DashboardContent() {
             </p>
             <Link href="/inbox" className={buttonClasses("primary", "sm")}>
               Open the inbox
+            </Link>
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader title="Templates" />
+          <CardBody className="flex flex-col items-start gap-3 text-sm text-slate-700">
+            <p className="flex items-start gap-2">
+              <TemplatesIcon className="mt-0.5 size-5 shrink-0 text-brand-700" />
+              Approved templates start conversations and reach customers outside the 24-hour window.
+            </p>
+            <Link href="/templates" className={buttonClasses("secondary", "sm")}>
+              {user.capabilities.manage_templates ? "Write and manage templates" : "View templates"}
             </Link>
           </CardBody>
         </Card>

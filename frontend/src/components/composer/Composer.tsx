@@ -7,13 +7,15 @@ import { useMemo, useRef, useState, type FormEvent, type ReactNode } from "react
 import { useSession } from "@/components/app/SessionProvider";
 import { PageHeader } from "@/components/app/PageHeader";
 import { Alert, Button, buttonClasses, Card, CardBody, EmptyState, Field, Select, Spinner, TextField } from "@/components/ui";
+import { TemplateSendPicker } from "@/components/templates/TemplateSendPicker";
 import { sandboxOrigin, useSignupInfo } from "@/components/whatsapp/signup";
 import { sendMessage } from "@/lib/api/messages";
-import type { MessageSend, PhoneNumber } from "@/lib/api/types";
+import { sendTemplate } from "@/lib/api/templates";
+import type { Message, MessageSend, PhoneNumber } from "@/lib/api/types";
 import { listAllNumbers } from "@/lib/api/whatsapp";
 import { toApiError, type FieldErrors } from "@/lib/apiClient";
 import { whatsappKeys } from "@/lib/query/keys";
-import { buildMessage, buildSendBody, checkRecipient, parseJsonObject, REQUEST_FIELDS, type WhatsAppMessage } from "./build";
+import { buildMessage, buildSendBody, checkRecipient, normalizePhone, parseJsonObject, REQUEST_FIELDS, type WhatsAppMessage } from "./build";
 import { checkMessage } from "./checks";
 import { FieldErrorsContext, TextArea, TextInput, Checkbox } from "./controls";
 import { ContactEditor, LocationInputs, MediaEditor, ReactionEditor, TextEditor } from "./editors/basic";
@@ -68,14 +70,22 @@ function KindSelect({ value, onChange, error }: { value: ComposerKind; onChange:
 }
 
 /** The editor for the chosen type; every slice of the form state keeps its values across switches. */
-function MessageEditor({ state, set }: { state: ComposerState; set: <K extends keyof ComposerState>(key: K, value: ComposerState[K]) => void }) {
+function MessageEditor({
+  state,
+  set,
+  templatePicker,
+}: {
+  state: ComposerState;
+  set: <K extends keyof ComposerState>(key: K, value: ComposerState[K]) => void;
+  templatePicker?: ReactNode;
+}) {
   const kind = state.kind;
   if (kind === "text") return <TextEditor value={state.text} onChange={(v) => set("text", v)} />;
   if (isMediaKind(kind)) return <MediaEditor kind={kind} value={state.media} onChange={(v) => set("media", v)} />;
   if (kind === "location") return <LocationInputs keyPrefix="location" value={state.location} onChange={(v) => set("location", v)} />;
   if (kind === "contacts") return <ContactEditor value={state.contact} onChange={(v) => set("contact", v)} />;
   if (kind === "reaction") return <ReactionEditor value={state.reaction} onChange={(v) => set("reaction", v)} />;
-  if (kind === "template") return <TemplateEditor value={state.template} onChange={(v) => set("template", v)} />;
+  if (kind === "template") return <TemplateEditor value={state.template} onChange={(v) => set("template", v)} picker={templatePicker} />;
   return (
     <div className="space-y-5">
       <InteractiveCommonEditor kind={kind} value={state.interactive} onChange={(v) => set("interactive", v)} />
@@ -115,7 +125,9 @@ export function Composer({ initialFrom = "", initialTo = "", initialReplyTo = ""
   const [attempted, setAttempted] = useState(false);
   const send = useMutation({ mutationFn: (body: MessageSend) => sendMessage(body), onSuccess: () => setAttempted(false) });
   const serverError = send.error ? toApiError(send.error) : null;
-  const sent = send.data ?? null;
+  // A template sent through its mapping dialog (POST /api/messages/template/) shows the same result.
+  const [templateSent, setTemplateSent] = useState<Message | null>(null);
+  const sent = templateSent ?? send.data ?? null;
   const formRef = useRef<HTMLFormElement>(null);
 
   const set = <K extends keyof ComposerState>(key: K, value: ComposerState[K]) => setState((s) => ({ ...s, [key]: value }));
@@ -162,6 +174,7 @@ export function Composer({ initialFrom = "", initialTo = "", initialReplyTo = ""
       return;
     }
     send.reset();
+    setTemplateSent(null);
     await send.mutateAsync(buildSendBody(message, to, phoneNumberId || undefined)).catch(() => {
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus());
     });
@@ -311,7 +324,25 @@ export function Composer({ initialFrom = "", initialTo = "", initialReplyTo = ""
                     </p>
                   </div>
                 ) : (
-                  <MessageEditor state={state} set={set} />
+                  <MessageEditor
+                    state={state}
+                    set={set}
+                    templatePicker={
+                      <TemplateSendPicker
+                        to={normalizePhone(to)}
+                        recipientLabel={to}
+                        businessName={sender?.verified_name || user.tenant.name}
+                        blocked={checkRecipient(to) ?? null}
+                        onSend={(template, parameters) =>
+                          sendTemplate({ template_id: template.id, to: normalizePhone(to), phone_number_id: phoneNumberId || undefined, parameters })
+                        }
+                        onSent={(message) => {
+                          send.reset();
+                          setTemplateSent(message);
+                        }}
+                      />
+                    }
+                  />
                 )}
               </CardBody>
             </Card>

@@ -6,7 +6,6 @@
  * its message builder and its checks. Outside the 24-hour window only a template may go, so the box
  * switches to the template editor and says why.
  */
-import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 
 import { buildMessage } from "@/components/composer/build";
@@ -16,12 +15,13 @@ import { MediaEditor } from "@/components/composer/editors/basic";
 import { ButtonsEditor, InteractiveCommonEditor, ListEditor } from "@/components/composer/editors/interactive";
 import { TemplateEditor } from "@/components/composer/editors/template";
 import { mapFieldErrors, mergeErrors } from "@/components/composer/errors";
-import { initialComposerState, type ComposerState, type MediaKind, type TemplateForm } from "@/components/composer/model";
-import { Alert, Button, cx, Field, Select } from "@/components/ui";
-import { listApprovedTemplates, replyToConversation } from "@/lib/api/inbox";
+import { initialComposerState, type ComposerState, type MediaKind } from "@/components/composer/model";
+import { TemplateSendPicker } from "@/components/templates/TemplateSendPicker";
+import { Alert, Button, cx } from "@/components/ui";
+import { replyToConversation } from "@/lib/api/inbox";
+import { replyWithTemplate } from "@/lib/api/templates";
 import type { CannedReply, Conversation, Message } from "@/lib/api/types";
 import { toApiError, type ApiError, type FieldErrors } from "@/lib/apiClient";
-import { inboxKeys } from "@/lib/query/keys";
 import { CannedReplyMenu, cannedQuery, useCannedReplies } from "./CannedReplyMenu";
 
 export type ReplyMode = "text" | "attachment" | "button" | "list" | "template";
@@ -43,38 +43,6 @@ const ATTACHMENTS: ReadonlyArray<{ value: MediaKind; label: string }> = [
 
 function kindOf(mode: ReplyMode, attachment: MediaKind): ComposerState["kind"] {
   return mode === "attachment" ? attachment : mode;
-}
-
-/**
- * The business's approved templates, to fill in name and language with one choice. The list has no
- * body text (yet), so parameters are still typed below; without templates it stays out of the way.
- */
-function TemplatePicker({ value, onChange }: { value: TemplateForm; onChange: (value: TemplateForm) => void }) {
-  const { data: templates = [] } = useQuery({ queryKey: inboxKeys.approvedTemplates(), queryFn: listApprovedTemplates });
-  if (templates.length === 0) return null;
-  const chosen = templates.find((t) => t.name === value.name && t.language === value.language);
-  return (
-    <Field label="Approved template" hint="Fills in the name and language below.">
-      {(control) => (
-        <Select
-          {...control}
-          value={chosen ? String(chosen.id) : ""}
-          onChange={(event) => {
-            const picked = templates.find((t) => String(t.id) === event.target.value);
-            if (picked) onChange({ ...value, name: picked.name, language: picked.language });
-          }}
-        >
-          <option value="">Choose a template…</option>
-          {templates.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name} · {t.language}
-              {t.category ? ` · ${t.category.toLowerCase()}` : ""}
-            </option>
-          ))}
-        </Select>
-      )}
-    </Field>
-  );
 }
 
 export interface InboxComposerProps {
@@ -183,7 +151,7 @@ export function InboxComposer({ conversation, windowOpen, contactName, onSent, o
         {!windowOpen ? (
           <Alert tone="info" className="mb-3">
             <strong>The 24-hour window is closed.</strong> {contactName} hasn&apos;t written in the last 24 hours, so WhatsApp only accepts an
-            approved template until they reply. Fill in the template&apos;s name, language and parameters below.
+            approved template until they reply. Pick one below: its variables are filled in from the contact.
           </Alert>
         ) : (
           <div role="group" aria-label="Message kind" className="mb-2 flex flex-wrap gap-1">
@@ -268,14 +236,35 @@ export function InboxComposer({ conversation, windowOpen, contactName, onSent, o
             {mode === "button" || mode === "list" ? <InteractiveCommonEditor kind={mode} value={state.interactive} onChange={(v) => set("interactive", v)} /> : null}
             {mode === "button" ? <ButtonsEditor value={state.buttons} onChange={(v) => set("buttons", v)} /> : null}
             {mode === "list" ? <ListEditor value={state.list} onChange={(v) => set("list", v)} /> : null}
-            {mode === "template" ? <TemplatePicker value={state.template} onChange={(v) => set("template", v)} /> : null}
-            {mode === "template" ? <TemplateEditor value={state.template} onChange={(v) => set("template", v)} /> : null}
-            <div className="flex items-center gap-3">
-              <Button type="submit" loading={sending}>
-                {mode === "template" ? "Send template" : "Send"}
-              </Button>
-              {attempted && Object.keys(mapped.byField).length > 0 ? <p className="text-sm text-red-700">Fix the highlighted fields first.</p> : null}
-            </div>
+            {mode === "template" ? (
+              <TemplateSendPicker
+                contactId={conversation.contact.id}
+                recipientLabel={contactName}
+                onSend={(template, parameters) => replyWithTemplate(conversation.id, template.id, parameters)}
+                onSent={onSent}
+              />
+            ) : null}
+            {mode === "template" ? (
+              <details className="rounded-lg border border-slate-200 p-3">
+                <summary className="cursor-pointer text-sm font-medium text-slate-700">Or send by name, typing the parameters</summary>
+                <div className="mt-3 space-y-4">
+                  <TemplateEditor value={state.template} onChange={(v) => set("template", v)} />
+                  <div className="flex items-center gap-3">
+                    <Button type="submit" loading={sending}>
+                      Send template
+                    </Button>
+                    {attempted && Object.keys(mapped.byField).length > 0 ? <p className="text-sm text-red-700">Fix the highlighted fields first.</p> : null}
+                  </div>
+                </div>
+              </details>
+            ) : (
+              <div className="flex items-center gap-3">
+                <Button type="submit" loading={sending}>
+                  Send
+                </Button>
+                {attempted && Object.keys(mapped.byField).length > 0 ? <p className="text-sm text-red-700">Fix the highlighted fields first.</p> : null}
+              </div>
+            )}
           </div>
         )}
       </form>

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import * as inboxApi from "@/lib/api/inbox";
+import * as templatesApi from "@/lib/api/templates";
 import type { User } from "@/lib/api/types";
 import { testUser } from "@/lib/testing/users";
 import { renderWithQuery as render } from "@/lib/query/testing";
@@ -25,8 +26,8 @@ vi.mock("@/lib/api/inbox", () => ({
   createNote: vi.fn(),
   replyToConversation: vi.fn(),
   listCannedReplies: vi.fn(),
-  listApprovedTemplates: vi.fn().mockResolvedValue([]),
 }));
+vi.mock("@/lib/api/templates", () => ({ listTemplates: vi.fn(), listApproved: vi.fn().mockResolvedValue([]) }));
 
 /** Stands in for the browser's EventSource: the test opens it and dispatches named events. */
 class FakeEventSource {
@@ -74,6 +75,7 @@ beforeEach(() => {
   vi.mocked(inboxApi.listAllNotes).mockResolvedValue([]);
   vi.mocked(inboxApi.markConversationRead).mockImplementation(async (id) => ({ ...(id === ALICE.id ? ALICE : BOB), unread_count: 0 }));
   vi.mocked(inboxApi.listCannedReplies).mockResolvedValue({ next: null, previous: null, results: [] });
+  vi.mocked(templatesApi.listTemplates).mockResolvedValue({ next: null, previous: null, results: [] });
 });
 
 afterEach(() => {
@@ -207,5 +209,24 @@ describe("the conversation list", { timeout: 20_000 }, () => {
     vi.mocked(inboxApi.listConversations).mockResolvedValue({ next: null, previous: null, results: [ALICE] });
     act(() => FakeEventSource.instances[0]!.emit("conversation", { kind: "conversation", conversation_id: 8, assignee_id: null }));
     await waitFor(() => expect(screen.getAllByTestId("conversation-row")).toHaveLength(1));
+  });
+
+  it("shows a banner when a template needs attention, updated by the template event", async () => {
+    render(<InboxView />);
+    await screen.findAllByTestId("conversation-row");
+    expect(templatesApi.listTemplates).toHaveBeenCalledWith({ attention: true }, null, 20);
+    expect(screen.queryByRole("status", { name: "Templates need attention" })).toBeNull();
+
+    vi.mocked(templatesApi.listTemplates).mockResolvedValue({
+      next: null,
+      previous: null,
+      results: [{ id: 5, name: "spring_sale", language: "en_US", attention: "Rejected: INVALID_FORMAT" } as templatesApi.Template],
+    });
+    const source = FakeEventSource.instances[0]!;
+    act(() => source.open());
+    act(() => source.emit("template", { kind: "template", type: "template", id: 5 }));
+    const banner = await screen.findByRole("status", { name: "Templates need attention" });
+    expect(banner.textContent).toContain("Rejected: INVALID_FORMAT");
+    expect(within(banner).getByRole("link", { name: "spring_sale (en_US)" }).getAttribute("href")).toBe("/templates/5");
   });
 });

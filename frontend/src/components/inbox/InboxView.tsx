@@ -6,11 +6,12 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { useSession } from "@/components/app/SessionProvider";
 import { useDebounced } from "@/hooks/useDebounced";
+import { AttentionBanner } from "@/components/templates/AttentionBanner";
 import { cx } from "@/components/ui";
 import { createNote, listConversations, updateConversation, type ConversationQuery } from "@/lib/api/inbox";
 import { listAllMembers } from "@/lib/api/team";
 import type { Conversation, ConversationUpdate } from "@/lib/api/types";
-import { inboxKeys, teamKeys } from "@/lib/query/keys";
+import { inboxKeys, teamKeys, templateKeys } from "@/lib/query/keys";
 import { useBatchedInvalidate } from "@/lib/query/useBatchedInvalidate";
 import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { ContactPanel } from "./ContactPanel";
@@ -79,9 +80,12 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
   );
   const onResync = useCallback(() => {
     invalidate(inboxKeys.conversationLists());
+    invalidate(templateKeys.attention());
     if (selectedId !== null) invalidate(inboxKeys.conversation(selectedId)); // with its messages and notes
   }, [invalidate, selectedId]);
-  const live = useInboxEvents({ onEvent, onResync });
+  // Templates changing (a rejection, a pause) update the attention banner.
+  const onTemplate = useCallback(() => invalidate(templateKeys.attention()), [invalidate]);
+  const live = useInboxEvents({ onEvent, onTemplate, onResync });
 
   const select = (conversation: Conversation) => {
     setSelectedId(conversation.id);
@@ -113,6 +117,7 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
           </Link>
         </div>
       </div>
+      <AttentionBanner />
       <div className="relative grid min-h-0 flex-1 grid-rows-[minmax(0,1fr)] lg:grid-cols-[20rem_minmax(0,1fr)] xl:grid-cols-[20rem_minmax(0,1fr)_18rem]">
         <div className={cx("min-h-0", selectedId !== null ? "hidden lg:flex" : "flex", "flex-col")}>
           <ConversationList

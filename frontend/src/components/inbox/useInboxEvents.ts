@@ -17,10 +17,26 @@ export interface InboxEvent {
   note_id?: number;
 }
 
+/** A template changed (status, quality, category, attention): every member's stream carries it (not conversation-scoped). */
+export interface TemplateLiveEvent {
+  id: number;
+}
+
+/** The template event's data (`{"kind": "template", "type": "template", "id"}`), or null when it isn't one. */
+export function templateEventOf(data: unknown): TemplateLiveEvent | null {
+  if (typeof data !== "object" || data === null) return null;
+  const record = data as Record<string, unknown>;
+  if (record.type !== "template" && record.kind !== "template") return null;
+  const id = Number(record.id ?? record.template_id);
+  return Number.isFinite(id) ? { id } : null;
+}
+
 export type LiveState = "connecting" | "live" | "reconnecting";
 
 export interface InboxEventsOptions {
   onEvent: (event: InboxEvent) => void;
+  /** A template changed (the templates page, the inbox's attention banner). */
+  onTemplate?: (event: TemplateLiveEvent) => void;
   /** Something may have been missed (a new stream, or the slow poll): refetch what is shown. */
   onResync: () => void;
   /** The slow poll, in case the stream is down or something between us buffers it. */
@@ -36,12 +52,12 @@ export interface InboxEventsOptions {
  * tabs already listen) do we refresh the session and open a
  * new stream, backing off, and ask for a resync because that stream starts from "now".
  */
-export function useInboxEvents({ onEvent, onResync, fallbackMs = 30_000, graceMs = 3_000 }: InboxEventsOptions): LiveState {
+export function useInboxEvents({ onEvent, onTemplate, onResync, fallbackMs = 30_000, graceMs = 3_000 }: InboxEventsOptions): LiveState {
   const [state, setState] = useState<LiveState>("connecting");
-  const handlers = useRef({ onEvent, onResync });
+  const handlers = useRef({ onEvent, onTemplate, onResync });
   useEffect(() => {
-    handlers.current = { onEvent, onResync };
-  }, [onEvent, onResync]);
+    handlers.current = { onEvent, onTemplate, onResync };
+  }, [onEvent, onTemplate, onResync]);
 
   useEffect(() => {
     let source: EventSource | null = null;
@@ -87,11 +103,17 @@ export function useInboxEvents({ onEvent, onResync, fallbackMs = 30_000, graceMs
         clearTimeout(graceTimer);
         graceTimer = setTimeout(() => setState("reconnecting"), graceMs);
       };
-      for (const kind of EVENT_KINDS) {
+      for (const kind of [...EVENT_KINDS, "template"] as const) {
         current.addEventListener(kind, (event) => {
           try {
-            const data = JSON.parse((event as MessageEvent<string>).data) as InboxEvent;
-            handlers.current.onEvent({ ...data, kind });
+            const data: unknown = JSON.parse((event as MessageEvent<string>).data);
+            if (kind === "template") {
+              // Business-wide (apps.messaging.live.publish_template): no conversation, every member gets it.
+              const template = templateEventOf({ ...(data as object), kind });
+              if (template) handlers.current.onTemplate?.(template);
+            } else {
+              handlers.current.onEvent({ ...(data as InboxEvent), kind });
+            }
           } catch {
             // Not JSON: nothing to act on; the poll catches up.
           }

@@ -8,7 +8,7 @@ import { Badge, buttonClasses, Card, CardBody } from "@/components/ui";
 const FEATURES = [
   { icon: <UsersIcon />, title: "Your team, one account", text: "Invite colleagues as owners, admins or agents.", ready: true },
   { icon: <InboxIcon />, title: "Shared inbox", text: "Answer WhatsApp conversations together.", ready: true },
-  { icon: <TemplatesIcon />, title: "Message templates", text: "Write and submit templates for approval.", ready: false },
+  { icon: <TemplatesIcon />, title: "Message templates", text: "Write and submit templates for approval.", ready: true },
   { icon: <CampaignsIcon />, title: "Campaigns", text: "Send approved templates to your contacts.", ready: false },
 ];
 

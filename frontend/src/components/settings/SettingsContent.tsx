@@ -10,7 +10,7 @@ import { WhatsAppSection } from "@/components/whatsapp/WhatsAppSection";
 import { Card, CardBody, CardHeader } from "@/components/ui";
 import { PasswordChangeForm } from "./PasswordChangeForm";
 
-/** Settings: Account (who you are, password), Team and WhatsApp. Sections have anchors (#account, #team, #whatsapp); Contacts and Inbox have pages of their own. */
+/** Settings: Account (who you are, password), Team and WhatsApp. Sections have anchors (#account, #team, #whatsapp); Contacts, Inbox and Billing have pages of their own. */
 export function SettingsContent() {
   const { user } = useSession();
   const name = `${user.first_name ?? ""} ${user.last_name ?? ""}`.trim();
@@ -40,6 +40,9 @@ export function SettingsContent() {
         </a>
         <a href="/settings/inbox" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
           Inbox
+        </a>
+        <a href="/settings/billing" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+          Billing
         </a>
       </nav>
 

@@ -13,7 +13,6 @@ import type {
   PaginatedCannedReplyList,
   PaginatedConversationList,
   PaginatedMessageList,
-  Template,
 } from "./types";
 
 export type InboxView = "all" | "mine" | "unassigned";
@@ -109,14 +108,6 @@ export async function updateInboxSettings(body: InboxSettingsPatch): Promise<Inb
   // business_hours is free JSON and timezone an enum in the schema; types.ts narrows/widens both on purpose.
   const patch = body as RequestBody<"/api/inbox/settings/", "patch">;
   return unwrap(api.PATCH("/api/inbox/settings/", { body: patch })) as Promise<InboxSettings>;
-}
-
-/** The approved templates (for the reply box outside the 24-hour window); the list has no filter yet. */
-export async function listApprovedTemplates(): Promise<Template[]> {
-  const templates = await collectPages((nextUrl) =>
-    unwrap(api.GET("/api/templates/", { params: { query: { page_size: 200, cursor: cursorOf(nextUrl) } } })),
-  );
-  return templates.filter((t) => t.status.toUpperCase() === "APPROVED");
 }
 
 /** Where the live events come from (server-sent events through the Next.js proxy). */

@@ -147,6 +147,54 @@ export interface paths {
         patch: operations["auth_user_partial_update"];
         trace?: never;
     };
+    "/api/billing/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["billing_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/checkout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["billing_checkout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/portal/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["billing_portal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/calls/": {
         parameters: {
             query?: never;
@@ -760,6 +808,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/messages/template/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["messages_send_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/platform/webhook-changes/": {
         parameters: {
             query?: never;
@@ -982,9 +1046,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description The business's templates, newest first. POST submits a new one to Meta (owners and admins). */
         get: operations["templates_list"];
         put?: never;
-        post?: never;
+        /** @description The business's templates, newest first. POST submits a new one to Meta (owners and admins). */
+        post: operations["templates_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -998,9 +1064,148 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * @description One template with its history. PATCH edits where Meta allows; DELETE deletes at Meta (the row stays,
+         *     DELETED, with its history).
+         */
         get: operations["templates_retrieve"];
         put?: never;
         post?: never;
+        /**
+         * @description One template with its history. PATCH edits where Meta allows; DELETE deletes at Meta (the row stays,
+         *     DELETED, with its history).
+         */
+        delete: operations["templates_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * @description One template with its history. PATCH edits where Meta allows; DELETE deletes at Meta (the row stays,
+         *     DELETED, with its history).
+         */
+        patch: operations["templates_update"];
+        trace?: never;
+    };
+    "/api/templates/{template_id}/acknowledge/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A member saw what needed attention: `attention` is cleared (the history keeps who and what). */
+        post: operations["templates_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{template_id}/mapping/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["templates_mapping_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{template_id}/preview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A saved template with values: given `parameters`, or the saved mapping filled from `contact_id` (neither:
+         *     the mapping's fixed values and fallbacks).
+         */
+        post: operations["templates_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/preview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A template being built: Meta's creation body as typed so far. Problems are the local validation's and the
+         *     parameters'; without `parameters` the definition's examples fill the variables.
+         */
+        post: operations["templates_preview_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/sync/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Reconcile with Meta's list now: answers the queued sync at once; follow it in GET .../syncs/. */
+        post: operations["templates_sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/syncs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The latest syncs, newest first (progress and counts of the sync button). */
+        get: operations["templates_syncs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/uploads/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A media header's sample, uploaded through Meta's Resumable Upload: put the `handle` in the header's
+         *     `example.header_handle`. JPEG or PNG images (5 MB), MP4 videos (16 MB), PDF documents (100 MB).
+         */
+        post: operations["templates_uploads_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1106,6 +1311,75 @@ export interface components {
             type?: "text" | "number" | "date" | "boolean";
             choices?: string[];
         });
+        Billing: {
+            plan: components["schemas"]["BillingPlan"];
+            status: components["schemas"]["BillingStatusEnum"];
+            /** Format: date-time */
+            trial_end: string | null;
+            /** Format: date-time */
+            current_period_end: string | null;
+            /**
+             * Format: date-time
+             * @description when writes stop unless paid
+             */
+            read_only_at: string | null;
+            usage: components["schemas"]["BillingUsage"][];
+            /** @description this month's metered usage by metric */
+            counters: {
+                [key: string]: number;
+            };
+            invoices: components["schemas"]["BillingInvoice"][];
+            invoices_available: boolean;
+            plans: components["schemas"]["BillingPlan"][];
+            can_manage: boolean;
+        };
+        BillingCheckoutRequest: {
+            /** @description a plan's code (GET /api/billing/ plans) */
+            plan: string;
+        };
+        BillingInvoice: {
+            id: string;
+            status: string;
+            /** @description in the currency's smallest unit */
+            total: number;
+            currency: string;
+            /** @description Unix time */
+            created: number;
+            hosted_invoice_url: string;
+        };
+        BillingPlan: {
+            code: string;
+            name: string;
+            price_cents: number;
+            currency: string;
+            trial_days: number;
+            for_sale: boolean;
+            numbers: number | null;
+            seats: number | null;
+            contacts: number | null;
+            messages_per_month: number | null;
+            campaigns_per_month: number | null;
+        };
+        BillingRedirect: {
+            /** @description where to send the browser */
+            url: string;
+        };
+        /**
+         * @description * `trialing` - trialing
+         *     * `active` - active
+         *     * `past_due` - past_due
+         *     * `canceled` - canceled
+         *     * `read_only` - read_only
+         * @enum {string}
+         */
+        BillingStatusEnum: "trialing" | "active" | "past_due" | "canceled" | "read_only";
+        BillingUsage: {
+            limit: components["schemas"]["LimitEnum"];
+            /** @description null: not counted here */
+            used: number | null;
+            /** @description null: unlimited */
+            maximum: number | null;
+        };
         Call: {
             id: number;
             call_id: string;
@@ -1445,8 +1719,16 @@ export interface components {
         /** @description Meta's message object: `type`, plus the object it names (and `context`) passed through as is. */
         ConversationReplyRequest: {
             /** @description Meta's message type; the object of that name (e.g. `text`, `template`) goes next to it. */
+            type?: string;
+            /** @description An APPROVED template of the conversation's number's WhatsApp account, instead of `type` */
+            template_id?: number;
+            /** @description The template's values; without them its saved mapping fills them from the contact */
+            parameters?: components["schemas"]["TemplateParametersRequest"];
+        } & ({
             type: string;
-        };
+        } | {
+            template_id: number;
+        });
         /**
          * @description * `open` - Open
          *     * `pending` - Pending
@@ -1503,6 +1785,13 @@ export interface components {
          * @enum {string}
          */
         EncodingEnum: "utf-8" | "utf-16" | "cp1252" | "latin-1" | "iso-8859-15" | "cp1251" | "shift_jis" | "gb18030";
+        /**
+         * @description * `IMAGE` - IMAGE
+         *     * `VIDEO` - VIDEO
+         *     * `DOCUMENT` - DOCUMENT
+         * @enum {string}
+         */
+        FormatEnum: "IMAGE" | "VIDEO" | "DOCUMENT";
         HandoffRequest: {
             token: string;
         };
@@ -1591,6 +1880,15 @@ export interface components {
          * @enum {string}
          */
         InviteStatusEnum: "pending" | "accepted" | "revoked" | "expired";
+        /**
+         * @description * `numbers` - numbers
+         *     * `seats` - seats
+         *     * `contacts` - contacts
+         *     * `messages_per_month` - messages_per_month
+         *     * `campaigns_per_month` - campaigns_per_month
+         * @enum {string}
+         */
+        LimitEnum: "numbers" | "seats" | "contacts" | "messages_per_month" | "campaigns_per_month";
         LoginRequest: {
             /** Format: email */
             email: string;
@@ -1948,6 +2246,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Template"][];
         };
+        PaginatedTemplateSyncList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["TemplateSync"][];
+        };
         PaginatedWebhookChangeList: {
             /**
              * Format: uri
@@ -2065,6 +2376,14 @@ export interface components {
             description: string;
             /** @description A filter document (JSON): {"all"|"any": [conditions or groups]}; see docs/contacts.md. Conditions: tags any/all/none; attribute eq/neq/gt/gte/lt/lte/contains/in/is_set/is_not_set; consent is/is_not; first_seen_at, last_seen_at, last_inbound_at, last_outbound_at, created_at before/after/within_days/not_within_days/never/ever; phone, wa_user_id, email, name is_set/is_not_set; language eq/neq/in/is_set/is_not_set. */
             filter?: components["schemas"]["FilterDocument"];
+        };
+        PatchedTemplateEditRequest: {
+            /** @description The whole new components (Meta replaces them) */
+            components?: {
+                [key: string]: unknown;
+            }[];
+            category?: string;
+            message_send_ttl_seconds?: number;
         };
         Person: {
             id: number;
@@ -2210,18 +2529,91 @@ export interface components {
             waba_id: string;
             name: string;
             language: string;
+            /** @description MARKETING, UTILITY or AUTHENTICATION */
             category: string;
             previous_category: string;
+            /** @description The category Meta announced it will move the template to */
             pending_category: string;
+            sub_category: string;
             /** @description Meta's status: APPROVED, PENDING, REJECTED, PAUSED, DISABLED, ... */
             status: string;
+            /** @description GREEN, YELLOW, RED, UNKNOWN or empty */
             quality_score: string;
             rejected_reason: string;
             reason_detail: string;
+            /** @description POSITIONAL ({{1}}) or NAMED ({{first_name}}) */
+            parameter_format: string;
+            /** @description Meta's components, as Meta has them */
+            components: {
+                [key: string]: unknown;
+            }[];
+            message_send_ttl_seconds: number | null;
+            /** @description How a contact's fields fill the variables (PUT .../mapping/) */
+            mapping: {
+                [key: string]: unknown;
+            };
+            readonly variables: components["schemas"]["TemplateVariables"];
+            /** @description What the team should look at (empty: nothing), until acknowledged */
+            attention: string;
+            /** Format: date-time */
+            attention_since: string | null;
+            /** Format: date-time */
+            synced_at: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        TemplateButtonParameterRequest: {
+            /** @description The button's position in the template */
+            index: number;
+            /** @description The URL's ending, the coupon or one-time code, a quick reply's payload, or an action object */
+            value?: string | number | {
+                [key: string]: unknown;
+            };
+        };
+        TemplateButtonVariables: {
+            /** @description The button's position in the template (zero-based) */
+            index: number;
+            names: string[];
+        };
+        TemplateCardParametersRequest: {
+            /** @description A list in the variables' order (positional templates), or an object of variable name to value (named templates). */
+            header?: (string | number | {
+                [key: string]: unknown;
+            })[] | {
+                [key: string]: string | number | {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description A list in the variables' order (positional templates), or an object of variable name to value (named templates). */
+            body?: (string | number | {
+                [key: string]: unknown;
+            })[] | {
+                [key: string]: string | number | {
+                    [key: string]: unknown;
+                };
+            };
+            buttons?: components["schemas"]["TemplateButtonParameterRequest"][];
+        };
+        TemplateCardVariables: {
+            header: string[];
+            body: string[];
+            buttons: components["schemas"]["TemplateButtonVariables"][];
+        };
+        TemplateCreateRequest: {
+            /** @description The WhatsApp account; optional when the business has one */
+            waba_id?: string;
+            /** @description Lowercase letters, digits and underscores */
+            name: string;
+            language: string;
+            category: string;
+            parameter_format?: string;
+            /** @description Meta's creation components (reference §5.2): HEADER, BODY, FOOTER, BUTTONS, CAROUSEL, LIMITED_TIME_OFFER */
+            components: {
+                [key: string]: unknown;
+            }[];
+            message_send_ttl_seconds?: number;
         };
         TemplateDetail: {
             id: number;
@@ -2229,31 +2621,362 @@ export interface components {
             waba_id: string;
             name: string;
             language: string;
+            /** @description MARKETING, UTILITY or AUTHENTICATION */
             category: string;
             previous_category: string;
+            /** @description The category Meta announced it will move the template to */
             pending_category: string;
+            sub_category: string;
             /** @description Meta's status: APPROVED, PENDING, REJECTED, PAUSED, DISABLED, ... */
             status: string;
+            /** @description GREEN, YELLOW, RED, UNKNOWN or empty */
             quality_score: string;
             rejected_reason: string;
             reason_detail: string;
+            /** @description POSITIONAL ({{1}}) or NAMED ({{first_name}}) */
+            parameter_format: string;
+            /** @description Meta's components, as Meta has them */
+            components: {
+                [key: string]: unknown;
+            }[];
+            message_send_ttl_seconds: number | null;
+            /** @description How a contact's fields fill the variables (PUT .../mapping/) */
+            mapping: {
+                [key: string]: unknown;
+            };
+            readonly variables: components["schemas"]["TemplateVariables"];
+            /** @description What the team should look at (empty: nothing), until acknowledged */
+            attention: string;
+            /** Format: date-time */
+            attention_since: string | null;
+            /** Format: date-time */
+            synced_at: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
             events: components["schemas"]["TemplateEvent"][];
         };
+        TemplateDraftPreview: {
+            rendered: components["schemas"]["TemplateRendered"];
+            problems: components["schemas"]["TemplateProblem"][];
+        };
+        TemplateDraftRequest: {
+            name?: string;
+            language?: string;
+            category?: string;
+            parameter_format?: string;
+            components?: {
+                [key: string]: unknown;
+            }[];
+            message_send_ttl_seconds?: number | null;
+            waba_id?: string;
+            parameters?: components["schemas"]["TemplateParametersRequest"];
+        };
         TemplateEvent: {
             id: number;
-            /** @description status, quality, category or components */
-            kind: string;
+            kind: components["schemas"]["TemplateEventKindEnum"];
             value: string;
-            /** @description The webhook's value object, as Meta sent it */
+            /**
+             * @description Meta's webhook, a sync with Meta's list, or a member
+             *
+             *     * `webhook` - Meta (webhook)
+             *     * `sync` - Meta (sync)
+             *     * `member` - A member
+             */
+            source: components["schemas"]["TemplateEventSourceEnum"];
+            /** @description The member who did it (empty for Meta) */
+            actor_email: string;
+            /** @description The webhook's value object, or what a sync or member changed */
             detail: {
                 [key: string]: unknown;
             };
             /** Format: date-time */
             created_at: string;
+        };
+        /**
+         * @description * `status` - Status
+         *     * `quality` - Quality score
+         *     * `category` - Category
+         *     * `components` - Components edited
+         *     * `created` - Submitted
+         *     * `edited` - Edited
+         *     * `deleted` - Deleted
+         *     * `synced` - Changed in Meta's tools
+         *     * `acknowledged` - Acknowledged
+         *     * `mapped` - Variable mapping changed
+         * @enum {string}
+         */
+        TemplateEventKindEnum: "status" | "quality" | "category" | "components" | "created" | "edited" | "deleted" | "synced" | "acknowledged" | "mapped";
+        /**
+         * @description * `webhook` - Meta (webhook)
+         *     * `sync` - Meta (sync)
+         *     * `member` - A member
+         * @enum {string}
+         */
+        TemplateEventSourceEnum: "webhook" | "sync" | "member";
+        TemplateMappingRequest: {
+            /** @description Sources in the variables' order (positional), or variable name to source (named). */
+            header?: {
+                /** @description The contact's field; empty for a fixed value */
+                field?: string;
+                /** @description Fixed text, used when field is empty */
+                value?: string;
+                /** @description Used when the contact's field is empty */
+                fallback?: string;
+            }[] | {
+                [key: string]: {
+                    /** @description The contact's field; empty for a fixed value */
+                    field?: string;
+                    /** @description Fixed text, used when field is empty */
+                    value?: string;
+                    /** @description Used when the contact's field is empty */
+                    fallback?: string;
+                };
+            };
+            /** @description Sources in the variables' order (positional), or variable name to source (named). */
+            body?: {
+                /** @description The contact's field; empty for a fixed value */
+                field?: string;
+                /** @description Fixed text, used when field is empty */
+                value?: string;
+                /** @description Used when the contact's field is empty */
+                fallback?: string;
+            }[] | {
+                [key: string]: {
+                    /** @description The contact's field; empty for a fixed value */
+                    field?: string;
+                    /** @description Fixed text, used when field is empty */
+                    value?: string;
+                    /** @description Used when the contact's field is empty */
+                    fallback?: string;
+                };
+            };
+            /** @description Button index ("0"…"9") to its source (a list of one). */
+            buttons?: {
+                [key: string]: {
+                    /** @description The contact's field; empty for a fixed value */
+                    field?: string;
+                    /** @description Fixed text, used when field is empty */
+                    value?: string;
+                    /** @description Used when the contact's field is empty */
+                    fallback?: string;
+                }[];
+            };
+            /** @description Card index ("0"…"9") to the card's mapping. */
+            cards?: {
+                [key: string]: {
+                    /** @description Sources in the variables' order (positional), or variable name to source (named). */
+                    header?: {
+                        /** @description The contact's field; empty for a fixed value */
+                        field?: string;
+                        /** @description Fixed text, used when field is empty */
+                        value?: string;
+                        /** @description Used when the contact's field is empty */
+                        fallback?: string;
+                    }[] | {
+                        [key: string]: {
+                            /** @description The contact's field; empty for a fixed value */
+                            field?: string;
+                            /** @description Fixed text, used when field is empty */
+                            value?: string;
+                            /** @description Used when the contact's field is empty */
+                            fallback?: string;
+                        };
+                    };
+                    /** @description Sources in the variables' order (positional), or variable name to source (named). */
+                    body?: {
+                        /** @description The contact's field; empty for a fixed value */
+                        field?: string;
+                        /** @description Fixed text, used when field is empty */
+                        value?: string;
+                        /** @description Used when the contact's field is empty */
+                        fallback?: string;
+                    }[] | {
+                        [key: string]: {
+                            /** @description The contact's field; empty for a fixed value */
+                            field?: string;
+                            /** @description Fixed text, used when field is empty */
+                            value?: string;
+                            /** @description Used when the contact's field is empty */
+                            fallback?: string;
+                        };
+                    };
+                    /** @description Button index ("0"…"9") to its source (a list of one). */
+                    buttons?: {
+                        [key: string]: {
+                            /** @description The contact's field; empty for a fixed value */
+                            field?: string;
+                            /** @description Fixed text, used when field is empty */
+                            value?: string;
+                            /** @description Used when the contact's field is empty */
+                            fallback?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        TemplateOfferParametersRequest: {
+            /** @description When the offer ends, Unix milliseconds */
+            expiration_time_ms: number;
+        };
+        /** @description Values for a template's variables; `variables` on the template lists what it takes. */
+        TemplateParametersRequest: {
+            /** @description A list in the variables' order (positional templates), or an object of variable name to value (named templates). */
+            header?: (string | number | {
+                [key: string]: unknown;
+            })[] | {
+                [key: string]: string | number | {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description A list in the variables' order (positional templates), or an object of variable name to value (named templates). */
+            body?: (string | number | {
+                [key: string]: unknown;
+            })[] | {
+                [key: string]: string | number | {
+                    [key: string]: unknown;
+                };
+            };
+            buttons?: components["schemas"]["TemplateButtonParameterRequest"][];
+            cards?: components["schemas"]["TemplateCardParametersRequest"][];
+            limited_time_offer?: components["schemas"]["TemplateOfferParametersRequest"];
+        };
+        TemplatePreview: {
+            rendered: components["schemas"]["TemplateRendered"];
+            problems: components["schemas"]["TemplateProblem"][];
+            /** @description Meta's template message object (the `template` of a send); null while there are problems */
+            payload: {
+                [key: string]: unknown;
+            } | null;
+        };
+        TemplatePreviewInputRequest: {
+            parameters?: components["schemas"]["TemplateParametersRequest"];
+            /** @description A contact of this business; the mapping reads its fields */
+            contact_id?: number;
+        };
+        TemplateProblem: {
+            /** @description e.g. parameters.body[0], parameters.body.first_name, components[1].text */
+            field: string;
+            message: string;
+        };
+        TemplateRendered: {
+            header: components["schemas"]["TemplateRenderedHeader"] | null;
+            body: string;
+            footer: string | null;
+            buttons: components["schemas"]["TemplateRenderedButton"][];
+            cards: components["schemas"]["TemplateRenderedCard"][];
+            limited_time_offer: components["schemas"]["TemplateRenderedOffer"] | null;
+        };
+        TemplateRenderedButton: {
+            /** @description QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE, OTP, FLOW, ... */
+            type: string;
+            text: string;
+            /** @description The final URL, its variable filled */
+            url: string | null;
+            phone_number: string | null;
+            /** @description The coupon or one-time code */
+            code: string | null;
+            /** @description What a quick reply sends back */
+            payload: string | null;
+        };
+        TemplateRenderedCard: {
+            header: components["schemas"]["TemplateRenderedHeader"] | null;
+            body: string;
+            buttons: components["schemas"]["TemplateRenderedButton"][];
+        };
+        TemplateRenderedHeader: {
+            /** @description text, image, video, document, location or product */
+            type: string;
+            text: string | null;
+            link: string | null;
+            media_id: string | null;
+            filename: string | null;
+            /** @description The creation sample (example.header_handle) */
+            handle: string | null;
+            location: {
+                [key: string]: unknown;
+            } | null;
+            product: {
+                [key: string]: unknown;
+            } | null;
+        };
+        TemplateRenderedOffer: {
+            text: string;
+            has_expiration: boolean;
+            expiration_time_ms: number | null;
+        };
+        TemplateSendRequest: {
+            /** @description An APPROVED template of the sending number's WhatsApp account */
+            template_id: number;
+            /** @description An E.164 phone number, e.g. +14155550123 (or give contact_id) */
+            to?: string;
+            /** @description A contact of this business */
+            contact_id?: number;
+            /** @description The sending number; optional when there is one */
+            phone_number_id?: string;
+            /** @description Values for the variables; without them the template's saved mapping fills them from the contact */
+            parameters?: components["schemas"]["TemplateParametersRequest"];
+        } & ({
+            to: string;
+        } | {
+            contact_id: number;
+        });
+        TemplateSync: {
+            id: number;
+            waba_id: string;
+            status: components["schemas"]["TemplateSyncStatusEnum"];
+            /** @description connect, member or schedule */
+            trigger: string;
+            seen: number;
+            added: number;
+            updated: number;
+            removed: number;
+            error: string;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        TemplateSyncStartRequest: {
+            /** @description The WhatsApp account; optional when the business has one */
+            waba_id?: string;
+        };
+        /**
+         * @description * `running` - Running
+         *     * `done` - Done
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        TemplateSyncStatusEnum: "running" | "done" | "failed";
+        TemplateUploadRequest: {
+            /** Format: binary */
+            file: string;
+            waba_id?: string;
+        };
+        TemplateUploadResult: {
+            /** @description Meta's header handle (example.header_handle) */
+            handle: string;
+            mime_type: string;
+            size: number;
+            filename: string;
+            /**
+             * @description The header format the sample is for
+             *
+             *     * `IMAGE` - IMAGE
+             *     * `VIDEO` - VIDEO
+             *     * `DOCUMENT` - DOCUMENT
+             */
+            format: components["schemas"]["FormatEnum"];
+        };
+        TemplateVariables: {
+            /** @description The header's variable, or its media kind (image, location, ...) */
+            header: string[];
+            /** @description "1", "2", ... or the names */
+            body: string[];
+            buttons: components["schemas"]["TemplateButtonVariables"][];
+            cards: components["schemas"]["TemplateCardVariables"][];
+            limited_time_offer: string[];
         };
         TenantCookieTokenRefresh: {
             /** @description WIll override cookie. */
@@ -2333,9 +3056,12 @@ export interface components {
          * @description A stable code for programs to switch on:
          *
          *     * `already_connected` - This WhatsApp account or number is connected to another ConvoNest business.
+         *     * `already_subscribed` - The business is on that plan already.
          *     * `attribute_in_use` - Segments use this attribute: change them first.
          *     * `authentication_failed` - The credentials or token were refused (expired, ended, or for another business).
          *     * `bad_request` - Django refused the request as a whole (too many fields, a suspicious header).
+         *     * `billing_feature_unavailable` - This installation's payment provider doesn't offer that (localstripe: no Checkout or Customer Portal).
+         *     * `billing_unavailable` - The payment provider can't be reached or refused the call; try again later.
          *     * `choice_in_use` - Contacts still have a choice that the attribute change removes.
          *     * `conflict` - The request conflicts with the current state (Conflict's default when no code is given).
          *     * `contact_exists` - Another contact already has this phone number or WhatsApp user id.
@@ -2350,7 +3076,7 @@ export interface components {
          *     * `import_running` - The import is still running: it can be deleted when it has finished.
          *     * `invalid_mapping` - The column mapping is not an object of column name to target.
          *     * `invalid_request` - A business rule said no (ApplicationError's default when no code is given).
-         *     * `invalid_signature` - The webhook's X-Hub-Signature-256 is missing or wrong.
+         *     * `invalid_signature` - The webhook's signature (X-Hub-Signature-256, Stripe-Signature) is missing or wrong.
          *     * `invalid_state` - The Embedded Signup session expired or belongs to someone else: start again.
          *     * `invalid_token` - A sign-in link or invitation is invalid, already used or expired.
          *     * `invite_not_pending` - The invitation was already accepted or revoked.
@@ -2360,6 +3086,7 @@ export interface components {
          *     * `media_pending` - The media file is still being downloaded from Meta.
          *     * `method_not_allowed` - This endpoint does not accept the HTTP method.
          *     * `no_account_granted` - Meta's signup granted no WhatsApp Business Account.
+         *     * `no_customer` - The business has no billing account yet: choose a plan first.
          *     * `no_header` - The first row is not a row of column names.
          *     * `no_identity_column` - No column is mapped to phone or wa_user_id.
          *     * `no_number` - The business has no WhatsApp number connected to send from.
@@ -2371,9 +3098,16 @@ export interface components {
          *     * `number_disconnected` - The chosen WhatsApp number was disconnected from the business.
          *     * `opted_out` - The contact opted out of this category of messages.
          *     * `permission_denied` - Logged in, but this member may not do this.
+         *     * `plan_limit` - The plan's limit would be exceeded; `errors` names the limit, the usage, the maximum and the upgrade path. Nothing was done.
+         *     * `read_only` - Payments stopped and the grace period ran out: the business can read but not write until paid.
          *     * `request_too_large` - The request body is larger than this endpoint accepts.
          *     * `same_contact` - A contact can't be merged into itself.
          *     * `server_error` - Something broke on our side; nothing about the request is known to be wrong.
+         *     * `template_edit_limit` - An approved template can be edited once a day and 10 times in 30 days; try later.
+         *     * `template_invalid` - The template breaks one of Meta's creation rules; `errors` names the component and rule.
+         *     * `template_not_editable` - Meta allows no edit of the template in its current status (or of that field).
+         *     * `template_parameters` - Template parameters are missing or invalid; `errors` names each (`parameters.body[0]`).
+         *     * `template_refused` - Meta refused the template; the message quotes its reason, `errors` the field when known.
          *     * `throttled` - Too many requests; wait (see Retry-After) and try again.
          *     * `too_many_streams` - This member has too many live connections open; close one or wait.
          *     * `unknown_columns` - The mapping names columns the file does not have.
@@ -2389,7 +3123,7 @@ export interface components {
          * @example validation_error
          * @enum {string}
          */
-        ErrorCode: "already_connected" | "attribute_in_use" | "authentication_failed" | "bad_request" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "file_too_large" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invite_not_pending" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "request_too_large" | "same_contact" | "server_error" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "whatsapp_rejected" | "window_closed";
+        ErrorCode: "already_connected" | "already_subscribed" | "attribute_in_use" | "authentication_failed" | "bad_request" | "billing_feature_unavailable" | "billing_unavailable" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "file_too_large" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invite_not_pending" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_customer" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "plan_limit" | "read_only" | "request_too_large" | "same_contact" | "server_error" | "template_edit_limit" | "template_invalid" | "template_not_editable" | "template_parameters" | "template_refused" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "whatsapp_rejected" | "window_closed";
         /** @description A filter: {} for every contact, or a group. At most 50 conditions and 4 levels of groups. */
         FilterDocument: Record<string, never> | components["schemas"]["FilterGroup"];
         /** @description "all" (and) or "any" (or) of conditions and groups. */
@@ -2748,6 +3482,112 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CurrentUser"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    billing_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Billing"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    billing_checkout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingCheckoutRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRedirect"];
+                };
+            };
+            /** @description `billing_unavailable` or `billing_feature_unavailable`: the payment provider can't do it now (or at all on this installation) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    billing_portal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRedirect"];
+                };
+            };
+            /** @description `billing_unavailable` or `billing_feature_unavailable`: the payment provider can't do it now (or at all on this installation) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Error */
@@ -4134,7 +4974,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ConversationReplyRequest"];
             };
@@ -4500,6 +5340,38 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    messages_send_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateSendRequest"];
+            };
+        };
+        responses: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4998,10 +5870,22 @@ export interface operations {
     templates_list: {
         parameters: {
             query?: {
+                /** @description true: only templates the team should look at */
+                attention?: boolean;
+                /** @description MARKETING, UTILITY or AUTHENTICATION */
+                category?: string;
                 /** @description The pagination cursor value. */
                 cursor?: string;
+                /** @description e.g. en_US */
+                language?: string;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description Name contains */
+                q?: string;
+                /** @description Meta's status, e.g. APPROVED */
+                status?: string;
+                /** @description One WhatsApp account's templates */
+                waba_id?: string;
             };
             header?: never;
             path?: never;
@@ -5015,6 +5899,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedTemplateList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
                 };
             };
             /** @description Error */
@@ -5045,6 +5961,301 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TemplateDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_destroy: {
+        parameters: {
+            query?: {
+                /** @description Delete every language of the name, not only this one */
+                all_languages?: boolean;
+            };
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedTemplateEditRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_mapping_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TemplateMappingRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TemplatePreviewInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePreview"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_preview_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TemplateDraftRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDraftPreview"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_sync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TemplateSyncStartRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSync"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_syncs_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description One WhatsApp account's syncs */
+                waba_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTemplateSyncList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    templates_uploads_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["TemplateUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateUploadResult"];
                 };
             };
             /** @description Error */

@@ -71,7 +71,8 @@ export type ContactWrite = Schemas["ContactWriteRequest"];
 export type ContactPatch = Schemas["PatchedContactWriteRequest"];
 export type PaginatedContactList = Schemas["PaginatedContactList"];
 export type ConsentState = Schemas["ConsentStateEnum"];
-export type ConsentCategory = Schemas["CategoryEnum"];
+// Read off a field, not the enum's name: drf-spectacular names colliding enums by hash (Category38fEnum).
+export type ConsentCategory = Schemas["ConsentEvent"]["category"];
 export type ConsentAction = Schemas["ConsentActionEnum"];
 export type ConsentSource = Schemas["ConsentEventSourceEnum"];
 export type ConsentRecordSource = Schemas["ConsentRecordSourceEnum"];
@@ -128,6 +129,36 @@ export type InboxSettingsPatch = Omit<Schemas["PatchedInboxSettingsRequest"], "b
   business_hours?: BusinessHours;
   timezone?: TimeZone | string;
 };
-/** A message template as synced from Meta (name, language, status; no body text yet). */
+// Message templates (issue 11): the list, the builder, the detail page, the mapping and sends.
 export type Template = Schemas["Template"];
+export type TemplateDetail = Schemas["TemplateDetail"];
+export type TemplateEvent = Schemas["TemplateEvent"];
+export type TemplateVariables = Schemas["TemplateVariables"];
 export type PaginatedTemplateList = Schemas["PaginatedTemplateList"];
+export type TemplateSync = Schemas["TemplateSync"];
+export type PaginatedTemplateSyncList = Schemas["PaginatedTemplateSyncList"];
+export type TemplateCreate = Schemas["TemplateCreateRequest"];
+export type TemplateCategory = TemplateCreate["category"];
+export type TemplateEdit = Schemas["PatchedTemplateEditRequest"];
+export type TemplateDraft = Schemas["TemplateDraftRequest"];
+export type TemplateDraftPreview = Schemas["TemplateDraftPreview"];
+export type TemplatePreview = Schemas["TemplatePreview"];
+export type TemplatePreviewInput = Schemas["TemplatePreviewInputRequest"];
+export type TemplateProblem = Schemas["TemplateProblem"];
+export type TemplateRendered = Schemas["TemplateRendered"];
+export type TemplateRenderedButton = Schemas["TemplateRenderedButton"];
+export type TemplateRenderedHeader = Schemas["TemplateRenderedHeader"];
+export type TemplateParameters = Schemas["TemplateParametersRequest"];
+export type TemplateMapping = Schemas["TemplateMappingRequest"];
+export type TemplateUploadResult = Schemas["TemplateUploadResult"];
+/** A template send: `to` or `contact_id`, exactly one (the schema's one-of rule). */
+export type TemplateSend = Schemas["TemplateSendRequest"];
+
+// Billing (issue 13): the plan, its limits and usage, invoices, Checkout and the portal.
+export type Billing = Schemas["Billing"];
+export type BillingStatus = Schemas["BillingStatusEnum"];
+export type BillingPlan = Schemas["BillingPlan"];
+export type BillingUsage = Schemas["BillingUsage"];
+export type BillingLimit = Schemas["LimitEnum"];
+export type BillingInvoice = Schemas["BillingInvoice"];
+export type BillingRedirect = Schemas["BillingRedirect"];

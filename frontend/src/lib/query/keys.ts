@@ -5,6 +5,7 @@
  */
 import type { ContactQuery } from "@/lib/api/contacts";
 import type { ConversationQuery } from "@/lib/api/inbox";
+import type { TemplateQuery } from "@/lib/api/templates";
 
 export const sessionKeys = {
   user: () => ["session", "user"] as const,
@@ -23,7 +24,27 @@ export const inboxKeys = {
   /** The reply box's "/shortcut" menu: the first page matching what was typed. */
   cannedReplySearch: (q: string) => ["inbox", "canned-replies", "search", q] as const,
   settings: () => ["inbox", "settings"] as const,
-  approvedTemplates: () => ["inbox", "templates", "approved"] as const,
+};
+
+/** Templates: a live `template` event invalidates `all()` (lists, details, the approved pickers, the banner). */
+export const templateKeys = {
+  all: () => ["templates"] as const,
+  lists: () => ["templates", "list"] as const,
+  list: (query: TemplateQuery) => ["templates", "list", query] as const,
+  detail: (id: number) => ["templates", "detail", id] as const,
+  /** The send pickers (composer, inbox). */
+  approved: () => ["templates", "approved"] as const,
+  /** Templates needing someone's attention (the inbox banner). */
+  attention: () => ["templates", "attention"] as const,
+  syncs: () => ["templates", "syncs"] as const,
+  /** The builder's live check of a draft (its creation body, as JSON). */
+  draftPreview: (draft: string) => ["templates", "draft-preview", draft] as const,
+  /** The contact a send goes to, found by phone (the composer's mapping dialog). */
+  recipient: (to: string) => ["templates", "recipient", to] as const,
+  /** Contacts to preview a template for (the detail page). */
+  previewContacts: (q: string) => ["templates", "preview-contacts", q] as const,
+  /** A saved template previewed with a contact or parameters. */
+  preview: (id: number, input: unknown) => ["templates", "detail", id, "preview", input] as const,
 };
 
 export const contactKeys = {
@@ -60,4 +81,9 @@ export const whatsappKeys = {
 export const messageKeys = {
   list: () => ["messages", "list"] as const,
   detail: (id: string) => ["messages", "detail", id] as const,
+};
+
+/** Billing: the overview (the billing page and the app-wide banners share it). */
+export const billingKeys = {
+  overview: () => ["billing", "overview"] as const,
 };

@@ -1,6 +1,11 @@
 "use client";
 
-/** The template editor: name and language, header, body parameters (positional or named), button parameters. */
+/**
+ * The template editor: an approved template picked and sent through its mapping dialog (`picker`), or
+ * by hand: name and language, header, body parameters (positional or named), button parameters.
+ */
+import type { ReactNode } from "react";
+
 import { Button, Segmented } from "@/components/ui";
 import { LIMITS } from "../checks";
 import { GroupError, ItemBox, SelectInput, TextAreaInput, TextInput } from "../controls";
@@ -28,7 +33,7 @@ const VALUE_LABELS: Record<TemplateButtonType, { label: string; hint: string }> 
   copy_code: { label: "Code", hint: "The code the customer copies (at most 20 characters)." },
 };
 
-export function TemplateEditor({ value, onChange }: SliceProps<TemplateForm>) {
+export function TemplateEditor({ value, onChange, picker }: SliceProps<TemplateForm> & { picker?: ReactNode }) {
   const named = value.paramMode === "named";
   const set = (patch: Partial<TemplateForm>) => onChange({ ...value, ...patch });
   const setHeader = (patch: Partial<TemplateForm["header"]>) => set({ header: { ...value.header, ...patch } });
@@ -38,6 +43,12 @@ export function TemplateEditor({ value, onChange }: SliceProps<TemplateForm>) {
 
   return (
     <div className="space-y-5">
+      {picker ? (
+        <>
+          {picker}
+          <p className="text-sm font-medium text-slate-700">Or send by name, typing the parameters:</p>
+        </>
+      ) : null}
       <div className="grid gap-4 sm:grid-cols-2">
         <TextInput label="Template name" errorKey="template.name" value={value.name} onChange={(name) => set({ name })} placeholder="order_shipped" hint="As approved by Meta." />
         <TextInput label="Language" errorKey="template.language" value={value.language} onChange={(language) => set({ language })} placeholder="en_US" hint="The approved translation, e.g. en_US or pt_BR." />
