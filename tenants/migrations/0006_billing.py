@@ -8,11 +8,11 @@ from django.db import migrations, models
 # a Price) that `manage.py billing_seed` creates in Stripe (localstripe in dev) with these fixed ids.
 PLANS = [
     dict(code="trial", name="Trial", rank=0, is_trial=True, trial_days=14, stripe_price_id="", price_cents=0,
-         numbers=2, seats=3, contacts=1000, messages_per_month=1000, campaigns_per_month=3),
+         numbers=3, seats=3, contacts=1000, messages_per_month=1000, campaigns_per_month=3),
     dict(code="starter", name="Starter", rank=1, stripe_price_id="convonest_starter_monthly", price_cents=2900,
-         numbers=2, seats=5, contacts=10000, messages_per_month=10000, campaigns_per_month=20),
+         numbers=3, seats=5, contacts=10000, messages_per_month=10000, campaigns_per_month=20),
     dict(code="growth", name="Growth", rank=2, stripe_price_id="convonest_growth_monthly", price_cents=9900,
-         numbers=5, seats=20, contacts=100000, messages_per_month=100000, campaigns_per_month=None),
+         numbers=10, seats=20, contacts=100000, messages_per_month=100000, campaigns_per_month=None),
 ]
 
 

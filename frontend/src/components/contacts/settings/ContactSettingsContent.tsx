@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 
@@ -8,9 +7,9 @@ import { getContactSettings, listAllAttributes, updateContactSettings } from "@/
 import type { AttributeDefinition, ContactSettings } from "@/lib/api/types";
 import { toApiError, type ApiError } from "@/lib/apiClient";
 import { contactKeys } from "@/lib/query/keys";
-import { PageHeader } from "@/components/app/PageHeader";
+import { SettingsPageHeader } from "@/components/settings/SettingsPageHeader";
 import { useSession } from "@/components/app/SessionProvider";
-import { Alert, Button, Card, CardBody, CardHeader, Field, Select, Spinner } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, Field, Select, Spinner } from "@/components/ui";
 import { AttributeDefinitions } from "./AttributeDefinitions";
 import { CALLING_CODES, regionName, regionOptions } from "./regions";
 
@@ -106,13 +105,7 @@ export function ContactSettingsView({ canManage: manager }: { canManage: boolean
 
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/settings" className="font-medium text-brand-700 hover:underline">
-          ← Settings
-        </Link>
-      </p>
-      <PageHeader title="Contact settings" description="How phone numbers are read and which custom fields your contacts have." />
-      {error ? <Alert className="mb-6">{error}</Alert> : null}
+      <SettingsPageHeader title="Contact settings" description="How phone numbers are read and which custom fields your contacts have." error={error} />
       <div className="space-y-6">
         <Card>
           <CardHeader

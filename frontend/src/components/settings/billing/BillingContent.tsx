@@ -1,10 +1,9 @@
 "use client";
 
-import Link from "next/link";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { PageHeader } from "@/components/app/PageHeader";
+import { SettingsPageHeader } from "@/components/settings/SettingsPageHeader";
 import { useSession } from "@/components/app/SessionProvider";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, Spinner } from "@/components/ui";
 import { getBilling, openPortal, startCheckout } from "@/lib/api/billing";
@@ -60,13 +59,7 @@ export function BillingView({ canManage, checkout = null }: { canManage: boolean
 
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/settings" className="font-medium text-brand-700 hover:underline">
-          ← Settings
-        </Link>
-      </p>
-      <PageHeader title="Billing" description="Your plan, what it allows and what you use, and your invoices." />
-      {error ? <Alert className="mb-6">{error}</Alert> : null}
+      <SettingsPageHeader title="Billing" description="Your plan, what it allows and what you use, and your invoices." error={error} />
       {checkout === "success" && billing ? (
         isPaid(billing) ? (
           <Alert tone="success" className="mb-6">

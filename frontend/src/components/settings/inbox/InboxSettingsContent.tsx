@@ -1,11 +1,10 @@
 "use client";
 
-import Link from "next/link";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { PageHeader } from "@/components/app/PageHeader";
+import { SettingsPageHeader } from "@/components/settings/SettingsPageHeader";
 import { useSession } from "@/components/app/SessionProvider";
-import { Alert, Card, CardBody, CardHeader, Spinner } from "@/components/ui";
+import { Card, CardBody, CardHeader, Spinner } from "@/components/ui";
 import { getInboxSettings } from "@/lib/api/inbox";
 import type { InboxSettings } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
@@ -29,13 +28,7 @@ export function InboxSettingsView({ canManage: manager }: { canManage: boolean }
 
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/settings" className="font-medium text-brand-700 hover:underline">
-          ← Settings
-        </Link>
-      </p>
-      <PageHeader title="Inbox settings" description="Automatic replies, business hours, who sees which conversations, and canned replies." />
-      {error ? <Alert className="mb-6">{error}</Alert> : null}
+      <SettingsPageHeader title="Inbox settings" description="Automatic replies, business hours, who sees which conversations, and canned replies." error={error} />
       <div className="space-y-6">
         {settings ? (
           <InboxSettingsForm settings={settings} manager={manager} onSaved={setSettings} />
