@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 
 # The webhook inbox's and billing's tables live with their code; imported here so they stay models of this app.
-from tenants.billing.models import Plan, StripeEvent, Subscription, UsageCounter  # noqa: F401
+from tenants.billing.models import OverageCharge, Plan, StripeEvent, Subscription, UsageCounter  # noqa: F401
 from tenants.ingress.models import WebhookChange, WebhookEvent  # noqa: F401
 
 

@@ -28,3 +28,16 @@ def cleanups() -> None:
     from tenants.retention import cleanups_run
 
     logger.info("cleanups: %s", cleanups_run())
+
+
+@shared_task(ignore_result=True)
+def billing_overage() -> None:
+    """Beat, daily: bill last month's messages beyond paid plans (tenants.billing.overage; repeats change nothing)."""
+    from datetime import timedelta
+
+    from tenants.billing.overage import overage_bill
+    from tenants.billing.usage import month_of
+
+    last_month = month_of() - timedelta(days=1)
+    billed = overage_bill(month_of(last_month))
+    logger.info("billing overage for %s: %s charges billed", f"{last_month:%Y-%m}", len(billed))

@@ -41,4 +41,6 @@ app.conf.beat_schedule = {
     "cleanups": {"task": "tenants.tasks.cleanups", "schedule": 3600.0},
     # Edits, additions and deletions made in Meta's tools reach every business within the hour.
     "sync-templates": {"task": "apps.templates.tasks.templates_sync_all", "schedule": 3600.0},
+    # Messages beyond a paid plan in the month that ended go on the next invoice (idempotent: daily is safe).
+    "bill-overage": {"task": "tenants.tasks.billing_overage", "schedule": 86400.0},
 }

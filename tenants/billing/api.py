@@ -30,6 +30,8 @@ class PlanSerializer(serializers.Serializer):
     contacts = serializers.IntegerField(allow_null=True)
     messages_per_month = serializers.IntegerField(allow_null=True)
     campaigns_per_month = serializers.IntegerField(allow_null=True)
+    overage_cents_per_message = serializers.IntegerField(
+        allow_null=True, help_text="Messages beyond messages_per_month are billed at this price; null: a hard limit")
 
 
 @extend_schema_serializer(component_name="BillingUsage")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.core.errors import ApplicationError
 from tenants.billing import usage
-from tenants.billing.models import Plan
+from tenants.billing.models import Plan, SubscriptionStatus
 from tenants.billing.subscriptions import subscription_for
 from tenants.models import Invite, Membership, PhoneNumberRoute, Tenant
 
@@ -89,7 +89,7 @@ def require_within(tenant: Tenant, limit: str, *, adding: int = 1, used_now: int
         subscription = subscription_for(tenant, for_update=True)
         maximum = limit_of(subscription.plan, limit)
         counter = COUNTERS.get(limit)
-        if not (enforce and settings.BILLING_ENFORCE_LIMITS) or maximum is None:
+        if not (enforce and settings.BILLING_ENFORCE_LIMITS) or maximum is None or _billed_beyond(subscription, limit):
             if counter:
                 usage.usage_add(tenant.pk, counter, adding)
             return
@@ -102,6 +102,13 @@ def require_within(tenant: Tenant, limit: str, *, adding: int = 1, used_now: int
             if current + adding <= maximum:
                 return
     raise _refusal(subscription.plan, limit, current, adding, maximum)
+
+
+def _billed_beyond(subscription, limit: str) -> bool:
+    """A paying business on a plan that bills messages beyond its allowance (tenants.billing.overage) is never
+    refused a message: the excess goes on its next invoice."""
+    return (limit == Limit.MESSAGES_PER_MONTH and subscription.plan.overage_cents_per_message is not None
+            and subscription.status == SubscriptionStatus.ACTIVE)
 
 
 def _refusal(plan: Plan, limit: str, current: int, adding: int, maximum: int) -> PlanLimitReached:

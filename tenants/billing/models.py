@@ -23,6 +23,9 @@ class Plan(models.Model):
     trial_days = models.PositiveIntegerField(default=0)
     is_trial = models.BooleanField(default=False)
     rank = models.PositiveSmallIntegerField(default=0, help_text="order on the billing page; higher is bigger")
+    # Messages beyond `messages_per_month` are billed at this price (an invoice item on the next invoice) instead of
+    # refused. None: a hard limit (the trial, or any plan that shouldn't surprise anyone with a bill).
+    overage_cents_per_message = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         app_label = "tenants"
@@ -117,3 +120,29 @@ class UsageCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} {self.month:%Y-%m} {self.metric}={self.value}"
+
+
+class OverageCharge(models.Model):
+    """Usage beyond a plan in one month, billed once: the row is written before Stripe is asked (with the row's own
+    idempotency key), so a retry after a crash finds it and asks Stripe again with the same key, never twice."""
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    metric = models.CharField(max_length=64)
+    quantity = models.BigIntegerField()
+    unit_cents = models.PositiveIntegerField()
+    amount_cents = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    stripe_invoice_item_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "tenants"
+        constraints = [models.UniqueConstraint(fields=["tenant", "month", "metric"], name="uniq_overage_charge")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.month:%Y-%m} {self.metric} x{self.quantity}"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"convonest-overage-{self.tenant_id}-{self.month:%Y-%m}-{self.metric}"

@@ -11,6 +11,7 @@ SHOWN = [Limit.NUMBERS, Limit.SEATS, Limit.CONTACTS, Limit.MESSAGES_PER_MONTH, L
 def plan_view(plan: Plan) -> dict:
     return {"code": plan.code, "name": plan.name, "price_cents": plan.price_cents, "currency": plan.currency,
             "trial_days": plan.trial_days, "for_sale": bool(plan.stripe_price_id),
+            "overage_cents_per_message": plan.overage_cents_per_message,
             **{limit: limit_of(plan, limit) for limit in SHOWN}}
 
 

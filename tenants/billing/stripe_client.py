@@ -68,6 +68,16 @@ def subscribe_directly(*, customer_id: str, price_id: str, tenant_id: int) -> st
     return subscription.id
 
 
+def invoice_item_create(*, customer_id: str, amount_cents: int, currency: str, description: str,
+                        idempotency_key: str) -> str:
+    """A one-off line on the customer's next invoice (usage beyond the plan). The key makes a retry a no-op at
+    Stripe. Returns the invoice item's id."""
+    item = _call("bill usage", client().v1.invoice_items.create, params={
+        "customer": customer_id, "amount": amount_cents, "currency": currency, "description": description},
+        options={"idempotency_key": idempotency_key})
+    return item.id
+
+
 def portal_session_url(*, customer_id: str, return_url: str) -> str:
     session = _call("open the Customer Portal", client().v1.billing_portal.sessions.create, params={
         "customer": customer_id, "return_url": return_url})

@@ -6,25 +6,8 @@ import pytest
 from tenants.billing import usage
 from tenants.billing.models import Subscription
 from tenants.billing.subscriptions import subscription_for
-from tenants.billing.testing import LocalStripe, signed_post
+from tenants.billing.testing import signed_post
 from tenants.models import Role, Tenant
-
-
-@pytest.fixture(scope="module")
-def _localstripe_server():
-    with LocalStripe() as server:
-        yield server
-
-
-@pytest.fixture
-def localstripe(_localstripe_server, settings, db):
-    """A live localstripe, emptied per test, with our plans seeded by `billing_seed`."""
-    from django.core.management import call_command
-
-    _localstripe_server.reset()
-    settings.STRIPE_API_BASE, settings.STRIPE_CHECKOUT_DIRECT = _localstripe_server.url, False
-    call_command("billing_seed")
-    return _localstripe_server
 
 
 def test_every_member_reads_the_overview_of_a_new_business_on_its_trial(alpha):

@@ -1359,6 +1359,8 @@ export interface components {
             contacts: number | null;
             messages_per_month: number | null;
             campaigns_per_month: number | null;
+            /** @description Messages beyond messages_per_month are billed at this price; null: a hard limit */
+            overage_cents_per_message: number | null;
         };
         BillingRedirect: {
             /** @description where to send the browser */

@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const PLAN = {
   code: "trial", name: "Trial", price_cents: 0, currency: "usd", trial_days: 14, for_sale: false,
-  numbers: 1, seats: 3, contacts: 1000, messages_per_month: 1000, campaigns_per_month: 3,
+  numbers: 1, seats: 3, contacts: 1000, messages_per_month: 1000, campaigns_per_month: 3, overage_cents_per_message: null,
 };
 
 function overview(overrides: Partial<Billing>): Billing {

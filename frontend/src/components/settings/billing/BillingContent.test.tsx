@@ -12,15 +12,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const TRIAL: BillingPlan = {
   code: "trial", name: "Trial", price_cents: 0, currency: "usd", trial_days: 14, for_sale: false,
-  numbers: 1, seats: 3, contacts: 1000, messages_per_month: 1000, campaigns_per_month: 3,
+  numbers: 1, seats: 3, contacts: 1000, messages_per_month: 1000, campaigns_per_month: 3, overage_cents_per_message: null,
 };
 const STARTER: BillingPlan = {
   code: "starter", name: "Starter", price_cents: 2900, currency: "usd", trial_days: 0, for_sale: true,
-  numbers: 1, seats: 5, contacts: 10000, messages_per_month: 10000, campaigns_per_month: 20,
+  numbers: 1, seats: 5, contacts: 10000, messages_per_month: 10000, campaigns_per_month: 20, overage_cents_per_message: 2,
 };
 const GROWTH: BillingPlan = {
   code: "growth", name: "Growth", price_cents: 9900, currency: "usd", trial_days: 0, for_sale: true,
-  numbers: 5, seats: 20, contacts: 100000, messages_per_month: 100000, campaigns_per_month: null,
+  numbers: 5, seats: 20, contacts: 100000, messages_per_month: 100000, campaigns_per_month: null, overage_cents_per_message: 1,
 };
 
 function overview(overrides: Partial<Billing> = {}): Billing {
@@ -116,6 +116,7 @@ describe("Settings → Billing", () => {
     expect((await screen.findByTestId("billing-status")).textContent).toBe(label);
     expect(screen.getByText(new RegExp(explained))).toBeTruthy();
     const starter = screen.getByRole("listitem", { name: "Starter plan" });
+    expect(within(starter).getByText("then $0.02 per extra message")).toBeTruthy();
     if (status === "active") {
       expect(within(starter).getByText("Current plan")).toBeTruthy();
       expect(within(starter).queryByRole("button")).toBeNull();

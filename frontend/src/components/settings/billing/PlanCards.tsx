@@ -1,6 +1,6 @@
 import type { Billing, BillingPlan } from "@/lib/api/types";
 import { Badge, Button, cx } from "@/components/ui";
-import { limitText, PLAN_LIMITS, planPrice } from "./format";
+import { formatMoney, limitText, PLAN_LIMITS, planPrice } from "./format";
 
 type Choice = "current" | "upgrade" | "downgrade" | "subscribe";
 
@@ -44,6 +44,9 @@ export function PlanCards({
               {PLAN_LIMITS.map((limit) => (
                 <li key={limit}>{limitText(limit, plan[limit])}</li>
               ))}
+              {plan.overage_cents_per_message != null ? (
+                <li className="text-slate-500">then {formatMoney(plan.overage_cents_per_message, plan.currency)} per extra message</li>
+              ) : null}
             </ul>
             {canManage && choice !== "current" ? (
               <Button
