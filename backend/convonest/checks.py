@@ -81,15 +81,6 @@ def check_secrets(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_billing(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    """STRIPE_CHECKOUT_DIRECT subscribes with a test card without asking anyone to pay: localstripe only."""
-    if getattr(settings, "STRIPE_CHECKOUT_DIRECT", False):
-        return [checks.Error("STRIPE_CHECKOUT_DIRECT is on: upgrades would skip Stripe Checkout.", id="convonest.E004",
-                             hint="It exists for localstripe in development; unset it in production.")]
-    return []
-
-
-@checks.register(checks.Tags.security, deploy=True)
 def check_mail_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     if settings.EMAIL_BACKEND in NOT_REAL_MAIL_BACKENDS:
         return [checks.Error(
@@ -100,7 +91,7 @@ def check_mail_backend(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     return []
 
 
-DEPLOY_CHECKS = (check_secrets, check_billing, check_mail_backend)
+DEPLOY_CHECKS = (check_secrets, check_mail_backend)
 
 
 def deploy_errors() -> list[checks.CheckMessage]:

@@ -355,10 +355,6 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "http://127.0.0.1:8420" if DEBUG or
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_convonest_placeholder" if DEBUG or TESTING else "")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_convonest_placeholder" if DEBUG or TESTING else "")
 STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 10)
-# localstripe has no Checkout: with this on, "checkout" subscribes the customer directly with Stripe's test card
-# and answers the success URL; the subscription webhook then arrives as it would after a real Checkout.
-# Refused with DEBUG off (checks.py).
-STRIPE_CHECKOUT_DIRECT = env_bool("STRIPE_CHECKOUT_DIRECT", False)
 # Days a business that stopped paying (past due, canceled, trial ended unpaid) keeps working before read-only.
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
 # Plan limits are enforced (tenants.billing.limits.require_within). The root conftest turns this off for the

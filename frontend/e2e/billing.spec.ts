@@ -3,8 +3,8 @@ import { expect, test, type Page } from "@playwright/test";
 /**
  * Issue 13's "done when": a new business starts on a trial, hits a limit with a clear message, upgrades
  * through Checkout on localstripe and the limit lifts when Stripe's webhook arrives. `make e2e` starts
- * localstripe with STRIPE_CHECKOUT_DIRECT (it has no Checkout page: the upgrade subscribes with Stripe's test
- * card and answers the success URL), seeds the plans and registers our webhook, as `make dev` does.
+ * localstripe with Stripe's hosted Checkout page (sandbox.stripe_hosted), seeds the plans and registers our
+ * webhook, as `make dev` does.
  */
 const PORT = process.env.E2E_FRONTEND_PORT ?? "3100";
 const PUBLIC_ORIGIN = `http://localhost:${PORT}`;
@@ -57,6 +57,10 @@ test("a new business on its trial hits the seats limit, upgrades through Checkou
     await page.waitForURL(`${tenantOrigin}/settings/billing`);
     await expect(page.getByRole("progressbar", { name: "Team seats" })).toHaveAttribute("aria-valuetext", "3 of 3");
     await page.getByRole("button", { name: "Upgrade to Starter" }).click();
+    // Checkout's hosted page (localstripe's stand-in): Stripe's test card, Pay.
+    await page.waitForURL(/\/_config\/hosted\/checkout\/cs_test_/);
+    await expect(page.getByText("29.00 USD / month")).toBeVisible();
+    await page.getByRole("button", { name: "Pay" }).click();
     await page.waitForURL(`${tenantOrigin}/settings/billing?checkout=success`);
     // localstripe sends customer.subscription.created and invoice.payment_succeeded to /webhooks/stripe.
     await expect(page.getByText("Thank you! You're on Starter now.")).toBeVisible({ timeout: 30_000 });

@@ -9,8 +9,8 @@ On the PostgreSQL server of DATABASE_URL (embedded unless set, see services.py) 
     E2E_BACKEND_CMD  Django on 127.0.0.1:8001 (Playwright's webServer starts it)
     BACKEND_URL      http://127.0.0.1:8001 (where Next.js forwards /api/*)
     EVENTS_URL       http://127.0.0.1:8003 (the events service, started here: the live inbox's stream)
-    STRIPE_API_BASE  localstripe on a free port (started here, from scratch, its plans seeded and our webhook
-                     registered), with STRIPE_CHECKOUT_DIRECT as `make dev` sets it (localstripe has no Checkout)
+    STRIPE_API_BASE  localstripe with Stripe's hosted Checkout and portal pages (sandbox.stripe_hosted) on a free
+                     port (started here, from scratch, its plans seeded and our webhook registered)
 
 The development database `convonest` is never touched. CONVONEST_E2E_DATABASE renames the e2e one
 (for two checkouts sharing one server).
@@ -108,9 +108,8 @@ def main() -> int:
             # The WhatsApp sandbox stands in for Meta; the demo business gets its demo number.
             "WHATSAPP_GRAPH_URL": f"http://127.0.0.1:{SANDBOX_PORT}",
             "E2E_SANDBOX_URL": f"http://127.0.0.1:{SANDBOX_PORT}",
-            # localstripe stands in for Stripe, as in make dev: "upgrade" subscribes with the test card directly.
+            # localstripe (with hosted Checkout) stands in for Stripe, as in make dev.
             "STRIPE_API_BASE": f"http://127.0.0.1:{stripe_port}",
-            "STRIPE_CHECKOUT_DIRECT": "true",
         }
         print(f"[e2e] database {E2E_DATABASE} recreated; backend {BACKEND_ADDR}, frontend :{FRONTEND_PORT}",
               file=sys.stderr, flush=True)
@@ -119,7 +118,7 @@ def main() -> int:
              "--webhook-url", f"http://localhost:{BACKEND_ADDR.split(':')[1]}/webhooks/whatsapp"],
             env=env, cwd=REPO_DIR)
         # --from-scratch: never read the store a dev localstripe left in /tmp/localstripe.pickle.
-        stripe = subprocess.Popen([str(Path(sys.executable).with_name("localstripe")), "--port", str(stripe_port),
+        stripe = subprocess.Popen([sys.executable, "-m", "sandbox.stripe_hosted", "--port", str(stripe_port),
                                    "--from-scratch"], env=env, cwd=REPO_DIR, stdout=subprocess.DEVNULL)
         try:
             if not wait_for_port(int(SANDBOX_PORT)):

@@ -82,10 +82,10 @@ def default_procs(data_dir: Path, web_port: int, frontend_port: int, events_port
         # number against it); its webhooks go to Django on the public host.
         Proc("sandbox", [PY, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(SANDBOX_PORT),
                          "--webhook-url", f"http://localhost:{web_port}/webhooks/whatsapp"], port=SANDBOX_PORT),
-        # localstripe stands in for Stripe (docs/billing.md; it keeps its store in /tmp/localstripe.pickle), and
-        # `billing_seed` (a setup step) creates the plans and registers our webhook at every start: localstripe
-        # forgets webhooks when it stops.
-        Proc("stripe", [str(Path(PY).with_name("localstripe")), "--port", str(STRIPE_PORT)], port=STRIPE_PORT),
+        # localstripe, with Stripe's hosted Checkout and portal pages (sandbox.stripe_hosted), stands in for Stripe
+        # (docs/billing.md; it keeps its store in /tmp/localstripe.pickle), and `billing_seed` (a setup step)
+        # creates the plans and registers our webhook at every start: localstripe forgets webhooks when it stops.
+        Proc("stripe", [PY, "-m", "sandbox.stripe_hosted", "--port", str(STRIPE_PORT)], port=STRIPE_PORT),
     ]
     return procs
 
@@ -324,8 +324,6 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["SITE_PORT"] = str(args.frontend_port)  # links must point at the port browsers use
     procs = [p for p in procs if p.name not in args.without]
     if any(p.name == "stripe" for p in procs):
-        # localstripe has no Checkout: "upgrade" subscribes with the test card (settings.STRIPE_CHECKOUT_DIRECT).
-        os.environ.setdefault("STRIPE_CHECKOUT_DIRECT", "true")
         os.environ.setdefault("STRIPE_API_BASE", f"http://127.0.0.1:{STRIPE_PORT}")
     frontend = next((p for p in procs if p.name == "frontend"), None)
     if frontend and not (frontend.cwd / "package.json").exists():

@@ -2,7 +2,6 @@
 import logging
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -35,8 +34,7 @@ def _customer_for(subscription: Subscription, actor: Member) -> str:
 
 
 def checkout_start(*, actor: Member, plan_code: str) -> str:
-    """A Checkout URL to subscribe the business to `plan_code` (STRIPE_CHECKOUT_DIRECT: subscribed already; the
-    URL is the success page and the webhook follows)."""
+    """A Checkout URL to subscribe the business to `plan_code`; the subscription webhook follows the payment."""
     plan = Plan.objects.filter(code=plan_code).exclude(stripe_price_id="").first()
     if plan is None:
         raise ApplicationError("No such plan for sale.", code="validation_error", errors={"plan": ["Unknown plan."]})
@@ -46,9 +44,6 @@ def checkout_start(*, actor: Member, plan_code: str) -> str:
                                code="already_subscribed", status_code=409)
     customer = _customer_for(subscription, actor)
     base = f"{tenant_url(actor.tenant)}/settings/billing"
-    if settings.STRIPE_CHECKOUT_DIRECT:
-        stripe_client.subscribe_directly(customer_id=customer, price_id=plan.stripe_price_id, tenant_id=actor.tenant.pk)
-        return f"{base}?checkout=success"
     return stripe_client.checkout_session_url(customer_id=customer, price_id=plan.stripe_price_id,
                                               tenant_id=actor.tenant.pk, success_url=f"{base}?checkout=success",
                                               cancel_url=f"{base}?checkout=canceled")

@@ -1,7 +1,7 @@
 """Every call to Stripe goes through this module (the official `stripe` library; localstripe in dev and tests).
 
 Failures become `BillingUnavailable` (503 `billing_unavailable`), never a 500: Stripe down or unreachable, or a
-call the server doesn't offer (localstripe has no Checkout and no Customer Portal: docs/billing.md).
+call the server doesn't offer (a bare 404: `billing_feature_unavailable`).
 """
 import logging
 
@@ -11,9 +11,6 @@ from django.conf import settings
 from apps.core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
-
-TEST_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"}  # Stripe's test card
-
 
 class BillingUnavailable(ApplicationError):
     status_code = 503
@@ -56,16 +53,6 @@ def checkout_session_url(*, customer_id: str, price_id: str, tenant_id: int, suc
         "subscription_data": {"metadata": {"tenant_id": str(tenant_id)}},
         "success_url": success_url, "cancel_url": cancel_url})
     return session.url
-
-
-def subscribe_directly(*, customer_id: str, price_id: str, tenant_id: int) -> str:
-    """STRIPE_CHECKOUT_DIRECT (localstripe): what Checkout would do, with the test card. Returns the subscription id."""
-    c = client()
-    token = _call("add a card", c.v1.tokens.create, params={"card": TEST_CARD})
-    _call("add a card", c.v1.customers.payment_sources.create, customer_id, params={"source": token.id})
-    subscription = _call("subscribe", c.v1.subscriptions.create, params={
-        "customer": customer_id, "items": [{"plan": price_id}], "metadata": {"tenant_id": str(tenant_id)}})
-    return subscription.id
 
 
 def invoice_item_create(*, customer_id: str, amount_cents: int, currency: str, description: str,

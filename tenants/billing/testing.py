@@ -3,7 +3,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import requests
 
@@ -22,8 +21,9 @@ class LocalStripe:
 
     def __enter__(self) -> "LocalStripe":
         # --from-scratch: never load (or share) a store another run left on disk.
-        script = Path(sys.executable).with_name("localstripe")
-        self.process = subprocess.Popen([str(script), "--port", str(self.port), "--from-scratch"],
+        # localstripe with Stripe's hosted Checkout and portal pages (sandbox.stripe_hosted).
+        self.process = subprocess.Popen([sys.executable, "-m", "sandbox.stripe_hosted", "--port", str(self.port),
+                                         "--from-scratch"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

@@ -16,6 +16,6 @@ def localstripe(_localstripe_server, settings, db):
     from django.core.management import call_command
 
     _localstripe_server.reset()
-    settings.STRIPE_API_BASE, settings.STRIPE_CHECKOUT_DIRECT = _localstripe_server.url, False
+    settings.STRIPE_API_BASE = _localstripe_server.url
     call_command("billing_seed")
     return _localstripe_server

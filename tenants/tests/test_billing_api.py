@@ -1,7 +1,8 @@
 """The billing API on a business's host (issue 13) against localstripe through the real stripe library: the
-overview, Checkout (localstripe has none: 503, or the direct subscription in dev), the portal, invoices, isolation,
+overview, Checkout and the portal (localstripe with its hosted pages: sandbox.stripe_hosted), invoices, isolation,
 and the monthly usage roll-up."""
 import pytest
+import requests
 
 from tenants.billing import usage
 from tenants.billing.models import Subscription
@@ -30,22 +31,44 @@ def test_only_the_owner_may_open_checkout_or_the_portal(alpha):
         assert response.status_code == 403 and response.json()["code"] == "permission_denied"
 
 
-def test_checkout_on_localstripe_without_checkout_answers_503_and_keeps_the_customer(alpha, localstripe):
+def _pay_at_checkout(client, plan: str = "starter") -> str:
+    """Open Checkout through our API and press Pay on localstripe's hosted page, as the owner would."""
+    checkout = client.post("/api/billing/checkout/", {"plan": plan}, format="json")
+    assert checkout.status_code == 200, checkout.content
+    page = requests.get(checkout.json()["url"], timeout=5)
+    assert page.status_code == 200 and "Subscribe" in page.text
+    paid = requests.post(f"{checkout.json()['url']}/pay", allow_redirects=False, timeout=5)
+    assert paid.status_code == 303
+    return paid.headers["Location"]
+
+
+def test_canceling_checkout_returns_to_the_billing_page_and_subscribes_nothing(alpha, localstripe):
     response = alpha.client(alpha.owner).post("/api/billing/checkout/", {"plan": "starter"}, format="json")
+    url = response.json()["url"]
 
-    assert response.status_code == 503
-    assert response.json()["code"] == "billing_feature_unavailable"
-    assert subscription_for(alpha.tenant).stripe_customer_id.startswith("cus_")  # made in localstripe
+    assert "/_config/hosted/checkout/cs_test_" in url  # localstripe's stand-in for Stripe's hosted page
+    canceled = requests.post(f"{url}/cancel", allow_redirects=False, timeout=5)
+    assert canceled.headers["Location"].endswith("/settings/billing?checkout=canceled")
+    customer = subscription_for(alpha.tenant).stripe_customer_id
+    assert customer.startswith("cus_")
+    assert [e["type"] for e in localstripe.events(customer) if "subscription" in e["type"]] == []
 
 
-def test_the_portal_needs_a_customer_and_localstripe_has_no_portal(alpha, localstripe):
+def test_the_portal_needs_a_customer_and_canceling_there_ends_the_subscription(alpha, localstripe, public_client):
     client = alpha.client(alpha.owner)
     assert client.post("/api/billing/portal/", format="json").json()["code"] == "no_customer"
-    client.post("/api/billing/checkout/", {"plan": "starter"}, format="json")
+    _pay_at_checkout(client)
 
-    response = client.post("/api/billing/portal/", format="json")
+    portal = client.post("/api/billing/portal/", format="json")
+    assert portal.status_code == 200, portal.content
+    page = requests.get(portal.json()["url"], timeout=5)
+    subscription_id = page.text.split("/cancel/")[1].split("'")[0]
+    back = requests.post(f"{portal.json()['url']}/cancel/{subscription_id}", allow_redirects=False, timeout=5)
+    assert back.headers["Location"].endswith("/settings/billing")
+    for event in localstripe.events(subscription_for(alpha.tenant).stripe_customer_id):
+        assert signed_post(public_client, event).status_code == 200
 
-    assert response.status_code == 503 and response.json()["code"] == "billing_feature_unavailable"
+    assert client.get("/api/billing/").json()["status"] == "canceled"
 
 
 def test_stripe_unreachable_is_a_503_never_a_500(alpha, settings):
@@ -64,16 +87,13 @@ def test_an_unknown_plan_or_the_trial_cannot_be_bought(alpha):
 @pytest.mark.usefixtures("plan_limits_on")
 def test_from_trial_to_paid_a_limit_lifts_when_localstripe_s_webhook_arrives(alpha, localstripe, settings,
                                                                               public_client):
-    settings.STRIPE_CHECKOUT_DIRECT = True
     client = alpha.client(alpha.owner)
     client.post("/api/team/invites/", {"email": "a@x.example", "role": "agent"}, format="json")
     client.post("/api/team/invites/", {"email": "b@x.example", "role": "agent"}, format="json")
     assert client.post("/api/team/invites/", {"email": "c@x.example", "role": "agent"},
                        format="json").json()["code"] == "plan_limit"
 
-    checkout = client.post("/api/billing/checkout/", {"plan": "starter"}, format="json")
-    assert checkout.status_code == 200, checkout.content
-    assert checkout.json()["url"].endswith("/settings/billing?checkout=success")
+    assert _pay_at_checkout(client).endswith("/settings/billing?checkout=success")
     customer = subscription_for(alpha.tenant).stripe_customer_id
     # What localstripe POSTs to the webhook it was given, signed as it (and Stripe) sign.
     for event in localstripe.events(customer):
