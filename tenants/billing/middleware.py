@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.utils.dateformat import format as date_format
 
 from apps.core.errors import envelope
+from tenants.billing.models import Subscription, SubscriptionStatus
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 OPEN_PREFIXES = ("/api/auth/", "/api/billing/", "/api/team/invites/lookup/")
@@ -21,8 +22,6 @@ class ReadOnlyMiddleware:
         if (request.method in SAFE or tenant is None or getattr(tenant, "schema_name", "public") == "public"
                 or not request.path.startswith("/api/") or request.path.startswith(OPEN_PREFIXES)):
             return self.get_response(request)
-        from tenants.billing.models import Subscription, SubscriptionStatus
-
         subscription = Subscription.objects.filter(tenant_id=tenant.pk).first()
         if subscription is not None and subscription.effective_status() == SubscriptionStatus.READ_ONLY:
             since = subscription.read_only_at()

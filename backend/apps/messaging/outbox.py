@@ -71,7 +71,7 @@ def message_send_to(*, actor: Member | None, number: PhoneNumber, message: dict,
     if contact_id is not None:
         contact = _contact_of_business(contact_id)
     elif to:
-        contact = _contact_for_number(to)
+        contact = recipient_contact(to)
     recipient = recipient_of(contact)
     if not recipient:
         raise ApplicationError("This contact has been erased; there is no one to send to.", code="no_recipient")
@@ -87,7 +87,8 @@ def _contact_of_business(contact_id: int) -> Contact:
                                errors={"to": ["No contact with this id in this business."]}) from None
 
 
-def _contact_for_number(to: str) -> Contact:
+def recipient_contact(to: str) -> Contact:
+    """The contact for a phone number a member typed (created when new), or 400 on `to`."""
     try:
         return contact_for_recipient(phone=to)
     except PhoneError:

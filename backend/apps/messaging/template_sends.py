@@ -5,15 +5,13 @@ rules like for any message."""
 from django.db import transaction
 
 from apps.contacts.models import Contact
-from apps.contacts.phones import PhoneError
 from apps.contacts.selectors import access_contact
-from apps.contacts.services import contact_for_recipient
 from apps.core.errors import ApplicationError
 from apps.messaging import outbox
 from apps.messaging.models import Message
 from apps.templates.mapping import contact_preview
 from apps.templates.models import Template
-from apps.templates.rendering import send_payload
+from apps.templates.rendering import parameters_refused, send_payload
 from apps.whatsapp.models import PhoneNumber
 from tenants.members import Member
 
@@ -29,22 +27,10 @@ def _require_sendable(template: Template, number: PhoneNumber) -> None:
                                errors={"template_id": [f"The template is {template.status}, not APPROVED."]})
 
 
-def _contact_for(to: str) -> Contact:
-    try:
-        return contact_for_recipient(phone=to)
-    except PhoneError:
-        raise ApplicationError("Not a valid phone number.", code="validation_error",
-                               errors={"to": ["Use international format, e.g. +14155550123."]}) from None
-
-
 def _mapped_payload(template: Template, contact: Contact) -> dict:
     rendered, payload = contact_preview(template, contact)
     if rendered.problems:
-        errors: dict[str, list[str]] = {}
-        for problem in rendered.problems:
-            errors.setdefault(problem["field"], []).append(problem["message"])
-        raise ApplicationError("The mapping can't fill every variable for this contact.", code="template_parameters",
-                               errors=errors)
+        raise parameters_refused(rendered.problems, "The mapping can't fill every variable for this contact.")
     return payload
 
 
@@ -64,7 +50,7 @@ def template_send(*, actor: Member | None, template: Template, number: PhoneNumb
         contact = access_contact(contact_id)  # another business's id does not exist here: 404
     if parameters is None:
         if contact is None:
-            contact = _contact_for(to)
+            contact = outbox.recipient_contact(to)
         payload = _mapped_payload(template, contact)
     else:
         payload = send_payload(template, parameters)

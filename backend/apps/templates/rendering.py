@@ -604,16 +604,20 @@ def render(template_like, parameters, *, report_missing: bool = True) -> Rendere
     return preview(template_like, parameters, report_missing=report_missing)[0]
 
 
+def parameters_refused(problems: list[dict], message: str) -> ApplicationError:
+    """400 `template_parameters`, the preview's problems as the envelope's `errors`."""
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        errors.setdefault(problem["field"], []).append(problem["message"])
+    return ApplicationError(message, code="template_parameters", errors=errors)
+
+
 def send_payload(template, parameters) -> dict:
     """Meta's template message object (`{"name", "language": {"code"}, "components"}`) for these parameters.
     Missing or invalid parameters raise 400 `template_parameters` with `errors` keyed like the preview's."""
     rendered, payload = preview(template, parameters)
     if payload is None:
-        errors: dict[str, list[str]] = {}
-        for problem in rendered.problems:
-            errors.setdefault(problem["field"], []).append(problem["message"])
-        raise ApplicationError("Some of the template's parameters are missing or invalid.",
-                               code="template_parameters", errors=errors)
+        raise parameters_refused(rendered.problems, "Some of the template's parameters are missing or invalid.")
     return payload
 
 

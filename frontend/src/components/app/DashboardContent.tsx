@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import type { ComponentType } from "react";
 
 import { CampaignsIcon, InboxIcon, TemplatesIcon, UsersIcon } from "@/components/icons";
 import { RoleBadge } from "@/components/team/RoleBadge";
@@ -13,6 +14,31 @@ import { useSession } from "./SessionProvider";
 const COMING = [
   { href: "/campaigns", label: "Campaigns", icon: CampaignsIcon, text: "Send templates to many contacts." },
 ];
+
+/** A dashboard card that says what a part of the app is for and links to it. */
+function LinkCard({ title, icon: Icon, text, href, action, primary = false }: {
+  title: string;
+  icon: ComponentType<{ className?: string }>;
+  text: string;
+  href: string;
+  action: string;
+  primary?: boolean;
+}) {
+  return (
+    <Card>
+      <CardHeader title={title} />
+      <CardBody className="flex flex-col items-start gap-3 text-sm text-slate-700">
+        <p className="flex items-start gap-2">
+          <Icon className="mt-0.5 size-5 shrink-0 text-brand-700" />
+          {text}
+        </p>
+        <Link href={href} className={buttonClasses(primary ? "primary" : "secondary", "sm")}>
+          {action}
+        </Link>
+      </CardBody>
+    </Card>
+  );
+}
 
 /** What exists today (your business, your role, your team, the inbox) and what is on its way. No made-up numbers. */
 export function DashboardContent() {
@@ -36,46 +62,28 @@ export function DashboardContent() {
           </CardBody>
         </Card>
 
-        <Card>
-          <CardHeader title="Your team" />
-          <CardBody className="flex flex-col items-start gap-3 text-sm text-slate-700">
-            <p className="flex items-start gap-2">
-              <UsersIcon className="mt-0.5 size-5 shrink-0 text-brand-700" />
-              {canManageTeam
-                ? "Invite colleagues and choose who can manage the team."
-                : "See who else works in this business."}
-            </p>
-            <Link href="/settings#team" className={buttonClasses("secondary", "sm")}>
-              {canManageTeam ? "Manage your team" : "View your team"}
-            </Link>
-          </CardBody>
-        </Card>
-
-        <Card>
-          <CardHeader title="Inbox" />
-          <CardBody className="flex flex-col items-start gap-3 text-sm text-slate-700">
-            <p className="flex items-start gap-2">
-              <InboxIcon className="mt-0.5 size-5 shrink-0 text-brand-700" />
-              Answer WhatsApp conversations as a team, live as customers write.
-            </p>
-            <Link href="/inbox" className={buttonClasses("primary", "sm")}>
-              Open the inbox
-            </Link>
-          </CardBody>
-        </Card>
-
-        <Card>
-          <CardHeader title="Templates" />
-          <CardBody className="flex flex-col items-start gap-3 text-sm text-slate-700">
-            <p className="flex items-start gap-2">
-              <TemplatesIcon className="mt-0.5 size-5 shrink-0 text-brand-700" />
-              Approved templates start conversations and reach customers outside the 24-hour window.
-            </p>
-            <Link href="/templates" className={buttonClasses("secondary", "sm")}>
-              {user.capabilities.manage_templates ? "Write and manage templates" : "View templates"}
-            </Link>
-          </CardBody>
-        </Card>
+        <LinkCard
+          title="Your team"
+          icon={UsersIcon}
+          text={canManageTeam ? "Invite colleagues and choose who can manage the team." : "See who else works in this business."}
+          href="/settings#team"
+          action={canManageTeam ? "Manage your team" : "View your team"}
+        />
+        <LinkCard
+          title="Inbox"
+          icon={InboxIcon}
+          text="Answer WhatsApp conversations as a team, live as customers write."
+          href="/inbox"
+          action="Open the inbox"
+          primary
+        />
+        <LinkCard
+          title="Templates"
+          icon={TemplatesIcon}
+          text="Approved templates start conversations and reach customers outside the 24-hour window."
+          href="/templates"
+          action={user.capabilities.manage_templates ? "Write and manage templates" : "View templates"}
+        />
 
         <WhatsAppDashboardCard />
       </div>
