@@ -141,3 +141,19 @@ def graph_sandbox(_sandbox_server, settings):
     settings.WHATSAPP_APP_ID, settings.WHATSAPP_APP_SECRET = demo["app_id"], demo["app_secret"]
     _sandbox_server.demo = demo
     return _sandbox_server
+
+
+@pytest.fixture
+def committed_business(django_db_setup, django_db_blocker):
+    """A business whose writes are committed (no test transaction), for tests where another process or thread
+    must see them (a worker killed mid-run, concurrent dispatchers). Dropped, schema and all, afterwards."""
+    from tenants.models import Tenant
+
+    with django_db_blocker.unblock():
+        business = _signup("gamma")
+        try:
+            yield business
+        finally:
+            connection.set_schema_to_public()
+            # The owner stays (a login may own several businesses): deleting it would reach into the dropped schema.
+            Tenant.objects.get(pk=business.tenant.pk).delete(force_drop=True)

@@ -43,4 +43,7 @@ app.conf.beat_schedule = {
     "sync-templates": {"task": "apps.templates.tasks.templates_sync_all", "schedule": 3600.0},
     # Messages beyond a paid plan in the month that ended go on the next invoice (idempotent: daily is safe).
     "bill-overage": {"task": "tenants.tasks.billing_overage", "schedule": 86400.0},
+    # Scheduled campaigns, ends of waits, and dispatchers whose worker died (their lease ran out).
+    "dispatch-due-campaigns": {"task": "apps.campaigns.tasks.campaigns_due_dispatch", "schedule": 2.0},
+    "rebuild-due-campaigns": {"task": "apps.campaigns.tasks.campaigns_due_rebuild", "schedule": 300.0},
 }

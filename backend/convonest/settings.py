@@ -71,6 +71,7 @@ TENANT_APPS = [
     "apps.webhooks",
     "apps.templates",
     "apps.calls",
+    "apps.campaigns",
     "apps.demo",  # manage.py bootstrap_demo (no models)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -290,6 +291,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600)}
 # A test run's worker must not take a dev worker's tasks (or the reverse) on a shared Redis.
 CELERY_TASK_DEFAULT_QUEUE = CACHE_PREFIX if TESTING else "celery"
+# Campaign dispatchers run long (apps.campaigns.dispatcher): their own queue and worker, so they never hold the
+# workers that route Meta's webhooks and send the inbox's messages.
+CAMPAIGNS_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-campaigns" if TESTING else "campaigns"
+CELERY_TASK_ROUTES = {"apps.campaigns.tasks.campaign_dispatch_task": {"queue": CAMPAIGNS_QUEUE}}
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(REPO_DIR / ".data" / "celerybeat"))
 
 # --- Secrets at rest --------------------------------------------------------------------------------
@@ -317,6 +322,12 @@ MESSAGE_RECONCILE_MAX_RESENDS = env_int("MESSAGE_RECONCILE_MAX_RESENDS", 1)
 # A `queued` send idle this long lost its task (broker down after commit): enqueued again. Above the outbox's
 # largest retry back-off (300 s).
 MESSAGE_QUEUED_SWEEP_AFTER_SECONDS = env_int("MESSAGE_QUEUED_SWEEP_AFTER_SECONDS", 600)
+# Campaigns (apps.campaigns): a dispatcher task runs this long, then hands over to a fresh one; its lease (one
+# dispatcher per campaign) outlives a killed worker by at most CAMPAIGN_LEASE_SECONDS. The rate card is Meta's
+# prices per country and category (apps/campaigns/reference/rate_card.csv unless set).
+CAMPAIGN_DISPATCH_SECONDS = env_int("CAMPAIGN_DISPATCH_SECONDS", 45)
+CAMPAIGN_LEASE_SECONDS = env_int("CAMPAIGN_LEASE_SECONDS", 10)
+CAMPAIGN_RATE_CARD_PATH = env_str("CAMPAIGN_RATE_CARD_PATH", "")
 # Statuses held for a wamid we never learned (PendingStatus) are dropped after this many days.
 PENDING_STATUS_RETENTION_DAYS = env_int("PENDING_STATUS_RETENTION_DAYS", 7)
 # Tenant rows the hourly cleanup deletes in every business (tenants.retention): model label, its date field, and

@@ -11,5 +11,6 @@ urlpatterns = probe_patterns + [
     path("api/", include("apps.messaging.urls")),
     path("api/templates/", include("apps.templates.urls")),
     path("api/calls/", include("apps.calls.urls")),
+    path("api/campaigns/", include("apps.campaigns.urls")),
     path("api/billing/", include("tenants.billing.urls")),
 ]

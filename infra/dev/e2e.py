@@ -136,6 +136,10 @@ def main() -> int:
             # A real worker sends what the browser queues (the outbox), as in production.
             worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "convonest", "worker", "-P", "solo",
                                        "-l", "warning"], env=env, cwd=REPO_DIR)
+            # Campaign dispatchers have their own queue and worker (settings.CELERY_TASK_ROUTES).
+            dispatcher = subprocess.Popen([sys.executable, "-m", "celery", "-A", "convonest", "worker", "-P", "solo",
+                                           "-Q", "campaigns", "-n", "campaigns@%h", "-l", "warning"], env=env,
+                                          cwd=REPO_DIR)
             # The live inbox's server-sent events come from the events service, as in production.
             events = subprocess.Popen([sys.executable, "-m", "uvicorn", "apps.messaging.events_asgi:application",
                                        "--host", "127.0.0.1", "--port", EVENTS_PORT, "--timeout-graceful-shutdown",
@@ -147,9 +151,9 @@ def main() -> int:
                 # Arguments go on to Playwright: `infra/dev/e2e.py e2e/billing.spec.ts` runs one file.
                 return run(["npm", "--prefix", str(REPO_DIR / "frontend"), "run", "e2e", "--", *sys.argv[1:]], env)
             finally:
-                for child in (events, worker):
+                for child in (events, worker, dispatcher):
                     child.terminate()
-                for child in (events, worker):
+                for child in (events, worker, dispatcher):
                     child.wait(20)
         finally:
             for child in (stripe, sandbox):

@@ -73,6 +73,9 @@ def default_procs(data_dir: Path, web_port: int, frontend_port: int, events_port
         Proc("web", [PY, MANAGE, "runserver", f"{WEB_HOST}:{web_port}"], port=web_port),
         Proc("events", events_cmd(WEB_HOST, events_port), port=events_port),
         Proc("worker", [PY, "-m", "celery", "-A", "convonest", "worker", "-l", "info"]),
+        # Campaign dispatchers (long-running, one per running campaign) on their own queue and worker.
+        Proc("dispatcher", [PY, "-m", "celery", "-A", "convonest", "worker", "-l", "info", "-Q", "campaigns",
+                            "-c", "2", "-n", "campaigns@%h"]),
         Proc("beat", [PY, "-m", "celery", "-A", "convonest", "beat", "-l", "info",
                       "-s", str(data_dir / "celery" / "beat-schedule")]),
         Proc("frontend", frontend_cmd, cwd=REPO_DIR / "frontend", port=frontend_port,
@@ -290,7 +293,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run ConvoNest for development (make dev).")
     parser.add_argument("--no-setup", action="store_true", help="skip migrate_schemas/fill_schema_pool/...")
     parser.add_argument("--without", action="append", default=[], metavar="NAME",
-                        help="leave out a process (web, events, worker, beat, frontend, sandbox, stripe)")
+                        help="leave out a process (web, events, worker, dispatcher, beat, frontend, sandbox, stripe)")
     parser.add_argument("--proc", action="append", default=[], metavar="NAME=CMD",
                         help="run these processes instead of the default ones")
     parser.add_argument("--web-port", type=int, default=WEB_PORT, help="Django's port (default 8000)")

@@ -104,6 +104,21 @@ def require_within(tenant: Tenant, limit: str, *, adding: int = 1, used_now: int
     raise _refusal(subscription.plan, limit, current, adding, maximum)
 
 
+def require_room(tenant: Tenant, limit: str, *, needed: int) -> None:
+    """Refuse (402 plan_limit) work that will need `needed` more of the monthly `limit` than the plan has left,
+    without counting anything: the work counts itself as it happens (a campaign's messages, checked at start so it
+    doesn't stop half-way)."""
+    if getattr(tenant, "pk", None) is None:
+        tenant = Tenant.objects.get(schema_name=tenant.schema_name)
+    subscription = subscription_for(tenant)
+    maximum = limit_of(subscription.plan, limit)
+    if not settings.BILLING_ENFORCE_LIMITS or maximum is None or _billed_beyond(subscription, limit):
+        return
+    current = used(tenant, limit)
+    if current + needed > maximum:
+        raise _refusal(subscription.plan, limit, current, needed, maximum)
+
+
 def _billed_beyond(subscription, limit: str) -> bool:
     """A paying business on a plan that bills messages beyond its allowance (tenants.billing.overage) is never
     refused a message: the excess goes on its next invoice."""

@@ -298,6 +298,12 @@ def contact_touch_outbound(contact_id: int, *, at: dt.datetime) -> None:
     Contact.objects.filter(pk=contact_id).update(last_outbound_at=at)
 
 
+def contacts_touch_outbound(contact_ids: list[int], *, at: dt.datetime) -> None:
+    """Meta accepted messages to these contacts at `at` (a campaign's batch): one statement."""
+    if contact_ids:
+        Contact.objects.filter(pk__in=contact_ids).update(last_outbound_at=at)
+
+
 @transaction.atomic
 def contact_update(*, contact: Contact, data: dict) -> Contact:
     region = contact_settings_get().default_region

@@ -73,6 +73,13 @@ ERROR_CODES: dict[str, str] = {
     "template_not_editable": "Meta allows no edit of the template in its current status (or of that field).",
     "template_edit_limit": "An approved template can be edited once a day and 10 times in 30 days; try later.",
     "template_parameters": "Template parameters are missing or invalid; `errors` names each (`parameters.body[0]`).",
+    # Campaigns (apps/campaigns, docs/campaigns.md).
+    "invalid_transition": "The campaign can't go from its current status to the one asked (e.g. resume a completed "
+                          "campaign); `errors.status` names the current one.",
+    "daily_limit": "The audience is larger than what the portfolio's daily messaging limit has left; start again "
+                   "with split_across_days to send the rest on the following days.",
+    "template_not_sendable": "The template can't be sent in a campaign (not approved, another account's, or an "
+                             "authentication template).",
     # Billing (tenants/billing, docs/billing.md).
     "plan_limit": "The plan's limit would be exceeded; `errors` names the limit, the usage, the maximum and the "
                   "upgrade path. Nothing was done.",

@@ -66,13 +66,27 @@ def envelope(code: str, message: str, errors: dict | None = None) -> dict:
     return {"code": code, "message": message, "errors": errors or {}}
 
 
-def _flatten(detail) -> dict:
-    """DRF nests errors as lists/dicts of ErrorDetail; the envelope keeps field -> [messages]."""
+def _flatten(detail, prefix: str = "") -> dict:
+    """DRF nests errors as lists/dicts of ErrorDetail; the envelope keeps field -> [messages], a nested field named
+    by its path (`quiet_hours.start`, `ab_test.variants[0].template_id`)."""
     if isinstance(detail, dict):
-        return {field: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])] for field, msgs in detail.items()}
+        out: dict = {}
+        for field, value in detail.items():
+            key = f"{prefix}.{field}" if prefix else str(field)
+            if isinstance(value, dict):
+                out.update(_flatten(value, key))
+            elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+                for i, item in enumerate(value):  # a nested list serializer: one entry per item, {} when valid
+                    if isinstance(item, dict):
+                        out.update(_flatten(item, f"{key}[{i}]"))
+                    else:
+                        out.setdefault(key, []).append(str(item))
+            else:
+                out[key] = [str(m) for m in (value if isinstance(value, list) else [value])]
+        return out
     if isinstance(detail, list):
-        return {"non_field_errors": [str(m) for m in detail]}
-    return {"non_field_errors": [str(detail)]}
+        return {prefix or "non_field_errors": [str(m) for m in detail]}
+    return {prefix or "non_field_errors": [str(detail)]}
 
 
 def _client_fault(exc: SuspiciousOperation) -> exceptions.APIException:

@@ -17,7 +17,7 @@ automations' alike). The ledger is read through contacts' selectors; the enforce
   policy allows after a marketing opt-out, so they are not checked here. That keeps the STOP confirmation,
   START, welcome and away messages working.
 """
-from apps.contacts.models import ConsentCategory, Contact
+from apps.contacts.models import ConsentCategory, ConsentState, Contact
 from apps.contacts.selectors import contact_opted_out_categories, suppressed_categories
 from apps.core.errors import ApplicationError
 from apps.templates.models import Template
@@ -47,6 +47,19 @@ def _guarded_categories(payload: dict, *, waba_id: str) -> tuple[set[str], str |
     if categories is None or not categories <= _LEDGER_CATEGORIES.keys():
         return _UNKNOWN, name
     return set().union(*(_LEDGER_CATEGORIES[c] for c in categories)), None
+
+
+def opted_out_of(contact: Contact, needed: set[str]) -> set[str]:
+    """The categories of `needed` this contact opted out of, from its ledger state as loaded (a campaign's batch
+    loads its contacts inside the transaction that queues their messages). Suppressions are already folded into
+    the state of a re-created contact (docs/contacts.md §5)."""
+    states = {ConsentCategory.MARKETING: contact.marketing_consent, ConsentCategory.UTILITY: contact.utility_consent}
+    return {category for category in needed if states.get(category) == ConsentState.OPTED_OUT}
+
+
+def ledger_categories(payload: dict, *, waba_id: str) -> set[str]:
+    """The ledger categories a template send must respect (every category for a template we don't know)."""
+    return _guarded_categories(payload, waba_id=waba_id)[0]
 
 
 def _identities(to: str, contact: Contact | None) -> set[str]:

@@ -211,6 +211,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The business's campaigns, newest first. POST creates a draft. */
+        get: operations["campaigns_list"];
+        put?: never;
+        /** @description The business's campaigns, newest first. POST creates a draft. */
+        post: operations["campaigns_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{campaign_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One campaign with its funnel, failures and cost. PATCH edits a draft; DELETE deletes a draft. */
+        get: operations["campaigns_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description One campaign with its funnel, failures and cost. PATCH edits a draft; DELETE deletes a draft. */
+        delete: operations["campaigns_destroy"];
+        options?: never;
+        head?: never;
+        /** @description One campaign with its funnel, failures and cost. PATCH edits a draft; DELETE deletes a draft. */
+        patch: operations["campaigns_update"];
+        trace?: never;
+    };
+    "/api/campaigns/{campaign_id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cancel: nothing more is sent; the report keeps what was. */
+        post: operations["campaigns_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{campaign_id}/pause/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Pause: sends stop within a second; resume goes on where it stopped. */
+        post: operations["campaigns_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{campaign_id}/recipients/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["campaigns_recipients_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{campaign_id}/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every recipient with its stage, error and times, as CSV (streamed). */
+        get: operations["campaigns_report_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{campaign_id}/resume/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Resume a paused campaign. */
+        post: operations["campaigns_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{campaign_id}/retarget/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A new draft to the recipients at one stage of this campaign's funnel. */
+        post: operations["campaigns_retarget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{campaign_id}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["campaigns_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/audience/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description How many people an audience reaches for a template (exclusions, cost estimate, the daily limit, a sample),
+         *     before anything is created.
+         */
+        post: operations["campaigns_audience"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/canned-replies/": {
         parameters: {
             query?: never;
@@ -1284,6 +1458,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AbTestWriteRequest: {
+            /** @description The other templates (B, C, D); A is template_id */
+            variants: components["schemas"]["CampaignVariantWriteRequest"][];
+            /**
+             * @description Share of the audience in the test; the rest gets the winner
+             * @default 100
+             */
+            test_percent: number;
+            /** @default read */
+            metric: components["schemas"]["MetricEnum"];
+            /** @default 240 */
+            decide_after_minutes: number;
+        };
         AttributeDefinition: {
             id: number;
             key: string;
@@ -1311,6 +1498,26 @@ export interface components {
             type?: "text" | "number" | "date" | "boolean";
             choices?: string[];
         });
+        AudienceDailyLimit: {
+            tier: string;
+            /** @description People a day; null: unlimited */
+            limit: number | null;
+            /** @description People sent a template in the last 24 hours */
+            used: number;
+            remaining: number | null;
+        };
+        AudiencePreview: {
+            recipients: number;
+            excluded: components["schemas"]["CampaignExcluded"];
+            estimate: components["schemas"]["CostEstimate"];
+            daily_limit: components["schemas"]["AudienceDailyLimit"];
+            sample: components["schemas"]["AudienceSample"][];
+        };
+        AudienceSample: {
+            contact_id: number;
+            name: string;
+            to: string;
+        };
         Billing: {
             plan: components["schemas"]["BillingPlan"];
             status: components["schemas"]["BillingStatusEnum"];
@@ -1405,6 +1612,233 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        CampaignAudienceQueryRequest: {
+            phone_number_id?: string;
+            template_id: number;
+            /** @description Exactly one of segment_id, tags, contact_ids, import_id, all_opted_in */
+            audience: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Exactly one of these (the service says which is missing or extra). */
+        CampaignAudienceRequest: {
+            segment_id?: number;
+            tags?: string[];
+            contact_ids?: number[];
+            import_id?: number;
+            /** @description Everyone opted in to the template's category */
+            all_opted_in?: boolean;
+        };
+        CampaignCost: {
+            /** @description Every recipient delivered, at the rate card's prices */
+            estimate: components["schemas"]["CostEstimate"];
+            /** @description What WhatsApp reported billable (status webhooks' pricing), priced by the rate card */
+            actual: components["schemas"]["CostEstimate"];
+        };
+        CampaignCounts: {
+            recipients: number;
+            excluded?: number;
+            /** @description Not handed to the outbox yet (incl. an A/B holdout) */
+            pending: number;
+            queued: number;
+            /** @description Accepted by WhatsApp (delivered and read included) */
+            sent: number;
+            /** @description Delivered (read included) */
+            delivered: number;
+            read: number;
+            /** @description Answered within the reply window */
+            replied: number;
+            failed: number;
+            /** @description Not sent: opted out since, erased, a variable missing, cancelled */
+            skipped: number;
+        };
+        CampaignDetail: {
+            id: number;
+            name: string;
+            status: components["schemas"]["Status84aEnum"];
+            status_reason: string;
+            readonly phone_number: components["schemas"]["CampaignNumber"];
+            readonly counts: components["schemas"]["CampaignCounts"];
+            /**
+             * Format: double
+             * @description 0 to 1: recipients past the outbox, of all
+             */
+            readonly progress: number;
+            /** Format: date-time */
+            schedule_at: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            audience: {
+                [key: string]: unknown;
+            };
+            readonly waiting: components["schemas"]["CampaignWaiting"] | null;
+            throughput_cap: number | null;
+            quiet_hours: components["schemas"]["QuietHours"] | null;
+            /** Format: time */
+            send_at_local_time: string | null;
+            reply_window_hours: number;
+            split_across_days: boolean;
+            /** @description test_percent, metric, decide_after_minutes */
+            ab_test: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The A/B test's winner (decided, or leading once the campaign ended) */
+            readonly winner_variant: number | null;
+            /** Format: date-time */
+            decide_at: string | null;
+            readonly variants: components["schemas"]["CampaignVariant"][];
+            readonly excluded: components["schemas"]["CampaignExcluded"];
+            readonly failures: components["schemas"]["CampaignFailure"][];
+            readonly cost: components["schemas"]["CampaignCost"];
+            readonly rate: components["schemas"]["CampaignRate"];
+            retarget_of: number | null;
+            retarget_stage: string;
+            created_by_email: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CampaignExcluded: {
+            opted_out: number;
+            unreachable: number;
+            duplicates: number;
+        };
+        CampaignFailure: {
+            /** @description Meta's error code, or our reason for not sending (opted_out, ...) */
+            code: string;
+            title: string;
+            explanation: string;
+            /** @description What to do about it */
+            action: string;
+            /** @description Worth a retarget later (failed_retryable) */
+            retryable: boolean;
+            count: number;
+        };
+        CampaignNumber: {
+            id: number;
+            phone_number_id: string;
+            display_phone_number: string;
+            throughput_mps: number;
+            quality_rating: string;
+        };
+        CampaignRate: {
+            /** @description Messages a second: the number's throughput or the cap */
+            configured: number;
+            /** Format: double */
+            current: number;
+        };
+        CampaignRecipient: {
+            id: number;
+            contact_id: number | null;
+            contact_name: string | null;
+            to: string;
+            variant: number | null;
+            /** @description pending, held, skipped, queued, sending, sent, delivered, read, replied, failed or unknown */
+            readonly state: string;
+            /** Format: uuid */
+            message_id: string | null;
+            readonly error_code: number | null;
+            readonly error_title: string;
+            skip_reason: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+            /** Format: date-time */
+            failed_at?: string | null;
+        };
+        CampaignRetargetRequest: {
+            stage: components["schemas"]["StageEnum"];
+            name?: string;
+        };
+        CampaignStartRequest: {
+            /**
+             * @description When the audience is larger than the daily messaging limit has left: send what fits each day
+             * @default false
+             */
+            split_across_days: boolean;
+        };
+        CampaignSummary: {
+            id: number;
+            name: string;
+            status: components["schemas"]["Status84aEnum"];
+            status_reason: string;
+            readonly phone_number: components["schemas"]["CampaignNumber"];
+            readonly counts: components["schemas"]["CampaignCounts"];
+            /**
+             * Format: double
+             * @description 0 to 1: recipients past the outbox, of all
+             */
+            readonly progress: number;
+            /** Format: date-time */
+            schedule_at: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CampaignTemplate: {
+            id: number;
+            name: string;
+            language: string;
+            category: string;
+            status: string;
+        };
+        CampaignVariant: {
+            index: number;
+            label: string;
+            template: components["schemas"]["CampaignTemplate"];
+            mapping: {
+                [key: string]: unknown;
+            };
+            counts: components["schemas"]["CampaignCounts"];
+        };
+        CampaignVariantWriteRequest: {
+            template_id: number;
+            /** @description How contacts fill its variables (default: the template's saved one) */
+            mapping?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        CampaignWaiting: {
+            /** @description quiet_hours, local_time, daily_limit, ab_decision, backoff */
+            reason: string;
+            /** Format: date-time */
+            until: string | null;
+        };
+        CampaignWriteRequest: {
+            name: string;
+            /** @description Meta's id of the number to send from; optional with one */
+            phone_number_id?: string;
+            template_id: number;
+            /** @description How contacts fill the variables (default: the template's saved one) */
+            mapping?: {
+                [key: string]: unknown;
+            } | null;
+            audience: components["schemas"]["CampaignAudienceRequest"];
+            /**
+             * Format: date-time
+             * @description Start then (a time without offset is the business's)
+             */
+            schedule_at?: string | null;
+            /** @description Messages a second at most (default: the number's) */
+            throughput_cap?: number | null;
+            quiet_hours?: components["schemas"]["QuietHoursRequest"] | null;
+            /**
+             * Format: time
+             * @description Send to each recipient at this time of their day
+             */
+            send_at_local_time?: string | null;
+            reply_window_hours?: number;
+            ab_test?: components["schemas"]["AbTestWriteRequest"] | null;
         };
         CannedReply: {
             readonly id: number;
@@ -1738,6 +2172,27 @@ export interface components {
          * @enum {string}
          */
         ConversationStatusEnum: "open" | "pending" | "resolved";
+        CostEstimate: {
+            currency: string;
+            /** @description Decimal */
+            total: string;
+            lines: components["schemas"]["CostLine"][];
+            /**
+             * Format: date
+             * @description The rate card in force (effective from)
+             */
+            rate_card_date: string;
+        };
+        CostLine: {
+            /** @description ISO 3166 alpha-2; empty when unknown (the rest-of-world rate) */
+            country: string;
+            category: string;
+            count: number;
+            /** @description Per message, decimal */
+            rate: string;
+            /** @description Decimal */
+            amount: string;
+        };
         Count: {
             count: number;
         };
@@ -2027,6 +2482,13 @@ export interface components {
          */
         MessageStatusEnum: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "received" | "unknown";
         /**
+         * @description * `delivered` - delivered
+         *     * `read` - read
+         *     * `replied` - replied
+         * @enum {string}
+         */
+        MetricEnum: "delivered" | "read" | "replied";
+        /**
          * @description * `sandbox` - sandbox
          *     * `facebook` - facebook
          * @enum {string}
@@ -2078,6 +2540,32 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Call"][];
+        };
+        PaginatedCampaignRecipientList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["CampaignRecipient"][];
+        };
+        PaginatedCampaignSummaryList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["CampaignSummary"][];
         };
         PaginatedCannedReplyList: {
             /**
@@ -2318,6 +2806,32 @@ export interface components {
             label?: string;
             choices?: string[];
         };
+        PatchedCampaignWriteRequest: {
+            name?: string;
+            /** @description Meta's id of the number to send from; optional with one */
+            phone_number_id?: string;
+            template_id?: number;
+            /** @description How contacts fill the variables (default: the template's saved one) */
+            mapping?: {
+                [key: string]: unknown;
+            } | null;
+            audience?: components["schemas"]["CampaignAudienceRequest"];
+            /**
+             * Format: date-time
+             * @description Start then (a time without offset is the business's)
+             */
+            schedule_at?: string | null;
+            /** @description Messages a second at most (default: the number's) */
+            throughput_cap?: number | null;
+            quiet_hours?: components["schemas"]["QuietHoursRequest"] | null;
+            /**
+             * Format: time
+             * @description Send to each recipient at this time of their day
+             */
+            send_at_local_time?: string | null;
+            reply_window_hours?: number;
+            ab_test?: components["schemas"]["AbTestWriteRequest"] | null;
+        };
         PatchedContactSettingsRequest: {
             /** @description ISO 3166 country for numbers without +country code; empty: such numbers are rejected. */
             default_region?: string;
@@ -2409,6 +2923,18 @@ export interface components {
             last_synced_at: string | null;
             /** Format: date-time */
             created_at: string;
+        };
+        QuietHours: {
+            /** @description HH:MM, the recipient's local time */
+            start: string;
+            /** @description HH:MM; before start means overnight */
+            end: string;
+        };
+        QuietHoursRequest: {
+            /** @description HH:MM, the recipient's local time */
+            start: string;
+            /** @description HH:MM; before start means overnight */
+            end: string;
         };
         ResellerAccess: {
             user_id: number;
@@ -2503,6 +3029,25 @@ export interface components {
             available: boolean;
             reason: string;
         };
+        /**
+         * @description * `delivered_not_read` - delivered_not_read
+         *     * `read_not_replied` - read_not_replied
+         *     * `failed_retryable` - failed_retryable
+         *     * `sent_not_delivered` - sent_not_delivered
+         * @enum {string}
+         */
+        StageEnum: "delivered_not_read" | "read_not_replied" | "failed_retryable" | "sent_not_delivered";
+        /**
+         * @description * `draft` - Draft
+         *     * `scheduled` - Scheduled
+         *     * `running` - Running
+         *     * `paused` - Paused
+         *     * `completed` - Completed
+         *     * `cancelled` - Cancelled
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        Status84aEnum: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled" | "failed";
         TeamEvent: {
             id: number;
             action: components["schemas"]["TeamEventActionEnum"];
@@ -3068,6 +3613,7 @@ export interface components {
          *     * `conflict` - The request conflicts with the current state (Conflict's default when no code is given).
          *     * `contact_exists` - Another contact already has this phone number or WhatsApp user id.
          *     * `csrf_failed` - A cookie-authenticated write did not come from the site's own pages.
+         *     * `daily_limit` - The audience is larger than what the portfolio's daily messaging limit has left; start again with split_across_days to send the rest on the following days.
          *     * `duplicate_columns` - Some column names appear twice.
          *     * `duplicate_mapping_target` - Several columns map to the same target.
          *     * `empty_file` - The file is empty.
@@ -3081,6 +3627,7 @@ export interface components {
          *     * `invalid_signature` - The webhook's signature (X-Hub-Signature-256, Stripe-Signature) is missing or wrong.
          *     * `invalid_state` - The Embedded Signup session expired or belongs to someone else: start again.
          *     * `invalid_token` - A sign-in link or invitation is invalid, already used or expired.
+         *     * `invalid_transition` - The campaign can't go from its current status to the one asked (e.g. resume a completed campaign); `errors.status` names the current one.
          *     * `invite_not_pending` - The invitation was already accepted or revoked.
          *     * `last_owner` - The change would leave the business without an owner.
          *     * `malformed_request` - The body could not be parsed (bad JSON, a NUL byte, not UTF-8).
@@ -3108,6 +3655,7 @@ export interface components {
          *     * `template_edit_limit` - An approved template can be edited once a day and 10 times in 30 days; try later.
          *     * `template_invalid` - The template breaks one of Meta's creation rules; `errors` names the component and rule.
          *     * `template_not_editable` - Meta allows no edit of the template in its current status (or of that field).
+         *     * `template_not_sendable` - The template can't be sent in a campaign (not approved, another account's, or an authentication template).
          *     * `template_parameters` - Template parameters are missing or invalid; `errors` names each (`parameters.body[0]`).
          *     * `template_refused` - Meta refused the template; the message quotes its reason, `errors` the field when known.
          *     * `throttled` - Too many requests; wait (see Retry-After) and try again.
@@ -3125,7 +3673,7 @@ export interface components {
          * @example validation_error
          * @enum {string}
          */
-        ErrorCode: "already_connected" | "already_subscribed" | "attribute_in_use" | "authentication_failed" | "bad_request" | "billing_feature_unavailable" | "billing_unavailable" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "file_too_large" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invite_not_pending" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_customer" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "plan_limit" | "read_only" | "request_too_large" | "same_contact" | "server_error" | "template_edit_limit" | "template_invalid" | "template_not_editable" | "template_parameters" | "template_refused" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "whatsapp_rejected" | "window_closed";
+        ErrorCode: "already_connected" | "already_subscribed" | "attribute_in_use" | "authentication_failed" | "bad_request" | "billing_feature_unavailable" | "billing_unavailable" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "daily_limit" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "file_too_large" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invalid_transition" | "invite_not_pending" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_customer" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "plan_limit" | "read_only" | "request_too_large" | "same_contact" | "server_error" | "template_edit_limit" | "template_invalid" | "template_not_editable" | "template_not_sendable" | "template_parameters" | "template_refused" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "whatsapp_rejected" | "window_closed";
         /** @description A filter: {} for every contact, or a group. At most 50 conditions and 4 levels of groups. */
         FilterDocument: Record<string, never> | components["schemas"]["FilterGroup"];
         /** @description "all" (and) or "any" (or) of conditions and groups. */
@@ -3623,6 +4171,427 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedCallList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Only campaigns in this status */
+                status?: "cancelled" | "completed" | "draft" | "failed" | "paused" | "running" | "scheduled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCampaignSummaryList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCampaignWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_recipients_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Meta's error code of failed recipients */
+                error_code?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description The recipient's stage */
+                state?: "delivered" | "failed" | "held" | "pending" | "queued" | "read" | "replied" | "sending" | "sent" | "skipped" | "unknown";
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCampaignRecipientList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_report_csv: {
+        parameters: {
+            query?: {
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_retarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignRetargetRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CampaignStartRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    campaigns_audience: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignAudienceQueryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudiencePreview"];
                 };
             };
             /** @description Error */

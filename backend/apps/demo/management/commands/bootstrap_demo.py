@@ -45,7 +45,28 @@ class Command(BaseCommand):
         self._connect_whatsapp(tenant)
         self._templates_sync(tenant)
         self._customers_write(tenant)
+        self._audience_seed(tenant)
         self.stdout.write(f"demo: {tenant_url(tenant)}  login {email} / {password}")
+
+    AUDIENCE_SIZE = 10_000
+    AUDIENCE_TAG = "demo-audience"
+
+    def _audience_seed(self, tenant) -> None:
+        """A 10,000-contact segment to try a campaign on (the sandbox plays every one of them; +1 415 555 xxxx)."""
+        from apps.contacts.models import Contact, Segment
+
+        with schema_context(tenant.schema_name):
+            if Segment.objects.filter(name="Demo audience").exists():
+                return
+            names = ["Ava", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Isla", "Jonas"]
+            # About 1% opted out of marketing, so the campaign wizard shows its exclusions.
+            contacts = [Contact(phone=f"+1415555{i:04d}", name=f"{names[i % 10]} Demo {i}", tags=[self.AUDIENCE_TAG],
+                                marketing_consent="opted_out" if i % 97 == 0 else "opted_in")
+                        for i in range(self.AUDIENCE_SIZE)]
+            Contact.objects.bulk_create(contacts, batch_size=2000, ignore_conflicts=True)
+            Segment.objects.create(name="Demo audience", description="10,000 demo contacts for trying a campaign",
+                                   filter={"all": [{"field": "tags", "op": "any", "value": [self.AUDIENCE_TAG]}]})
+        self.stdout.write(f"demo audience: {self.AUDIENCE_SIZE:,} contacts in the segment 'Demo audience'")
 
     def _connect_whatsapp(self, tenant) -> None:
         """Connect WHATSAPP_PHONE_ID to the demo business, verified against the Graph API (the sandbox)."""
