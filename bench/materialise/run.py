@@ -2,7 +2,8 @@
 the floor of the same rows copied by one bare INSERT ... SELECT, on the same server in the same run.
 
 The business gets N contacts (one statement, generate_series): US, Indian, British and Brazilian numbers, ~2%
-opted out of marketing, ~0.5% erased, ~0.5% sharing a WhatsApp id with another contact, all tagged `all`. Then:
+opted out of marketing, ~0.5% erased (never in an audience), ~0.5% sharing a WhatsApp id with another contact,
+all tagged `all`. Then:
 
   1. floor: INSERT INTO a plain copy of the recipients table SELECT id, phone digits FROM contacts (no
      exclusions, no deduplication, no country or time zone): what one statement over the rows costs;
@@ -55,14 +56,14 @@ def _seed(size: int) -> tuple[str, int]:
             cursor.execute("""
                 INSERT INTO contacts_contact (phone, wa_id, name, email, language, tags, attributes,
                     marketing_consent, utility_consent, erased_at, created_at, updated_at)
-                SELECT CASE i % 4 WHEN 0 THEN '+1650' || lpad((i % 10000000)::text, 7, '0')
+                SELECT CASE mod(i, 4) WHEN 0 THEN '+1650' || lpad(mod(i, 10000000)::text, 7, '0')
                                   WHEN 1 THEN '+9198' || lpad(i::text, 8, '0')
                                   WHEN 2 THEN '+4477' || lpad(i::text, 8, '0')
                                   ELSE '+55119' || lpad(i::text, 8, '0') END,
-                       CASE WHEN i % 200 = 7 THEN '9198' || lpad((i - 6)::text, 8, '0') ELSE '' END,
+                       CASE WHEN mod(i, 200) = 7 THEN '9198' || lpad((i - 6)::text, 8, '0') ELSE '' END,
                        'Person ' || i, '', '', ARRAY['all'], '{}'::jsonb,
-                       CASE WHEN i % 50 = 3 THEN 'opted_out' ELSE 'opted_in' END, 'unknown',
-                       CASE WHEN i % 200 = 11 THEN now() END, now(), now()
+                       CASE WHEN mod(i, 50) = 3 THEN 'opted_out' ELSE 'opted_in' END, 'unknown',
+                       CASE WHEN mod(i, 200) = 11 THEN now() END, now(), now()
                 FROM generate_series(1, %s) AS i""", [size])
             cursor.execute("ANALYZE contacts_contact")
         account = BusinessAccount.objects.create(waba_id="900000000000001", access_token="x", connected_via="manual")

@@ -163,14 +163,18 @@ class Counts:
     recipients: int
 
 
-def _counts(cursor) -> Counts:
-    cursor.execute("""SELECT count(*), count(*) FILTER (WHERE opted_out),
-                             count(*) FILTER (WHERE unreachable AND NOT opted_out),
-                             count(DISTINCT identity) FILTER (WHERE NOT opted_out AND NOT unreachable),
-                             count(*) FILTER (WHERE NOT opted_out AND NOT unreachable)
-                      FROM campaign_candidates""")
-    total, opted_out, unreachable, distinct, eligible = cursor.fetchone()
-    return Counts(total, opted_out, unreachable, eligible - distinct, distinct)
+def _counts(cursor, *, distinct: bool = True) -> Counts:
+    """The candidates' counts; without `distinct` the duplicates are left for the caller (an INSERT's rowcount
+    tells them without a second sort)."""
+    cursor.execute(f"""SELECT count(*), count(*) FILTER (WHERE opted_out),
+                              count(*) FILTER (WHERE unreachable AND NOT opted_out),
+                              {"count(DISTINCT identity) FILTER (WHERE NOT opted_out AND NOT unreachable)"
+                               if distinct else "0"},
+                              count(*) FILTER (WHERE NOT opted_out AND NOT unreachable)
+                       FROM campaign_candidates""")
+    total, opted_out, unreachable, unique, eligible = cursor.fetchone()
+    unique = unique if distinct else eligible
+    return Counts(total, opted_out, unreachable, eligible - unique, unique)
 
 
 @dataclass(frozen=True)
@@ -202,14 +206,17 @@ def recipients_materialise(*, campaign, business_time_zone: str) -> Counts:
     variants = list(campaign.variants.order_by("index"))
     categories = set().union(*(ledger_categories_of(v.template) for v in variants))
     ab = campaign.ab_test or {}
+    ab_split = len(variants) > 1
     with connection.cursor() as cursor:
         _candidates(cursor, campaign.audience, categories)
-        counts = _counts(cursor)
+        counts = _counts(cursor, distinct=ab_split)  # the split needs the size first; else the INSERT says it
         regions.create_phone_regions_table(cursor)
         join, _ = regions.region_sql("e.identity", alias="region")
         test_size = counts.recipients
-        if len(variants) > 1:
+        if ab_split:
             test_size = -(-counts.recipients * int(ab.get("test_percent", 100)) // 100)  # ceil
+        # A/B variants go by a deterministic shuffle (a second sort); a plain campaign needs no order at all.
+        order = "row_number() OVER (ORDER BY md5(e.identity || %(salt)s))" if ab_split else "1"
         local_time = campaign.send_at_local_time.strftime("%H:%M") if campaign.send_at_local_time else None
         cursor.execute(
             f"""INSERT INTO campaigns_campaignrecipient
@@ -225,8 +232,10 @@ def recipients_materialise(*, campaign, business_time_zone: str) -> Counts:
                        '', ''
                 FROM (SELECT e.id, e.identity, coalesce(region.country, '') AS country,
                              coalesce(nullif(region.time_zone, ''), %(business_zone)s) AS zone,
-                             row_number() OVER (ORDER BY md5(e.identity || %(salt)s)) AS rn
+                             {order} AS rn
                       FROM ({_ELIGIBLE}) e {join}) n""",
             {"campaign": campaign.pk, "test_size": test_size, "variants": len(variants), "local_time": local_time,
              "business_zone": business_time_zone, "salt": str(campaign.pk)})
-    return counts
+        inserted = cursor.rowcount
+    eligible = counts.recipients + counts.duplicates
+    return Counts(counts.audience, counts.opted_out, counts.unreachable, eligible - inserted, inserted)
