@@ -14,7 +14,6 @@ it (`message_status_apply`); a sweeper re-queues a `sending` row only when the r
 reached Meta (no wamid and no status after RECONCILE_AFTER).
 """
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,23 +28,20 @@ from apps.contacts.phones import PhoneError
 from apps.contacts.selectors import access_contact, recipient_of
 from apps.contacts.services import contact_for_recipient, contact_touch_outbound
 from apps.core.errors import ApplicationError
-from apps.messaging import conversations, rate_limit
+from apps.messaging import conversations, rate_limit, statuses
 from apps.messaging.consent import consent_require
-from apps.messaging.models import Message, MessageEvent, PendingStatus
+from apps.messaging.models import Message, MessageEvent
 from apps.messaging.tasks import message_send_task
 from apps.whatsapp.builders import normalize_message
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import PhoneNumber
 from tenants.billing.limits import Limit, require_within
-from tenants.billing.usage import message_metric, usage_add_here
 from tenants.members import Member
 
 logger = logging.getLogger(__name__)
 
 Status = Message.Status
-# Statuses only move forward; failed is terminal (a late "delivered" can't revive a failed send).
-RANK = {Status.QUEUED: 0, Status.SENDING: 1, Status.UNKNOWN: 1, Status.SENT: 2, Status.DELIVERED: 3, Status.READ: 4}
 MAX_ATTEMPTS = 6
 
 
@@ -191,20 +187,15 @@ def _mark_sent(message: Message, *, wamid: str) -> None:
     conversations.message_changed(message)
     if message.contact_id:
         contact_touch_outbound(message.contact_id, at=now)
-    for pending in PendingStatus.objects.filter(wamid=wamid).order_by("created_at"):
-        message_status_apply(status=pending.status, wamid=wamid, at=pending.at, error=pending.error,
-                             pricing=pending.pricing)
-        pending.delete()
+    statuses.pending_apply([wamid])
 
 
 def message_status_hold_or_apply(*, status: str, wamid: str, callback_data: str | None = None, at=None,
                                  error: dict | None = None, pricing: dict | None = None) -> Message | None:
-    """Apply a status from Meta's webhook, or keep it until its message is known."""
-    message = message_status_apply(status=status, wamid=wamid, callback_data=callback_data, at=at, error=error,
-                                   pricing=pricing)
-    if message is None:
-        PendingStatus.objects.create(wamid=wamid, status=status, at=at, error=error, pricing=pricing)
-    return message
+    """Apply a status from Meta's webhook, or keep it until its message is known (statuses.statuses_apply)."""
+    (found,) = statuses.statuses_apply([statuses.StatusIn(status=status, wamid=wamid, callback_data=callback_data,
+                                                          at=at, error=error, pricing=pricing)])
+    return Message.objects.select_related("conversation").get(pk=found) if found else None
 
 
 def _send_failed(message: Message, exc: GraphError) -> Outcome:
@@ -230,60 +221,13 @@ def _mark_failed(message: Message, *, code: int | None, title: str, details: str
     conversations.message_changed(message)
 
 
-@transaction.atomic
 def message_status_apply(*, status: str, wamid: str, callback_data: str | None = None, at=None,
                          error: dict | None = None, pricing: dict | None = None) -> Message | None:
-    """Apply a status from Meta. Forward only; failed is terminal. Finds the message by wamid, or by our
-    id in biz_opaque_callback_data when the send's answer was lost. Returns None if it's unknown yet."""
-    # The conversation comes along for the live event (its assignee), without locking it.
-    locked = Message.objects.select_for_update(of=("self",)).select_related("conversation")
-    message = locked.filter(wamid=wamid).first()
-    if message is None and callback_data:
-        message = locked.filter(pk=_uuid_or_none(callback_data)).first()
-    if message is None:
-        return None
-    at = at or timezone.now()
-    if message.wamid is None:
-        message.wamid = wamid
-    if pricing:  # recorded whatever the status's order: it is what Meta charged
-        # Metered the first time Meta prices the message (sent, delivered and read all carry the same pricing;
-        # the row is locked, so concurrent or redelivered statuses find it already priced).
-        first_pricing = not (message.pricing_category or message.pricing_type or message.billable is not None)
-        message.pricing_category = str(pricing.get("category") or "")[:32]
-        message.pricing_type = str(pricing.get("type") or "")[:32]
-        message.billable = pricing.get("billable") if isinstance(pricing.get("billable"), bool) else None
-        Message.objects.filter(pk=message.pk).update(pricing_category=message.pricing_category,
-                                                     pricing_type=message.pricing_type, billable=message.billable)
-        if first_pricing and (message.pricing_category or message.pricing_type or message.billable is not None):
-            usage_add_here(message_metric(direction="out", category=message.pricing_category,
-                                          billable=message.billable))
-    if message.status == Status.FAILED:
-        return message
-    if status == Status.FAILED:
-        message.status, message.failed_at = Status.FAILED, at
-        message.error_code = (error or {}).get("code")
-        message.error_title = ((error or {}).get("title") or "")[:300]
-        message.error_details = ((error or {}).get("error_data") or {}).get("details", "")
-    elif RANK.get(status, -1) > RANK.get(message.status, -1):
-        message.status = status
-        setattr(message, f"{status}_at", at)
-        if status in (Status.DELIVERED, Status.READ) and message.sent_at is None:
-            message.sent_at = at
-    else:
-        _event(message, status, ignored="older than current status")
-        message.save(update_fields=["wamid"])
-        return message
-    message.save()
-    _event(message, status, wamid=wamid, **({"error": error} if error else {}))
-    conversations.message_changed(message)
-    return message
-
-
-def _uuid_or_none(value: str):
-    try:
-        return uuid.UUID(value)
-    except (TypeError, ValueError):
-        return None
+    """Apply one status from Meta (the batch rules of apps.messaging.statuses, for one). Finds the message by wamid,
+    or by our id in biz_opaque_callback_data when the send's answer was lost. Returns None if it's unknown yet."""
+    (found,) = statuses.statuses_apply([statuses.StatusIn(status=status, wamid=wamid, callback_data=callback_data,
+                                                          at=at, error=error, pricing=pricing)], hold=False)
+    return Message.objects.select_related("conversation").get(pk=found) if found else None
 
 
 def messages_reconcile() -> int:

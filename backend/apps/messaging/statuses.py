@@ -1,12 +1,177 @@
-"""Statuses from Meta's webhooks, applied in batches (placeholder until the batch implementation lands)."""
-from apps.messaging.models import PendingStatus
+"""Statuses from Meta's webhooks, applied a change at a time (up to 100 statuses, or 1,000 at Meta) in a fixed
+number of statements: one locking SELECT of the messages (in id order, so two workers applying overlapping
+changes never deadlock), the rules applied in Python in the change's order, one UPDATE of every changed message,
+one INSERT of their events, one of the statuses held for messages we don't know yet, and one usage count per
+pricing metric.
+
+The rules (the outbox's, apps.messaging.outbox): statuses only move forward (queued < sending/unknown < sent <
+delivered < read); failed is terminal and wins over anything but failed; a message is found by its wamid, or by our
+id in `biz_opaque_callback_data` when the send's answer was lost (then it learns its wamid); Meta's pricing is
+recorded whatever the order and metered the first time; a status for a message we don't know yet is held
+(PendingStatus) and applied when its send records the wamid (`pending_apply`).
+"""
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.messaging import live
+from apps.messaging.models import Message, MessageEvent, PendingStatus
+from tenants.billing.usage import message_metric, usage_add_here
+
+Status = Message.Status
+# Statuses only move forward; failed is terminal (a late "delivered" can't revive a failed send).
+RANK = {Status.QUEUED: 0, Status.SENDING: 1, Status.UNKNOWN: 1, Status.SENT: 2, Status.DELIVERED: 3, Status.READ: 4}
+_FIELDS = ("status", "wamid", "sent_at", "delivered_at", "read_at", "failed_at", "error_code", "error_title",
+           "error_details", "pricing_category", "pricing_type", "billable")
+
+
+@dataclass(frozen=True)
+class StatusIn:
+    """One status as Meta reported it (apps.whatsapp.webhook_events.StatusUpdate has the same attributes)."""
+
+    status: str
+    wamid: str
+    callback_data: str | None = None
+    at: datetime | None = None
+    error: dict | None = None
+    pricing: dict | None = None
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+class _Batch:
+    def __init__(self, messages: list[Message]):
+        self.by_wamid = {m.wamid: m for m in messages if m.wamid}
+        self.by_id = {m.pk: m for m in messages}
+        self.changed: dict[uuid.UUID, Message] = {}
+        self.events: list[MessageEvent] = []
+        self.metrics: Counter = Counter()
+
+    def find(self, update) -> Message | None:
+        found = self.by_wamid.get(update.wamid)
+        if found is None and update.callback_data:
+            found = self.by_id.get(_uuid(update.callback_data))
+        return found
+
+    def apply(self, message: Message, update) -> None:
+        """outbox.message_status_apply's rules on the locked row, in memory."""
+        at = update.at or timezone.now()
+        if message.wamid is None:
+            message.wamid = update.wamid
+            self.by_wamid[update.wamid] = message
+            self.changed[message.pk] = message
+        pricing = update.pricing
+        if pricing:  # what Meta charged, whatever the status's order; metered the first time it is priced
+            first = not (message.pricing_category or message.pricing_type or message.billable is not None)
+            message.pricing_category = str(pricing.get("category") or "")[:32]
+            message.pricing_type = str(pricing.get("type") or "")[:32]
+            message.billable = pricing.get("billable") if isinstance(pricing.get("billable"), bool) else None
+            self.changed[message.pk] = message
+            if first and (message.pricing_category or message.pricing_type or message.billable is not None):
+                self.metrics[message_metric(direction="out", category=message.pricing_category,
+                                            billable=message.billable)] += 1
+        if message.status == Status.FAILED:
+            return
+        status, error = update.status, update.error
+        if status == Status.FAILED:
+            message.status, message.failed_at = Status.FAILED, at
+            message.error_code = (error or {}).get("code")
+            message.error_title = ((error or {}).get("title") or "")[:300]
+            message.error_details = ((error or {}).get("error_data") or {}).get("details", "")
+        elif RANK.get(status, -1) > RANK.get(message.status, -1):
+            message.status = status
+            setattr(message, f"{status}_at", at)
+            if status in (Status.DELIVERED, Status.READ) and message.sent_at is None:
+                message.sent_at = at
+        else:
+            self.events.append(MessageEvent(message_id=message.pk, status=status,
+                                            detail={"ignored": "older than current status"}))
+            return
+        self.changed[message.pk] = message
+        self.events.append(MessageEvent(message_id=message.pk, status=status,
+                                        detail={"wamid": update.wamid, **({"error": error} if error else {})}))
+
+
+def _lock(updates) -> list[Message]:
+    wamids = {u.wamid for u in updates if u.wamid}
+    ids = {pk for pk in (_uuid(u.callback_data) for u in updates if u.callback_data) if pk}
+    if not wamids and not ids:
+        return []
+    return list(Message.objects.select_for_update(of=("self",)).select_related("conversation")
+                .filter(Q(wamid__in=wamids) | Q(pk__in=ids)).order_by("pk"))
+
+
+def _save(changed: list[Message]) -> None:
+    columns = {name: [getattr(m, name) for m in changed] for name in _FIELDS}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {Message._meta.db_table} m SET
+                    status = v.status, wamid = v.wamid, sent_at = v.sent_at, delivered_at = v.delivered_at,
+                    read_at = v.read_at, failed_at = v.failed_at, error_code = v.error_code,
+                    error_title = v.error_title, error_details = v.error_details,
+                    pricing_category = v.pricing_category, pricing_type = v.pricing_type, billable = v.billable,
+                    updated_at = now()
+                FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[],
+                            %s::timestamptz[], %s::timestamptz[], %s::int[], %s::text[], %s::text[], %s::text[],
+                            %s::text[], %s::boolean[])
+                     AS v(id, status, wamid, sent_at, delivered_at, read_at, failed_at, error_code, error_title,
+                          error_details, pricing_category, pricing_type, billable)
+                WHERE m.id = v.id""",
+            [[m.pk for m in changed], *(columns[name] for name in _FIELDS)])
+
+
+@transaction.atomic
+def statuses_apply(updates, *, hold: bool = True) -> list[uuid.UUID | None]:
+    """Apply one change's statuses in order; returns, per status, the id of its message or None (held for later
+    when `hold`). Same end state as applying them one by one."""
+    batch = _Batch(_lock(updates))
+    found: list[uuid.UUID | None] = []
+    held = []
+    for update in updates:
+        message = batch.find(update)
+        if message is None:
+            found.append(None)
+            if hold:
+                held.append(PendingStatus(wamid=update.wamid, status=update.status, at=update.at, error=update.error,
+                                          pricing=update.pricing))
+            continue
+        found.append(message.pk)
+        batch.apply(message, update)
+    changed = list(batch.changed.values())
+    if changed:
+        _save(changed)
+    MessageEvent.objects.bulk_create(batch.events)
+    PendingStatus.objects.bulk_create(held)
+    for metric, n in batch.metrics.items():
+        usage_add_here(metric, n)
+    for message in changed:  # the inbox's ticks move (one event per message, published after commit)
+        if message.conversation_id is not None:
+            live.publish("status", conversation_id=message.conversation_id,
+                         assignee_id=message.conversation.assignee_id, message_id=str(message.pk))
+    return found
 
 
 def pending_apply(wamids: list[str]) -> None:
-    """Apply and delete the statuses held for these wamids (they beat the send's answer)."""
-    from apps.messaging.outbox import message_status_apply
-
-    for pending in PendingStatus.objects.filter(wamid__in=wamids).order_by("created_at"):
-        message_status_apply(status=pending.status, wamid=pending.wamid, at=pending.at, error=pending.error,
-                             pricing=pending.pricing)
-        pending.delete()
+    """Apply, oldest first, the statuses held for these wamids (they beat their send's answer), then forget them."""
+    if not wamids:
+        return
+    with transaction.atomic():
+        held = list(PendingStatus.objects.select_for_update(skip_locked=True).filter(wamid__in=wamids)
+                    .order_by("created_at", "id"))
+        if not held:
+            return
+        statuses_apply([StatusIn(status=p.status, wamid=p.wamid, at=p.at, error=p.error, pricing=p.pricing)
+                        for p in held], hold=False)
+        PendingStatus.objects.filter(pk__in=[p.pk for p in held]).delete()
