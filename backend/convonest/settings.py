@@ -376,6 +376,8 @@ BILLING_ENFORCE_LIMITS = env_bool("BILLING_ENFORCE_LIMITS", True)
 DEMO_TENANT_SLUG = env_str("DEMO_TENANT_SLUG", "demo")
 DEMO_EMAIL = env_str("DEMO_EMAIL", "owner@demo.localhost")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "convonest-demo")
+# Contacts in the demo's segment "Demo audience" (a campaign to try); 0: none. The demo tries a plan that holds them.
+DEMO_AUDIENCE_SIZE = env_int("DEMO_AUDIENCE_SIZE", 0 if TESTING else 10_000)
 
 # --- Static, i18n, logging ----------------------------------------------------------------------
 # Uploaded files (contact imports now, media later). Web and worker processes must share it.

@@ -110,6 +110,8 @@ def main() -> int:
             "E2E_SANDBOX_URL": f"http://127.0.0.1:{SANDBOX_PORT}",
             # localstripe (with hosted Checkout) stands in for Stripe, as in make dev.
             "STRIPE_API_BASE": f"http://127.0.0.1:{stripe_port}",
+            # The demo stays on the basic trial (the billing test buys a plan from it): no 10,000-contact audience.
+            "DEMO_AUDIENCE_SIZE": "0",
         }
         print(f"[e2e] database {E2E_DATABASE} recreated; backend {BACKEND_ADDR}, frontend :{FRONTEND_PORT}",
               file=sys.stderr, flush=True)

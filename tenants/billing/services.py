@@ -3,6 +3,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
@@ -170,6 +171,21 @@ def stripe_event_handle(event: dict) -> str:
     row.save(update_fields=["tenant", "outcome"])
     logger.info("stripe event %s %s: %s", event_id, event_type, outcome)
     return outcome
+
+
+def demo_trial_fit(tenant: Tenant, *, contacts: int) -> Subscription:
+    """bootstrap_demo with a demo audience: a demo business still on its trial tries the smallest plan for sale that
+    holds `contacts` contacts and as many messages (a trial of that plan: hard limits, nothing billed); one that
+    paid through Checkout keeps its plan."""
+    sub = subscription_for(tenant)
+    if sub.status != SubscriptionStatus.TRIALING:
+        return sub
+    plan = (Plan.objects.exclude(stripe_price_id="").filter(Q(contacts__isnull=True) | Q(contacts__gte=contacts))
+            .filter(Q(messages_per_month__isnull=True) | Q(messages_per_month__gte=contacts)).order_by("rank").first())
+    if plan is not None and plan != sub.plan:
+        sub.plan, sub.trial_end = plan, timezone.now() + timedelta(days=max(plan.trial_days, 30))
+        sub.save(update_fields=["plan", "trial_end", "updated_at"])
+    return sub
 
 
 def demo_trial_start(tenant: Tenant) -> Subscription:

@@ -214,6 +214,9 @@ class AudienceQuerySerializer(serializers.Serializer):
     template_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     audience = serializers.DictField(help_text="Exactly one of segment_id, tags, contact_ids, import_id, "
                                                "all_opted_in")
+    mapping = serializers.DictField(required=False, allow_null=True,
+                                    help_text="The campaign's mapping for the sample's previews (default: the "
+                                              "template's saved one)")
 
 
 class CampaignAudienceApi(APIView):
@@ -231,6 +234,8 @@ class CampaignAudienceApi(APIView):
         template = access_template(request.member, data.validated_data["template_id"])
         audience = audience_clean(data.validated_data["audience"])
         preview = audience_preview(audience, template)
+        samples = services.sample_previews(template, data.validated_data.get("mapping"),
+                                           [pk for pk, _, _ in preview.sample])
         budget = daily_budget(number)
         return Response(AudiencePreviewSerializer({
             "recipients": preview.counts.recipients,
@@ -239,5 +244,6 @@ class CampaignAudienceApi(APIView):
             "estimate": costs.estimate_for(preview.by_country, template.category),
             "daily_limit": {"tier": budget.tier, "limit": budget.limit, "used": budget.used,
                             "remaining": budget.remaining},
-            "sample": [{"contact_id": pk, "name": name, "to": to} for pk, name, to in preview.sample],
+            "sample": [{"contact_id": pk, "name": name, "to": to, "preview": samples[pk]}
+                       for pk, name, to in preview.sample],
         }).data)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from apps.campaigns import costs, funnel
 from apps.campaigns.models import Campaign, CampaignRecipient
 from apps.campaigns.selectors import recipient_stage
+from apps.templates.preview_api import DraftPreviewSerializer
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 METRICS = ("delivered", "read", "replied")
@@ -319,6 +320,7 @@ class SampleSerializer(serializers.Serializer):
     contact_id = serializers.IntegerField()
     name = serializers.CharField()
     to = serializers.CharField()
+    preview = DraftPreviewSerializer(help_text="The template as this contact gets it with the mapping")
 
 
 @extend_schema_serializer(component_name="AudiencePreview")

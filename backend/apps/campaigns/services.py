@@ -12,6 +12,7 @@ other gets 409 `invalid_transition`, so a campaign can't run twice (and its disp
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -22,10 +23,11 @@ from rest_framework.exceptions import PermissionDenied
 from apps.campaigns import audience as audiences
 from apps.campaigns import due, limits
 from apps.campaigns.models import Campaign, CampaignRecipient, CampaignVariant
+from apps.contacts.models import Contact
 from apps.core.errors import ApplicationError, Conflict
 from apps.messaging import bulk_send
 from apps.messaging.selectors import inbox_settings_get
-from apps.templates.mapping import mapping_clean
+from apps.templates.mapping import contact_preview, mapping_clean
 from apps.templates.models import Template
 from apps.templates.selectors import access_template
 from apps.whatsapp.models import PhoneNumber
@@ -175,6 +177,20 @@ def campaign_delete(*, member: Member, campaign: Campaign) -> None:
     _require(member)
     if not Campaign.objects.filter(pk=campaign.pk, status=S.DRAFT).delete()[0]:
         raise _not_allowed(campaign, "delete")
+
+
+def sample_previews(template: Template, mapping, contact_ids: list[int]) -> dict[int, dict]:
+    """contact id -> the template as that contact gets it with `mapping` (the template's saved one when None):
+    {rendered, problems}, from the renderer every send uses."""
+    mapped = copy.copy(template)
+    if mapping is not None:
+        mapped.mapping = _mapping(template, mapping, "mapping")
+    contacts = Contact.objects.in_bulk(contact_ids)
+    out = {}
+    for pk in contact_ids:
+        rendered, _ = contact_preview(mapped, contacts.get(pk))
+        out[pk] = {"rendered": rendered.as_dict(), "problems": rendered.problems}
+    return out
 
 
 # --- status ------------------------------------------------------------------------------------------------------

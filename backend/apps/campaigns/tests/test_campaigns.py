@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.campaigns.models import Campaign, CampaignRecipient
 from apps.campaigns.tests.support import (
+    MAPPING,
     add_contacts,
     campaign,
     campaign_messages,
@@ -89,7 +90,8 @@ def test_the_audience_preview_counts_exclusions_estimates_cost_and_shows_the_dai
     add_contacts(alpha, 1, start=50, utility_consent="opted_out")
 
     response = client.post("/api/campaigns/audience/", {"phone_number_id": number_id, "template_id": template,
-                                                        "audience": {"tags": ["vip"]}}, format="json")
+                                                        "audience": {"tags": ["vip"]}, "mapping": MAPPING},
+                           format="json")
 
     assert response.status_code == 200, response.content
     preview = response.json()
@@ -98,6 +100,10 @@ def test_the_audience_preview_counts_exclusions_estimates_cost_and_shows_the_dai
     assert float(preview["estimate"]["total"]) > 0
     assert preview["daily_limit"]["limit"] is not None or preview["daily_limit"]["tier"] == "TIER_UNLIMITED"
     assert len(preview["sample"]) == 4
+    first = preview["sample"][0]
+    assert first["preview"]["problems"] == []
+    assert first["name"].split()[0] in first["preview"]["rendered"]["body"]
+    assert "tomorrow at 9:00" in first["preview"]["rendered"]["body"]
 
 
 def test_a_second_start_is_refused_and_a_second_dispatcher_finds_the_lease_taken(alpha, graph_sandbox, demo):

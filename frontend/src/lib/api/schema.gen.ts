@@ -1517,6 +1517,8 @@ export interface components {
             contact_id: number;
             name: string;
             to: string;
+            /** @description The template as this contact gets it with the mapping */
+            preview: components["schemas"]["TemplateDraftPreview"];
         };
         Billing: {
             plan: components["schemas"]["BillingPlan"];
@@ -1620,6 +1622,10 @@ export interface components {
             audience: {
                 [key: string]: unknown;
             };
+            /** @description The campaign's mapping for the sample's previews (default: the template's saved one) */
+            mapping?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** @description Exactly one of these (the service says which is missing or extra). */
         CampaignAudienceRequest: {

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
-from tenants.billing.services import demo_trial_start
+from tenants.billing.services import demo_trial_fit, demo_trial_start
 from tenants.models import Membership, Role, Tenant, User
 from tenants.services import public_site_ensure, tenant_signup, tenant_url
 
@@ -48,13 +48,18 @@ class Command(BaseCommand):
         self._audience_seed(tenant)
         self.stdout.write(f"demo: {tenant_url(tenant)}  login {email} / {password}")
 
-    AUDIENCE_SIZE = 10_000
     AUDIENCE_TAG = "demo-audience"
 
     def _audience_seed(self, tenant) -> None:
-        """A 10,000-contact segment to try a campaign on (the sandbox plays every one of them; +1 415 555 xxxx)."""
+        """DEMO_AUDIENCE_SIZE contacts (10,000 by default) in the segment "Demo audience", to try a campaign on (the
+        sandbox plays every one of them; +1 415 555 xxxx). The demo then tries the plan that holds them (the trial
+        holds 1,000 contacts and messages a month)."""
         from apps.contacts.models import Contact, Segment
 
+        size = settings.DEMO_AUDIENCE_SIZE
+        if size <= 0:
+            return
+        demo_trial_fit(tenant, contacts=size + 100)  # room for the inbox's customers too
         with schema_context(tenant.schema_name):
             if Segment.objects.filter(name="Demo audience").exists():
                 return
@@ -62,11 +67,11 @@ class Command(BaseCommand):
             # About 1% opted out of marketing, so the campaign wizard shows its exclusions.
             contacts = [Contact(phone=f"+1415555{i:04d}", name=f"{names[i % 10]} Demo {i}", tags=[self.AUDIENCE_TAG],
                                 marketing_consent="opted_out" if i % 97 == 0 else "opted_in")
-                        for i in range(self.AUDIENCE_SIZE)]
+                        for i in range(size)]
             Contact.objects.bulk_create(contacts, batch_size=2000, ignore_conflicts=True)
-            Segment.objects.create(name="Demo audience", description="10,000 demo contacts for trying a campaign",
+            Segment.objects.create(name="Demo audience", description=f"{size:,} demo contacts for trying a campaign",
                                    filter={"all": [{"field": "tags", "op": "any", "value": [self.AUDIENCE_TAG]}]})
-        self.stdout.write(f"demo audience: {self.AUDIENCE_SIZE:,} contacts in the segment 'Demo audience'")
+        self.stdout.write(f"demo audience: {size:,} contacts in the segment 'Demo audience'")
 
     def _connect_whatsapp(self, tenant) -> None:
         """Connect WHATSAPP_PHONE_ID to the demo business, verified against the Graph API (the sandbox)."""
