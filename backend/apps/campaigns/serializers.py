@@ -1,5 +1,6 @@
 """The campaigns API's shapes: what it accepts (checked here for types, by the services for business rules) and what
 it answers (the detail's numbers come from apps.campaigns.funnel and apps.campaigns.costs)."""
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -48,6 +49,13 @@ class AbTestWriteSerializer(serializers.Serializer):
     decide_after_minutes = serializers.IntegerField(min_value=5, max_value=10_080, default=240)
 
 
+class BusinessDateTimeField(serializers.DateTimeField):
+    """A time without an offset stays naive here: the service reads it in the business's time zone, not UTC."""
+
+    def enforce_timezone(self, value):
+        return value if timezone.is_naive(value) else super().enforce_timezone(value)
+
+
 @extend_schema_serializer(component_name="CampaignWrite")
 class CampaignWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
@@ -57,8 +65,8 @@ class CampaignWriteSerializer(serializers.Serializer):
     mapping = serializers.DictField(required=False, allow_null=True,
                                     help_text="How contacts fill the variables (default: the template's saved one)")
     audience = AudienceSerializer()
-    schedule_at = serializers.DateTimeField(required=False, allow_null=True,
-                                            help_text="Start then (a time without offset is the business's)")
+    schedule_at = BusinessDateTimeField(required=False, allow_null=True,
+                                        help_text="Start then (a time without offset is in the business's time zone)")
     throughput_cap = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000,
                                               help_text="Messages a second at most (default: the number's)")
     quiet_hours = QuietHoursSerializer(required=False, allow_null=True)

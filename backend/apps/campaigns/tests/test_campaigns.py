@@ -361,3 +361,17 @@ def test_a_campaign_the_plan_cannot_finish_is_refused_at_start_with_the_upgrade_
     assert response.json()["code"] == "plan_limit"
     assert response.json()["errors"]["upgrade_url"] == ["/settings/billing"]
     assert campaign(alpha, created["id"]).status == "draft"
+
+
+def test_a_schedule_without_an_offset_is_read_in_the_business_s_time_zone(alpha, graph_sandbox, demo):
+    client, number_id, template = demo
+    with in_schema(alpha):
+        from apps.messaging.models import InboxSettings
+
+        InboxSettings.objects.update_or_create(pk=1, defaults={"timezone": "Asia/Kolkata"})
+    created = create_campaign(client, number_id, template, schedule_at="2030-01-15T09:30:00")
+
+    assert created["schedule_at"].startswith("2030-01-15T04:00:00")  # 09:30 in Kolkata is 04:00 UTC
+    started = start(client, created["id"]).json()
+    assert started["status"] == "scheduled"
+    assert dispatch(alpha, created["id"]) == "waiting"

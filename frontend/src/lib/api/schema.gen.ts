@@ -1832,7 +1832,7 @@ export interface components {
             audience: components["schemas"]["CampaignAudienceRequest"];
             /**
              * Format: date-time
-             * @description Start then (a time without offset is the business's)
+             * @description Start then (a time without offset is in the business's time zone)
              */
             schedule_at?: string | null;
             /** @description Messages a second at most (default: the number's) */
@@ -2824,7 +2824,7 @@ export interface components {
             audience?: components["schemas"]["CampaignAudienceRequest"];
             /**
              * Format: date-time
-             * @description Start then (a time without offset is the business's)
+             * @description Start then (a time without offset is in the business's time zone)
              */
             schedule_at?: string | null;
             /** @description Messages a second at most (default: the number's) */

@@ -162,3 +162,20 @@ export type BillingUsage = Schemas["BillingUsage"];
 export type BillingLimit = Schemas["LimitEnum"];
 export type BillingInvoice = Schemas["BillingInvoice"];
 export type BillingRedirect = Schemas["BillingRedirect"];
+
+// Campaigns (issue 12): drafts, the audience preview, start / pause / resume / cancel, the funnel and recipients.
+export type CampaignSummary = Schemas["CampaignSummary"];
+export type CampaignDetail = Schemas["CampaignDetail"];
+export type CampaignStatus = CampaignSummary["status"];
+export type CampaignCounts = Schemas["CampaignCounts"];
+export type CampaignFailure = Schemas["CampaignFailure"];
+export type CampaignVariant = Schemas["CampaignVariant"];
+export type CampaignRecipient = Schemas["CampaignRecipient"];
+export type CampaignWrite = Schemas["CampaignWriteRequest"];
+export type CampaignAudience = Schemas["CampaignAudienceRequest"];
+export type CampaignRetargetStage = Schemas["CampaignRetargetRequest"]["stage"];
+export type CostEstimate = Schemas["CostEstimate"];
+export type AudiencePreview = Schemas["AudiencePreview"];
+export type AudienceQuery = Schemas["CampaignAudienceQueryRequest"];
+export type PaginatedCampaignSummaryList = Schemas["PaginatedCampaignSummaryList"];
+export type PaginatedCampaignRecipientList = Schemas["PaginatedCampaignRecipientList"];

@@ -3,6 +3,7 @@
  * from general to specific: invalidating a prefix (e.g. `inboxKeys.conversationLists()`) refetches
  * every list under it.
  */
+import type { RecipientQuery } from "@/lib/api/campaigns";
 import type { ContactQuery } from "@/lib/api/contacts";
 import type { ConversationQuery } from "@/lib/api/inbox";
 import type { TemplateQuery } from "@/lib/api/templates";
@@ -86,4 +87,14 @@ export const messageKeys = {
 /** Billing: the overview (the billing page and the app-wide banners share it). */
 export const billingKeys = {
   overview: () => ["billing", "overview"] as const,
+};
+
+/** Campaigns: the list, one campaign (polled while it runs), its recipients, the wizard's audience preview. */
+export const campaignKeys = {
+  all: () => ["campaigns"] as const,
+  lists: () => ["campaigns", "list"] as const,
+  list: (status: string) => ["campaigns", "list", status] as const,
+  detail: (id: number) => ["campaigns", "detail", id] as const,
+  recipients: (id: number, query: RecipientQuery) => ["campaigns", "detail", id, "recipients", query] as const,
+  audience: (query: unknown) => ["campaigns", "audience", query] as const,
 };
