@@ -182,14 +182,18 @@ def campaign_delete(*, member: Member, campaign: Campaign) -> None:
 def sample_previews(template: Template, mapping, contact_ids: list[int]) -> dict[int, dict]:
     """contact id -> the template as that contact gets it with `mapping` (the template's saved one when None):
     {rendered, problems}, from the renderer every send uses."""
-    mapped = copy.copy(template)
+    mapped, refused = copy.copy(template), []
     if mapping is not None:
-        mapped.mapping = _mapping(template, mapping, "mapping")
+        try:
+            mapped.mapping = _mapping(template, mapping, "mapping")
+        except ApplicationError as exc:  # a mapping being filled in: show what is missing, keep the counts
+            mapped.mapping = {}
+            refused = [{"field": field, "message": messages[0]} for field, messages in exc.errors.items()]
     contacts = Contact.objects.in_bulk(contact_ids)
     out = {}
     for pk in contact_ids:
         rendered, _ = contact_preview(mapped, contacts.get(pk))
-        out[pk] = {"rendered": rendered.as_dict(), "problems": rendered.problems}
+        out[pk] = {"rendered": rendered.as_dict(), "problems": refused or rendered.problems}
     return out
 
 

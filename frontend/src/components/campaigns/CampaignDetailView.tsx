@@ -32,6 +32,15 @@ import { count, money, RECIPIENT_STATES, RETARGET_STAGES, stageLabel, statusInfo
 import { Funnel, ProgressBar } from "./Funnel";
 
 export const POLL_MS = 1500;
+/** After it ends, statuses (delivered, read) and replies keep arriving for a while: poll slower for this long. */
+const SETTLING_MS = 15 * 60 * 1000;
+
+function pollEvery(campaign: CampaignDetail | undefined): number | false {
+  if (!campaign) return false;
+  if (isLive(campaign.status)) return POLL_MS;
+  const ended = campaign.completed_at ? Date.parse(campaign.completed_at) : NaN;
+  return Date.now() - ended < SETTLING_MS ? 5 * POLL_MS : false;
+}
 
 /** A refusal with the way out: a plan limit links to billing, the daily limit offers the split. */
 export function ActionError({ error, onSplit }: { error: ApiError; onSplit?: () => void }) {
@@ -369,7 +378,7 @@ export function CampaignDetailView({ id }: { id: number }) {
   const query = useQuery({
     queryKey: campaignKeys.detail(id),
     queryFn: () => getCampaign(id),
-    refetchInterval: (q) => (q.state.data && isLive(q.state.data.status) ? POLL_MS : false),
+    refetchInterval: (q) => pollEvery(q.state.data),
   });
   if (query.isPending) {
     return (

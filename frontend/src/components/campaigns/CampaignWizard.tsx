@@ -250,7 +250,8 @@ export function CampaignWizard() {
     setBusy(startIt ? "start" : "draft");
     setError(null);
     try {
-      const id = created ?? (await createCampaign(bodyOf(state, template, abTemplate))).id;
+      // The number shown is the first one until another is picked: send the one shown.
+      const id = created ?? (await createCampaign(bodyOf({ ...state, numberId: number?.phone_number_id ?? state.numberId }, template, abTemplate))).id;
       setCreated(id);
       if (startIt) await startCampaign(id, split);
       void client.invalidateQueries({ queryKey: campaignKeys.lists() });
