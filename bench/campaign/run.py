@@ -27,7 +27,6 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-from cryptography.fernet import Fernet
 
 from bench.common import bench_database
 
@@ -148,6 +147,15 @@ def _seed(recipients: int, sandbox_url: str):
     return tenant, numbers
 
 
+def _settle(control: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pending = httpx.get(f"{control}/webhooks", params={"state": "pending", "limit": 1, "body": 0}, timeout=30)
+        if not pending.json()["deliveries"]:
+            return
+        time.sleep(1)
+
+
 def _run_rate(tenant, number_id: str, rate: int, stack: Stack, window: float | None) -> dict:
     from django.db import connection
     from django_tenants.utils import schema_context
@@ -161,14 +169,15 @@ def _run_rate(tenant, number_id: str, rate: int, stack: Stack, window: float | N
     from tenants.models import Role, User
 
     stack_url = f"http://127.0.0.1:{stack.sandbox_port}/_sandbox"
+    _settle(stack_url)  # the previous run's status webhooks delivered: this run starts on an idle stack
     httpx.post(f"{stack_url}/reset", json={"demo": True}, timeout=30).raise_for_status()  # fresh counters
     member = Member(User.objects.get(email="b@bench.example"), tenant, Role.OWNER)
     with schema_context(tenant.schema_name):
         number = PhoneNumber.objects.get(phone_number_id=number_id)
         campaign = Campaign.objects.create(name=f"bench {rate}", phone_number=number, audience={"tags": ["bench"]})
-        CampaignVariant.objects.create(campaign=campaign, index=0, template=Template.objects.get(
-            name="appointment_reminder"), mapping={"body": [{"field": "first_name", "fallback": "there"},
-                                                            {"value": "Friday at 10:00"}]})
+        template = Template.objects.filter(name="appointment_reminder", status="APPROVED").first()
+        mapping = {"body": [{"field": "first_name", "fallback": "there"}, {"value": "Friday at 10:00"}]}
+        CampaignVariant.objects.create(campaign=campaign, index=0, template=template, mapping=mapping)
         started = time.monotonic()
         campaign_start(member=member, campaign=campaign)
         series, backlog_peak = [], 0
@@ -236,10 +245,9 @@ def main() -> int:
     parser.add_argument("--full", action="store_true")
     args = parser.parse_args()
     with bench_database("bench_campaign") as url:
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "0", "LOG_LEVEL": "WARNING",
+        # make dev's settings (its demo secrets: the sandbox signs with the demo app's secret), logs quiet.
+        env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING",
                "DJANGO_SETTINGS_MODULE": "convonest.settings", "BILLING_ENFORCE_LIMITS": "false",
-               "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "bench-secret-key-not-for-production-0123",
-               "FIELD_ENCRYPTION_KEY": os.environ.get("FIELD_ENCRYPTION_KEY") or Fernet.generate_key().decode(),
                "CELERY_TASK_DEFAULT_QUEUE": "celery", "CAMPAIGN_DISPATCH_SECONDS": "300"}
         from sandbox.state import demo_values
 

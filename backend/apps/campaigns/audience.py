@@ -27,7 +27,7 @@ from apps.core.errors import ApplicationError
 from apps.messaging.consent import AUTHENTICATION, MARKETING, UTILITY
 from apps.templates.models import Template
 
-KINDS = ("segment_id", "tags", "contact_ids", "import_id", "all_opted_in", "retarget")
+KINDS = ("segment_id", "tags", "contact_ids", "import_id", "all_opted_in")  # what a member may choose
 MAX_CONTACT_IDS = 10_000
 MAX_TAGS = 50
 UNDELIVERABLE_CODE = 131026  # Meta: the number is not on WhatsApp
@@ -44,13 +44,13 @@ def _invalid(kind: str, message: str) -> ApplicationError:
 def audience_clean(raw) -> dict:
     """Exactly one kind, with a value that names something of this business (400 otherwise)."""
     if not isinstance(raw, dict):
-        raise _invalid("", "An object with exactly one of " + ", ".join(KINDS[:-1]) + ".")
+        raise _invalid("", "An object with exactly one of " + ", ".join(KINDS) + ".")
     given = [kind for kind in KINDS if raw.get(kind) not in (None, False, [], "")]
     unknown = sorted(set(raw) - set(KINDS))
     if unknown:
         raise _invalid(unknown[0], "Unknown audience kind.")
     if len(given) != 1:
-        raise _invalid("", "Give exactly one of " + ", ".join(KINDS[:-1]) + ".")
+        raise _invalid("", "Give exactly one of " + ", ".join(KINDS) + ".")
     kind, value = given[0], raw[given[0]]
     if kind == "segment_id":
         try:
@@ -74,11 +74,9 @@ def audience_clean(raw) -> dict:
         except Exception:  # Http404, or a value that isn't an id
             raise _invalid(kind, "No such contact import.") from None
         return {kind: int(value)}
-    if kind == "all_opted_in":
-        if value is not True:
-            raise _invalid(kind, "Must be true.")
-        return {kind: True}
-    return {kind: value}  # retarget: made by campaign_retarget, never by the API
+    if value is not True:
+        raise _invalid(kind, "Must be true.")
+    return {kind: True}  # all_opted_in (a retarget's audience is made by campaign_retarget, never given)
 
 
 def ledger_categories_of(template: Template) -> set[str]:

@@ -27,10 +27,12 @@ import logging
 import math
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from apps.campaigns import audience as audiences
@@ -48,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 R = CampaignRecipient.State
 BATCH_SECONDS = 0.1  # a batch is this much of the number's throughput; also how fast a pause is noticed
+MAX_IN_FLIGHT = 2  # batches sent but not recorded yet (pipelining)
 GUARD_EVERY = 1.0  # seconds between checks of the template and the number
 QUIET_EVERY = 60.0  # seconds between moves of recipients who entered quiet hours
 # Meta answers these for the campaign as a whole: every further send would fail the same way. The campaign pauses
@@ -70,9 +73,11 @@ def campaign_dispatch(campaign_id: int, *, run_seconds: float | None = None) -> 
     token = uuid.uuid4()
     if not _lease_take(campaign_id, token):
         return "busy"
+    dispatcher = _Dispatcher(campaign_id, token)
     try:
-        return _Dispatcher(campaign_id, token).run(run_seconds or settings.CAMPAIGN_DISPATCH_SECONDS)
+        return dispatcher.run(run_seconds or settings.CAMPAIGN_DISPATCH_SECONDS)
     finally:
+        dispatcher.close()
         Campaign.objects.filter(pk=campaign_id, lease_token=token).update(lease_token=None, lease_until=None)
 
 
@@ -100,12 +105,28 @@ class _Dispatcher:
         self.marketing_checked_at = 0.0
         self.sent_window: list[tuple[float, int]] = []
         self.templates: dict[int, object] = {}
+        # Pipelining: batch k is sent on a sender thread (its own connection) while batch k+1 is prepared here.
+        self.sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="campaign-sender") \
+            if settings.CAMPAIGN_PIPELINE else None
+        self.inflight: list[tuple[Future, list[uuid.UUID]]] = []
+        self.campaign: Campaign | None = None
+
+    def close(self) -> None:
+        """Finish the sends in flight (their outcomes recorded), then free the sender thread and its connection."""
+        try:
+            if self.campaign is not None:
+                self._collect(self.campaign, wait=True)
+        finally:
+            if self.sender is not None:
+                self.sender.submit(lambda: connection.close()).result()  # the sender thread's own connection
+                self.sender.shutdown()
 
     # --- the loop ------------------------------------------------------------------------------------------------
     def run(self, run_seconds: float) -> str:
         deadline = time.monotonic() + run_seconds
         while True:
             campaign = Campaign.objects.select_related("phone_number__account").get(pk=self.campaign_id)
+            self.campaign = campaign
             if campaign.status == S.SCHEDULED:
                 if campaign.schedule_at and campaign.schedule_at > timezone.now():
                     due.campaign_due(campaign.pk, campaign.schedule_at)
@@ -126,7 +147,13 @@ class _Dispatcher:
                 return outcome
             if time.monotonic() > deadline:
                 return "handed_over"
-            outcome = self._step(campaign)
+            try:
+                outcome = self._step(campaign)
+            except (OperationalError, InterfaceError) as exc:  # a deadlock, a lost connection: that step again
+                logger.warning("campaign %s: a dispatch step failed, trying again: %s", campaign.pk, exc)
+                connection.close_if_unusable_or_obsolete()
+                time.sleep(BATCH_SECONDS)
+                continue
             if outcome:
                 return outcome
 
@@ -154,13 +181,39 @@ class _Dispatcher:
             self._pause(campaign, f"Paused by ConvoNest: {exc.detail}")
             return "paused"
         if not ids:
-            return self._idle(campaign)
+            return self._collect(campaign, wait=True) if self.inflight else self._idle(campaign)
         if campaign.waiting_reason:
             Campaign.objects.filter(pk=campaign.pk).update(waiting_reason="", status_reason="", next_run_at=None)
-        outcomes = bulk_send.messages_send(number=number, message_ids=ids)
         if budget is not None and budget.limit is not None:
             self.budget = limits.Budget(budget.tier, budget.limit, budget.used + len(ids), budget.oldest_at)
-        return self._after(campaign, outcomes)
+        if self.sender is None:
+            return self._after(campaign, bulk_send.messages_send(number=number, message_ids=ids))
+        self._send_async(number, ids)
+        if len(self.inflight) >= MAX_IN_FLIGHT:
+            futures_wait([self.inflight[0][0]])
+        return self._collect(campaign, wait=False)
+
+    def _send_async(self, number, ids: list[uuid.UUID]) -> None:
+        schema = connection.schema_name
+
+        def send():
+            connection.set_schema(schema)  # the sender thread's own connection, in this business's schema
+            return bulk_send.messages_send(number=number, message_ids=ids)
+
+        self.inflight.append((self.sender.submit(send), ids))
+
+    def _collect(self, campaign: Campaign, *, wait: bool) -> str:
+        """Record the outcomes of sends that finished (all of them when `wait`); the first stop wins."""
+        outcome = ""
+        while self.inflight and (wait or self.inflight[0][0].done()):
+            future, ids = self.inflight.pop(0)
+            try:
+                outcomes = future.result()
+            except DatabaseError as exc:  # left `sending`: the status webhooks or the reconciler settle them
+                logger.warning("campaign %s: recording a batch of %s sends failed: %s", campaign.pk, len(ids), exc)
+                continue
+            outcome = self._after(campaign, outcomes) or outcome
+        return outcome
 
     # --- recipients -> messages --------------------------------------------------------------------------------------
     @transaction.atomic
@@ -170,7 +223,8 @@ class _Dispatcher:
             cursor.execute("""SELECT m.id FROM messaging_message m
                               JOIN campaigns_campaignrecipient r ON r.message_id = m.id
                               WHERE m.status = 'queued' AND r.campaign_id = %s AND r.not_before <= now()
-                              LIMIT %s""", [campaign.pk, n])
+                                AND NOT m.id = ANY(%s::uuid[])
+                              LIMIT %s""", [campaign.pk, [i for _, batch in self.inflight for i in batch], n])
             ids = [row[0] for row in cursor.fetchall()]
             if len(ids) >= n:
                 return ids

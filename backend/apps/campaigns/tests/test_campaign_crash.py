@@ -53,7 +53,8 @@ def test_a_dispatcher_killed_mid_run_resumes_with_no_one_messaged_twice_or_skipp
     created = create_campaign(client, number_id, template_id(business), throughput_cap=60)
     assert start(client, created["id"]).status_code == 200
 
-    env = {**os.environ, "DATABASE_URL": _database_url(), "WHATSAPP_GRAPH_URL": settings.WHATSAPP_GRAPH_URL}
+    env = {**os.environ, "DATABASE_URL": _database_url(), "WHATSAPP_GRAPH_URL": settings.WHATSAPP_GRAPH_URL,
+           "CAMPAIGN_PIPELINE": "true"}
     worker = subprocess.Popen([sys.executable, "-c", _WORKER, business.tenant.schema_name, str(created["id"])],
                               env=env)
     try:
@@ -90,9 +91,10 @@ def test_a_dispatcher_killed_mid_run_resumes_with_no_one_messaged_twice_or_skipp
     assert set(statuses) <= {"sent", "delivered", "read"}, statuses
 
 
-def test_pausing_a_running_campaign_stops_its_sends_within_a_second(committed_business, graph_sandbox):
+def test_pausing_a_running_campaign_stops_its_sends_within_a_second(committed_business, graph_sandbox, settings):
     import threading
 
+    settings.CAMPAIGN_PIPELINE = True  # as in production: batches sent on the dispatcher's sender thread
     business = committed_business
     number_id = connect_demo(business, graph_sandbox)
     add_contacts(business, RECIPIENTS)
@@ -119,6 +121,11 @@ def test_pausing_a_running_campaign_stops_its_sends_within_a_second(committed_bu
         assert time.monotonic() - paused_at < 3
     finally:
         dispatcher.join(30)
+    assert not dispatcher.is_alive()
+    with connection.cursor() as cursor:  # the dispatcher and its sender thread closed their connections
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        assert cursor.fetchone()[0] == 0
     assert after_a_second < RECIPIENTS
     with in_schema(business):
         assert Campaign.objects.get(pk=created["id"]).status == "paused"

@@ -285,6 +285,7 @@ def test_invalid_input_is_a_400_naming_the_field_and_stores_nothing(alpha, graph
         ({"audience": {}}, "audience"),
         ({"audience": {"tags": ["vip"], "segment_id": 1}}, "audience"),
         ({"audience": {"segment_id": 999}}, "audience.segment_id"),
+        ({"audience": {"retarget": {"campaign_id": 1, "stage": "read_not_replied"}}}, "audience"),  # not for members
         ({"mapping": {"body": [{"field": "shoe_size"}]}}, "mapping.body[0].field"),
         ({"template_id": 99999}, "template_id"),
         ({"quiet_hours": {"start": "25:00", "end": "08:00"}}, "quiet_hours.start"),
