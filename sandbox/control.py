@@ -67,6 +67,8 @@ class Control:
         r = [
             ("/state", self.get_state, ["GET"]),
             ("/reset", self.reset, ["POST"]),
+            ("/stats", self.stats, ["GET"]),
+            ("/stats/status_times", self.status_times, ["GET"]),
             ("/config", self.config, ["GET", "POST"]),
             ("/clock", self.clock, ["GET", "POST"]),
             ("/faults", self.faults, ["GET", "POST", "DELETE"]),
@@ -170,6 +172,23 @@ class Control:
         body = await body_of(request)
         self.sb.reset(demo=bool(body.get("demo", True)))
         return JSONResponse({"success": True})
+
+    async def stats(self, request: Request) -> Response:
+        """Counters since the last reset (sandbox/stats.py): sends accepted per number, callback ids accepted
+        more than once, refusals by code, statuses emitted and POSTed."""
+        return JSONResponse(self.sb.stats.summary())
+
+    async def status_times(self, request: Request) -> Response:
+        q = request.query_params
+        status = q.get("status", "delivered")
+        if status not in ("sent", "delivered", "read", "played", "failed"):
+            raise ControlError("status must be sent, delivered, read, played or failed", field="status")
+        try:
+            since, offset, limit = float(q.get("since", 0)), int(q.get("offset", 0)), int(q.get("limit", 100_000))
+        except ValueError:
+            raise ControlError("since must be a number; offset and limit whole numbers") from None
+        return JSONResponse(self.sb.stats.status_times(status, since=since, offset=max(0, offset),
+                                                       limit=max(1, min(1_000_000, limit))))
 
     async def config(self, request: Request) -> Response:
         if request.method == "POST":

@@ -99,9 +99,13 @@ class GraphApi:
                 await asyncio.sleep(faults.timeout_s)  # processed, but the answer comes too late for the client
             return response
         except GraphError as error:
+            if group == "messages":
+                self.sb.stats.send_refused(error.code)
             return error.response()
         except Exception:
             log.exception("sandbox error on %s %s", request.method, request.url.path)
+            if group == "messages":
+                self.sb.stats.send_refused(1)
             return GraphError(1, "The sandbox hit an internal error.").response()
 
     @staticmethod

@@ -7,6 +7,7 @@ import threading
 
 from .errors import GraphError, invalid, missing, webhook_error
 from .state import Message, PhoneNumber, SandboxState, Template
+from .stats import Stats
 from .templates import Renderer
 from .validation import media_kind_matches, validate_message
 from .webhooks import Dispatcher, Item
@@ -53,10 +54,11 @@ class Buckets:
 
 
 class Messaging:
-    def __init__(self, state: SandboxState, dispatcher: Dispatcher):
+    def __init__(self, state: SandboxState, dispatcher: Dispatcher, stats: Stats | None = None):
         self.state = state
         self.dispatcher = dispatcher
         self.buckets = Buckets(state)
+        self.stats = stats if stats is not None else Stats()
 
     # --- business -> customer -----------------------------------------------------------------------
     def send(self, number: PhoneNumber, body) -> dict:
@@ -103,6 +105,7 @@ class Messaging:
                           category=template.category.lower() if template else "service", rendered=rendered,
                           context_id=out.context_id)
         state.add_message(message)
+        self.stats.send_accepted(number.id, message.biz_opaque_callback_data)
         failure = self._failure(number, message, out, customer.undeliverable, template)
         if failure is not None:
             self._fail(message, *failure)
@@ -235,6 +238,8 @@ class Messaging:
         return True
 
     def _emit_status(self, number: PhoneNumber, message: Message, status_obj: dict) -> None:
+        errors = status_obj.get("errors")
+        self.stats.status_emitted(status_obj["status"], errors[0]["code"] if errors else None)
         self.dispatcher.enqueue(Item(field="messages", waba_id=number.waba_id, phone_number_id=number.id,
                                      status=status_obj, contact=self.state.contact_for(number, message.wa_id)))
 

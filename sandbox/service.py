@@ -8,6 +8,7 @@ import secrets
 from .errors import SUB_TEMPLATE_EXISTS, SUB_TEMPLATE_NOT_EDITABLE, GraphError
 from .messaging import Messaging
 from .state import OAuthCode, SandboxState, Template
+from .stats import Stats
 from .templates import CATEGORIES, EDIT_FIELDS, normalize_definition, optional_fields, review
 from .uploads import Uploads, check_header_handles
 from .webhooks import Dispatcher, Faults, Item
@@ -22,8 +23,9 @@ class Sandbox:
     def __init__(self, state: SandboxState, transport=None):
         self.state = state
         self.faults = Faults()
-        self.dispatcher = Dispatcher(state, self.faults, transport=transport)
-        self.messaging = Messaging(state, self.dispatcher)
+        self.stats = Stats()
+        self.dispatcher = Dispatcher(state, self.faults, transport=transport, stats=self.stats)
+        self.messaging = Messaging(state, self.dispatcher, self.stats)
         self.media_secret = secrets.token_bytes(16)
         self.uploads = Uploads(state, secrets.token_bytes(16))
 
@@ -32,6 +34,7 @@ class Sandbox:
         self.dispatcher.clear()
         self.faults.reset()
         self.messaging.buckets.reset()
+        self.stats.reset()
 
     # --- templates ----------------------------------------------------------------------------------
     def create_template(self, waba_id: str, body: dict) -> Template:

@@ -600,6 +600,8 @@ def seed_demo(state: SandboxState) -> None:
         state.apps[v["app_id"]] = App(id=v["app_id"], secret=v["app_secret"], name="ConvoNest",
                                       business_id=v["platform_business_id"])
         business = state.add_business("ConvoNest Demo", v["business_id"])
+        # 100,000 business-initiated conversations a day: make dev's 10,000-contact demo campaign fits in a day.
+        business.messaging_limit = "TIER_100K"
         waba = state.add_waba(business.id, "ConvoNest Demo", v["waba_id"], subscribe_app=v["app_id"])
         first = state.add_number(waba.id, "+1 555-010-0001", "ConvoNest Demo", v["phone_id"], pin="123456")
         second = state.add_number(waba.id, "+1 555-010-0002", "ConvoNest Demo Support", v["second_phone_id"],

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from .state import SandboxState
+from .stats import Stats
 
 log = logging.getLogger("sandbox.webhooks")
 _SSL: ssl.SSLContext | None = None
@@ -65,6 +66,7 @@ class Delivery:
     next_attempt_at: float = 0.0
     duplicate_of: int | None = None
     in_flight: bool = False
+    statuses: list[tuple[str, str]] = field(default_factory=list)  # (wamid, status) it carries, for Stats
 
     def to_dict(self, with_body: bool = True) -> dict:
         data = {"id": self.id, "url": self.url, "app_id": self.app_id, "state": self.state,
@@ -152,9 +154,11 @@ class Faults:
 
 
 class Dispatcher:
-    def __init__(self, state: SandboxState, faults: Faults, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, state: SandboxState, faults: Faults, transport: httpx.AsyncBaseTransport | None = None,
+                 stats: Stats | None = None):
         self.state = state
         self.faults = faults
+        self.stats = stats if stats is not None else Stats()
         self.transport = transport
         self.lock = threading.Lock()  # items, jobs and deliveries; never held across I/O
         self.items: list[tuple[float, Item]] = []
@@ -291,7 +295,8 @@ class Dispatcher:
                 if self.faults.roll({"*": self.faults.webhook_duplicate_rate}, "*"):
                     dup = Delivery(id=next(self._delivery_ids), url=delivery.url, app_id=delivery.app_id,
                                    body=delivery.body, signature=delivery.signature, summary=delivery.summary,
-                                   created_at=delivery.created_at, duplicate_of=delivery.id)
+                                   created_at=delivery.created_at, duplicate_of=delivery.id,
+                                   statuses=delivery.statuses)
                     self.deliveries[dup.id] = self.pending[dup.id] = dup
         self._trim()
 
@@ -336,7 +341,9 @@ class Dispatcher:
                 body = json.dumps(payload, separators=(",", ":")).encode()
                 out.append(Delivery(id=next(self._delivery_ids), url=url, app_id=app_id, body=body,
                                     signature=sign(body, app.secret), summary=[_summary(i) for i in chunk],
-                                    created_at=time.time()))
+                                    created_at=time.time(),
+                                    statuses=[(i.status["id"], i.status["status"]) for i in chunk
+                                              if i.status is not None]))
         return out
 
     def _payload(self, waba_id: str, items: list[Item]) -> dict:
@@ -406,6 +413,8 @@ class Dispatcher:
                 code = response.status_code
             except httpx.HTTPError as exc:
                 error = f"{type(exc).__name__}: {exc}"[:300]
+        outcome = None if code == 200 else str(code) if code is not None else (error or "").split(":")[0]
+        self.stats.post_attempted(delivery.statuses, not delivery.attempts, started, outcome)
         with self.lock:
             delivery.in_flight = False
             delivery.attempts.append({"at": started, "status_code": code, "error": error,

@@ -105,3 +105,76 @@ test("a campaign from the wizard reaches its audience, fills its funnel from sta
     await expect.poll(async () => funnel(page, "recipients"), { timeout: 30_000 }).toBe(2);
   });
 });
+
+test("pausing a running campaign stops its sends; resuming finishes it with each contact messaged once", async ({ page }) => {
+  test.setTimeout(180_000);
+  const stamp = Date.now() % 100_000;
+  const tag = `e2e-pause-${stamp}`;
+  const size = 24;
+  await logIn(page, "/campaigns");
+
+  await test.step(`${size} contacts with a tag, and a draft to them at 2 messages a second`, async () => {
+    for (let i = 0; i < size; i++) {
+      const phone = `+1650778${String(stamp % 100).padStart(2, "0")}${String(i).padStart(2, "0")}`;
+      expect((await call(page, "POST", "/api/contacts/", { name: `Pause${i} Tester`, phone, tags: [tag] })).status).toBe(201);
+    }
+  });
+  const templates = await call<{ results: { id: number; name: string }[] }>(page, "GET", "/api/templates/?status=APPROVED&q=appointment_reminder");
+  const reminder = templates.data.results.find((t) => t.name === "appointment_reminder");
+  expect(reminder).toBeTruthy();
+  const draft = await call<{ id: number }>(page, "POST", "/api/campaigns/", {
+    name: `Paced ${stamp}`,
+    phone_number_id: DEMO_NUMBER_ID,
+    template_id: reminder!.id,
+    audience: { tags: [tag] },
+    throughput_cap: 2,
+    mapping: { body: [{ field: "first_name", value: "", fallback: "there" }, { field: "", value: "Monday at 9:00", fallback: "" }] },
+  });
+  expect(draft.status, JSON.stringify(draft.data)).toBe(201);
+  const id = draft.data.id;
+
+  /** Everything handed to WhatsApp so far (queued, sent or failed), as the API counts it. */
+  const handed = async () => {
+    const answer = await call<{ counts: { queued: number; sent: number; failed: number } }>(page, "GET", `/api/campaigns/${id}/`);
+    return answer.data.counts.queued + answer.data.counts.sent + answer.data.counts.failed;
+  };
+
+  await test.step("the draft's page shows its settings and reach; it starts from there", async () => {
+    await page.goto(`${TENANT}/campaigns/${id}`);
+    await expect(page.getByTestId("campaign-status")).toHaveText("Draft");
+    await expect(page.getByText("At most 2 messages a second")).toBeVisible();
+    await expect(page.getByText(`Contacts tagged ${tag}`)).toBeVisible();
+    await expect(page.getByTestId("audience-size")).toHaveText(String(size), { timeout: 15_000 });
+    await page.getByRole("button", { name: "Start campaign" }).click();
+    await expect(page.getByTestId("campaign-status")).toHaveText("Running");
+  });
+
+  await test.step("pause: within a second nothing more is handed to WhatsApp", async () => {
+    await expect.poll(async () => funnel(page, "sent"), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    await page.getByRole("button", { name: "Pause" }).click();
+    await expect(page.getByTestId("campaign-status")).toHaveText("Paused");
+    await page.waitForTimeout(1_000);
+    const atPause = await handed();
+    await page.waitForTimeout(3_000);
+    expect(await handed()).toBe(atPause);
+    expect(atPause).toBeLessThan(size);
+    await expect(page.getByRole("button", { name: "Resume" })).toBeVisible();
+  });
+
+  await test.step("resume: it finishes, every recipient with exactly one message", async () => {
+    await page.getByRole("button", { name: "Resume" }).click();
+    await expect(page.getByTestId("campaign-status")).toHaveText("Completed", { timeout: 60_000 });
+    await expect(page.getByRole("progressbar", { name: "Campaign progress" })).toHaveAttribute("aria-valuenow", "100");
+    await expect.poll(async () => funnel(page, "sent"), { timeout: 30_000 }).toBe(size);
+    const messages: (string | null)[] = [];
+    let next: string | null = `/api/campaigns/${id}/recipients/`;
+    while (next) {
+      const answer: { data: { next: string | null; results: { message_id: string | null }[] } } = await call(page, "GET", next);
+      messages.push(...answer.data.results.map((r) => r.message_id));
+      next = answer.data.next ? new URL(answer.data.next).pathname + new URL(answer.data.next).search : null;
+    }
+    expect(messages).toHaveLength(size);
+    expect(messages.every(Boolean)).toBe(true);
+    expect(new Set(messages).size).toBe(size);
+  });
+});

@@ -145,6 +145,8 @@ class EventsApp:
         async def pump():
             async for chunk in stream.frames(self._redis):
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            # Give the slot back before the client sees the end: it reconnects at once and must find it free.
+            await asyncio.shield(stream.close(self._redis))
             await send({"type": "http.response.body", "body": b""})
 
         async def client_gone():

@@ -2,7 +2,7 @@
 number of statements: one locking SELECT of the messages (in id order, so two workers applying overlapping
 changes never deadlock), the rules applied in Python in the change's order, one UPDATE of every changed message,
 one INSERT of their events, one of the statuses held for messages we don't know yet, and one usage count per
-pricing metric.
+pricing metric; the inbox's live events go to Redis after commit in one round trip.
 
 The rules (the outbox's, apps.messaging.outbox): statuses only move forward (queued < sending/unknown < sent <
 delivered < read); failed is terminal and wins over anything but failed; a message is found by its wamid, or by our
@@ -12,18 +12,24 @@ recorded whatever the order and metered the first time; a status for a message w
 """
 from __future__ import annotations
 
+import json
+import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+import redis
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core.redis import redis_client
 from apps.messaging import live
 from apps.messaging.models import Message, MessageEvent, PendingStatus
 from tenants.billing.usage import message_metric, usage_add_here
+
+logger = logging.getLogger(__name__)
 
 Status = Message.Status
 # Statuses only move forward; failed is terminal (a late "delivered" can't revive a failed send).
@@ -89,7 +95,7 @@ class _Batch:
             message.status, message.failed_at = Status.FAILED, at
             message.error_code = (error or {}).get("code")
             message.error_title = ((error or {}).get("title") or "")[:300]
-            message.error_details = ((error or {}).get("error_data") or {}).get("details", "")
+            message.error_details = str(((error or {}).get("error_data") or {}).get("details") or "")
         elif RANK.get(status, -1) > RANK.get(message.status, -1):
             message.status = status
             setattr(message, f"{status}_at", at)
@@ -109,7 +115,9 @@ def _lock(updates) -> list[Message]:
     ids = {pk for pk in (_uuid(u.callback_data) for u in updates if u.callback_data) if pk}
     if not wamids and not ids:
         return []
-    return list(Message.objects.select_for_update(of=("self",)).select_related("conversation")
+    # Meta's message object stays behind (a template's can be kilobytes; the rules never read it). The conversation
+    # comes along, unlocked, for the live event (its assignee).
+    return list(Message.objects.select_for_update(of=("self",)).select_related("conversation").defer("payload")
                 .filter(Q(wamid__in=wamids) | Q(pk__in=ids)).order_by("pk"))
 
 
@@ -154,13 +162,31 @@ def statuses_apply(updates, *, hold: bool = True) -> list[uuid.UUID | None]:
         _save(changed)
     MessageEvent.objects.bulk_create(batch.events)
     PendingStatus.objects.bulk_create(held)
-    for metric, n in batch.metrics.items():
+    # In name order: concurrent changes then take the counters' row locks in one order too (no deadlock).
+    for metric, n in sorted(batch.metrics.items()):
         usage_add_here(metric, n)
-    for message in changed:  # the inbox's ticks move (one event per message, published after commit)
-        if message.conversation_id is not None:
-            live.publish("status", conversation_id=message.conversation_id,
-                         assignee_id=message.conversation.assignee_id, message_id=str(message.pk))
+    _announce(changed)
     return found
+
+
+def _announce(changed: list[Message]) -> None:
+    """The inbox's ticks move: live.publish's "status" event for each changed message, written after commit in one
+    round trip to Redis (a change brings up to 100; an XADD each, each on a new connection, was a fifth of its time)."""
+    events = [{"kind": "status", "conversation_id": m.conversation_id, "assignee_id": m.conversation.assignee_id,
+               "message_id": str(m.pk)} for m in changed if m.conversation_id is not None]
+    if events:
+        key = live.stream_key(connection.schema_name)
+        transaction.on_commit(lambda: _publish(key, events), robust=True)
+
+
+def _publish(key: str, events: list[dict]) -> None:
+    try:
+        with redis_client().pipeline(transaction=False) as pipe:
+            for event in events:
+                pipe.xadd(key, {"data": json.dumps(event, default=str)}, maxlen=live.STREAM_MAXLEN, approximate=True)
+            pipe.execute()
+    except redis.RedisError as exc:  # committed already: a Redis outage costs a live refresh, never the change
+        logger.warning("%s live status event(s) not published: %s", len(events), exc)
 
 
 def pending_apply(wamids: list[str]) -> None:

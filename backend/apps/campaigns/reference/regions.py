@@ -20,7 +20,9 @@ Rules, all deterministic (so Python and SQL agree, and a test can pin them):
   the prefix gets the zone that covers the largest share of its numbers, judged from the longer, more precise
   prefixes under it: +55 -> America/Sao_Paulo, +7 -> Europe/Moscow, +1 212 -> America/New_York. Where the data
   has no finer evidence (+44 7 mobiles: London, Guernsey, Jersey or Isle of Man), the zone chosen for the
-  enclosing prefix wins if it is a candidate, else the alphabetically first candidate.
+  enclosing prefix wins if it is a candidate, else the alphabetically first candidate. Finally, a zone that
+  is not one of the prefix's country's own (tzdata's zone.tab) is replaced by the country's zone when it has
+  only one (phonenumbers says Europe/Paris for Algeria, which has no daylight saving; Asia/Calcutta for India).
 - Non-geographic codes (+800, +808, +870, +878, +881, +882, +883, +888, +979) and unknown prefixes: "" and "".
 
 Every zone is an IANA name PostgreSQL knows (pg_timezone_names; tested), so `AT TIME ZONE` works on it.
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from importlib import resources
 
 import phonenumbers
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
@@ -41,7 +44,7 @@ _NON_GEOGRAPHIC = "001"
 # Filled after a national prefix to make sample numbers of each possible length; several, because a region's
 # pattern may refuse some exchanges (NANP exchanges can't start with 0 or 1). The first valid sample decides:
 # the regions sharing a country code never claim the same numbers (NANP area codes are disjoint).
-_FILLERS = ("2345678901234", "5678901234567", "8765432109876", "3000000000000", "9999999999999", "4444444444444")
+_FILLERS = ("2345678901234", "5678901234567", "8765432109876")
 
 
 def region_of(digits: str) -> tuple[str, str]:
@@ -65,8 +68,30 @@ def prefix_table() -> dict[str, tuple[str, str]]:
             country = regions[0]
             if len(regions) > 1 and len(prefix) == PREFIX_DIGITS:
                 country = _sampled_region(cc, prefix[len(cc):], regions)
-            table[prefix] = (country, zones.zone_for(prefix))
+            table[prefix] = (country, _in_country(country, zones.zone_for(prefix)))
     return table
+
+
+@functools.cache
+def _zones_by_country() -> dict[str, frozenset[str]]:
+    """ISO country -> its IANA zones, from zone.tab of the pinned `tzdata` package."""
+    by_country: dict[str, set[str]] = {}
+    for line in resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text().splitlines():
+        if line and not line.startswith("#"):
+            country, _coordinates, zone = line.split("\t")[:3]
+            by_country.setdefault(country, set()).add(zone)
+    return {country: frozenset(zones) for country, zones in by_country.items()}
+
+
+def _in_country(country: str, zone: str) -> str:
+    """The zone, unless it isn't one of the country's own and the country has only one: phonenumbers' data
+    borrows a neighbour's zone for some countries (Europe/Paris for Algeria, America/Chicago for Nicaragua,
+    Europe/Bucharest for the Baltic states), whose daylight-saving rules differ, and uses old names
+    (Asia/Calcutta, Asia/Rangoon); the country's single zone is right (Africa/Algiers, Asia/Kolkata)."""
+    own = _zones_by_country().get(country, frozenset())
+    if zone and zone not in own and len(own) == 1:
+        return next(iter(own))
+    return zone
 
 
 def _extensions(cc: str):
@@ -80,18 +105,19 @@ def _extensions(cc: str):
 def _sampled_region(cc: str, national_prefix: str, regions: tuple[str, ...]) -> str:
     """Which of the regions sharing `cc` owns numbers starting with `national_prefix`, by asking
     phonenumbers about sample numbers; the main region when no sample is a valid number."""
-    lengths = sorted({
+    lengths = sorted({  # longest first: full numbers, not short codes (Canada's 7-digit 310-xxxx lines)
         n for region in regions
         for n in phonenumbers.PhoneMetadata.metadata_for_region(region).general_desc.possible_length
         if n > len(national_prefix)
-    })
+    }, reverse=True)
     for filler in _FILLERS:
         for length in lengths:
             national = (national_prefix + filler)[:length]
-            try:
-                number = phonenumbers.parse(f"+{cc}{national}")
-            except phonenumbers.NumberParseException:
-                continue
+            # Built directly rather than parsed (parse() is most of the cost); zeros in front are Italy's.
+            number = phonenumbers.PhoneNumber(country_code=int(cc), national_number=int(national))
+            if national.startswith("0"):
+                number.italian_leading_zero = True
+                number.number_of_leading_zeros = len(national) - len(national.lstrip("0"))
             region = phonenumbers.region_code_for_number(number)
             if region in regions:
                 return region
@@ -118,7 +144,7 @@ class _Zones:
         if prefix not in self.inner:
             return self._zone_of_key(key)
         shares = self._shares(prefix, key, self._zone_of_key)
-        return _argmax(shares, self.keys[key]) or self._zone_of_key(key)
+        return _argmax(shares) or self._zone_of_key(key)
 
     def _applied_key(self, prefix: str) -> str | None:
         for n in range(len(prefix), 0, -1):
@@ -147,7 +173,7 @@ class _Zones:
             if key in self.inner:
                 for digit in "0123456789":
                     shares.update(self._shares(key + digit, key, self._evidence_zone, top=key))
-            self._evidenced[key] = _argmax(shares, self.keys[key])
+            self._evidenced[key] = _argmax(shares)
         return self._evidenced[key]
 
     def _evidence_zone(self, key: str) -> str | None:
@@ -167,10 +193,10 @@ class _Zones:
         return total
 
 
-def _argmax(shares: Counter, candidates: tuple[str, ...]) -> str | None:
-    """The candidate with the largest share (ties: alphabetically first); None when no candidate has any."""
-    best = max(sorted(candidates), key=lambda zone: shares.get(zone, 0))  # max() keeps the first of equals
-    return best if shares.get(best, 0) > 0 else None
+def _argmax(shares: Counter) -> str | None:
+    """The zone with the largest share (ties: alphabetically first); None when no zone is known."""
+    zones = sorted(zone for zone, share in shares.items() if zone is not None and share > 0)
+    return max(zones, key=shares.__getitem__) if zones else None  # max() keeps the first of equals
 
 
 # SQL -----------------------------------------------------------------------------------------------------------
@@ -189,14 +215,13 @@ def create_phone_regions_table(cursor) -> str:
         return TABLE
     rows = prefix_table()
     prefixes = list(rows)
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE phone_regions (prefix text PRIMARY KEY, country text NOT NULL, "
-        f"time_zone text NOT NULL) ON COMMIT DROP; "
-        f"INSERT INTO {TABLE} (prefix, country, time_zone) "
-        f"SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]); "
-        f"ANALYZE {TABLE}",
-        [prefixes, [rows[p][0] for p in prefixes], [rows[p][1] for p in prefixes]],
-    )
+    # Three statements, not one string: server-side parameter binding refuses several commands in one.
+    cursor.execute("CREATE TEMPORARY TABLE phone_regions (prefix text PRIMARY KEY, country text NOT NULL, "
+                   "time_zone text NOT NULL) ON COMMIT DROP")
+    cursor.execute(f"INSERT INTO {TABLE} (prefix, country, time_zone) "
+                   f"SELECT * FROM unnest(%s::text[], %s::text[], %s::text[])",
+                   [prefixes, [rows[p][0] for p in prefixes], [rows[p][1] for p in prefixes]])
+    cursor.execute(f"ANALYZE {TABLE}")  # a temporary table has no statistics otherwise (no autovacuum)
     return TABLE
 
 

@@ -15,6 +15,7 @@ import {
   getCampaign,
   isLive,
   listRecipients,
+  previewAudience,
   pauseCampaign,
   reportUrl,
   resumeCampaign,
@@ -25,11 +26,15 @@ import {
   type CampaignRetargetStage,
   type RecipientQuery,
 } from "@/lib/api/campaigns";
-import { toApiError, type ApiError } from "@/lib/apiClient";
+import { toApiError } from "@/lib/apiClient";
 import { campaignKeys } from "@/lib/query/keys";
 import { useCursorQuery } from "@/lib/query/useCursorQuery";
-import { count, money, RECIPIENT_STATES, RETARGET_STAGES, stageLabel, statusInfo, waitingText } from "./format";
+import { ActionError } from "./ActionError";
+import { CampaignSettings } from "./CampaignSettings";
+import { count, inZone, money, RECIPIENT_STATES, RETARGET_STAGES, stageLabel, statusInfo, waitingText } from "./format";
 import { Funnel, ProgressBar } from "./Funnel";
+import { AudienceSummary, EstimateLines } from "./Reach";
+import { useBusinessTimeZone } from "./useBusinessTimeZone";
 
 export const POLL_MS = 1500;
 /** After it ends, statuses (delivered, read) and replies keep arriving for a while: poll slower for this long. */
@@ -40,31 +45,6 @@ function pollEvery(campaign: CampaignDetail | undefined): number | false {
   if (isLive(campaign.status)) return POLL_MS;
   const ended = campaign.completed_at ? Date.parse(campaign.completed_at) : NaN;
   return Date.now() - ended < SETTLING_MS ? 5 * POLL_MS : false;
-}
-
-/** A refusal with the way out: a plan limit links to billing, the daily limit offers the split. */
-export function ActionError({ error, onSplit }: { error: ApiError; onSplit?: () => void }) {
-  return (
-    <Alert className="mt-3">
-      {error.message}
-      {error.code === "plan_limit" ? (
-        <>
-          {" "}
-          <Link href="/settings/billing" className="font-medium underline">
-            Open billing
-          </Link>
-        </>
-      ) : null}
-      {error.code === "daily_limit" && onSplit ? (
-        <>
-          {" "}
-          <Button size="sm" variant="secondary" className="ml-2" onClick={onSplit}>
-            Split across days
-          </Button>
-        </>
-      ) : null}
-    </Alert>
-  );
 }
 
 function Actions({ campaign }: { campaign: CampaignDetail }) {
@@ -98,7 +78,7 @@ function Actions({ campaign }: { campaign: CampaignDetail }) {
     <div>
       <div className="flex flex-wrap items-center gap-2">
         {s === "draft" ? (
-          <Button loading={busy && act.variables === "start"} onClick={() => act.mutate("start")}>
+          <Button loading={busy && (act.variables === "start" || act.variables === "split")} onClick={() => act.mutate("start")}>
             Start campaign
           </Button>
         ) : null}
@@ -112,10 +92,10 @@ function Actions({ campaign }: { campaign: CampaignDetail }) {
             Resume
           </Button>
         ) : null}
-        {["draft", "scheduled", "running", "paused"].includes(s) && s !== "draft" ? (
+        {s === "scheduled" || s === "running" || s === "paused" ? (
           confirming === "cancel" ? (
             <>
-              <span className="sr-only">Cancel this campaign? Nothing more is sent.</span>
+              <span className="text-sm text-slate-600">Cancel it? Nothing more is sent; this can&apos;t be undone.</span>
               <Button variant="danger" loading={busy && act.variables === "cancel"} onClick={() => act.mutate("cancel")}>
                 Confirm cancel
               </Button>
@@ -177,7 +157,7 @@ function RetargetDialog({ campaign, onClose }: { campaign: CampaignDetail; onClo
   return (
     <Overlay
       title="Retarget"
-      description="A new draft to the recipients at one stage of this campaign's funnel. Change its template before you start it."
+      description="A new draft to the recipients at one stage of this campaign's funnel, with the same template; you can pick another on the draft's page before you start it."
       onClose={onClose}
       footer={
         <>
@@ -247,13 +227,7 @@ function Cost({ campaign }: { campaign: CampaignDetail }) {
           <p className="text-lg font-semibold tabular-nums text-slate-900" data-testid="cost-estimate">
             {money(estimate.total, estimate.currency)}
           </p>
-          <ul className="mt-1 space-y-0.5 text-xs text-slate-500">
-            {estimate.lines.slice(0, 5).map((line) => (
-              <li key={`${line.country}-${line.category}`}>
-                {count(line.count)} × {line.category.toLowerCase()} {line.country ? `to ${line.country}` : "(rest of world)"} at {money(line.rate, estimate.currency)}
-              </li>
-            ))}
-          </ul>
+          <EstimateLines estimate={estimate} />
         </div>
         <div>
           <p className="text-slate-500">Charged so far (billable, as WhatsApp reports)</p>
@@ -336,7 +310,7 @@ function Recipients({ campaign }: { campaign: CampaignDetail }) {
           <table className="w-full text-left text-sm">
             <thead className="border-y border-slate-100 text-xs uppercase tracking-wide text-slate-500">
               <tr>
-                {["Contact", "Number", "State", "Error", "Sent", "Read"].map((h) => (
+                {["Contact", "Number", "State", "Error", "Sent", "Delivered", "Read"].map((h) => (
                   <th key={h} scope="col" className="px-5 py-2 font-medium">
                     {h}
                   </th>
@@ -354,6 +328,7 @@ function Recipients({ campaign }: { campaign: CampaignDetail }) {
                   </td>
                   <td className="px-5 py-2 text-xs text-red-700">{r.error_code ? `${r.error_code} ${r.error_title}` : r.skip_reason}</td>
                   <td className="px-5 py-2 text-xs text-slate-500">{formatWhen(r.sent_at)}</td>
+                  <td className="px-5 py-2 text-xs text-slate-500">{formatWhen(r.delivered_at)}</td>
                   <td className="px-5 py-2 text-xs text-slate-500">{formatWhen(r.read_at)}</td>
                 </tr>
               ))}
@@ -373,6 +348,33 @@ function Recipients({ campaign }: { campaign: CampaignDetail }) {
   );
 }
 
+/**
+ * A draft's reach as it would start now: size, exclusions, estimate, the daily limit. A retarget's audience is
+ * made from the earlier campaign when it starts, which the audience preview doesn't take.
+ */
+function DraftReach({ campaign }: { campaign: CampaignDetail }) {
+  const variant = campaign.variants[0];
+  const retarget = "retarget" in campaign.audience;
+  const body = variant && !retarget ? { phone_number_id: campaign.phone_number.phone_number_id, template_id: variant.template.id, audience: campaign.audience, mapping: variant.mapping } : null;
+  const preview = useQuery({
+    queryKey: campaignKeys.audience(body),
+    queryFn: ({ signal }) => previewAudience(body!, signal),
+    enabled: body !== null,
+  });
+  return (
+    <Card>
+      <CardHeader title="Reach" description="If it started now." />
+      <CardBody>
+        {retarget ? (
+          <p className="text-sm text-slate-600">The recipients are those at that stage of the earlier campaign when this one starts.</p>
+        ) : (
+          <AudienceSummary preview={preview.data} loading={preview.isFetching} error={preview.error ? toApiError(preview.error) : null} />
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
 /** One campaign: status and why, a live progress bar and funnel while it runs, failures explained, cost, recipients. */
 export function CampaignDetailView({ id }: { id: number }) {
   const query = useQuery({
@@ -380,6 +382,7 @@ export function CampaignDetailView({ id }: { id: number }) {
     queryFn: () => getCampaign(id),
     refetchInterval: (q) => pollEvery(q.state.data),
   });
+  const zone = useBusinessTimeZone();
   if (query.isPending) {
     return (
       <p role="status" className="flex items-center gap-2 text-sm text-slate-500">
@@ -422,32 +425,43 @@ export function CampaignDetailView({ id }: { id: number }) {
             {campaign.waiting.until ? ` (until ${formatWhen(campaign.waiting.until)})` : ""}.
           </p>
         ) : null}
-        <Card>
-          <CardHeader
-            title="Progress"
-            description={
-              campaign.status === "scheduled"
-                ? `Starts ${formatWhen(campaign.schedule_at)}.`
-                : live
-                  ? `Sending at ${campaign.rate.current.toFixed(0)} of ${campaign.rate.configured} messages a second.`
-                  : campaign.completed_at
-                    ? `Finished ${formatWhen(campaign.completed_at)}.`
-                    : undefined
-            }
-          />
-          <CardBody className="space-y-6">
-            <ProgressBar progress={campaign.progress} live={live} />
-            <Funnel counts={campaign.counts} />
-            <p className="text-xs text-slate-500">
-              Left out: {count(campaign.excluded.opted_out)} opted out, {count(campaign.excluded.unreachable)} unreachable, {count(campaign.excluded.duplicates)} duplicates.
-              {campaign.counts.skipped ? ` Not sent: ${count(campaign.counts.skipped)}.` : ""}
-            </p>
-          </CardBody>
-        </Card>
-        <Variants campaign={campaign} />
-        <Failures campaign={campaign} />
-        <Cost campaign={campaign} />
-        <Recipients campaign={campaign} />
+        {campaign.status === "draft" ? (
+          <>
+            <CampaignSettings campaign={campaign} />
+            <DraftReach campaign={campaign} />
+          </>
+        ) : (
+          <>
+            <Card>
+              <CardHeader
+                title="Progress"
+                description={
+                  campaign.status === "scheduled"
+                    ? `Starts ${inZone(campaign.schedule_at, zone)}.`
+                    : live
+                      ? `Sending at ${campaign.rate.current.toFixed(0)} of ${campaign.rate.configured} messages a second.`
+                      : campaign.completed_at
+                        ? `Finished ${formatWhen(campaign.completed_at)}.`
+                        : undefined
+                }
+              />
+              <CardBody className="space-y-6">
+                <ProgressBar progress={campaign.progress} live={live} />
+                <Funnel counts={campaign.counts} />
+                <p className="text-xs text-slate-500">
+                  Left out: {count(campaign.excluded.opted_out)} opted out, {count(campaign.excluded.unreachable)} unreachable,{" "}
+                  {count(campaign.excluded.duplicates)} duplicates.
+                  {campaign.counts.skipped ? ` Not sent: ${count(campaign.counts.skipped)}.` : ""}
+                </p>
+              </CardBody>
+            </Card>
+            <Variants campaign={campaign} />
+            <Failures campaign={campaign} />
+            <Cost campaign={campaign} />
+            <CampaignSettings campaign={campaign} />
+            <Recipients campaign={campaign} />
+          </>
+        )}
       </div>
     </>
   );

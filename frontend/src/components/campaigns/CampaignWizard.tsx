@@ -1,23 +1,26 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 
 import { PageHeader } from "@/components/app/PageHeader";
 import { useFieldChoices } from "@/components/templates/MappingEditor";
-import { readMapping, slotLabel, slotsOf, writeMapping, isNamed } from "@/components/templates/mapping";
+import { isNamed, readMapping, slotLabel, slotsOf, writeMapping, type Slot } from "@/components/templates/mapping";
 import { RenderedPreview } from "@/components/templates/RenderedPreview";
-import { Alert, Button, Card, CardBody, CardHeader, Input, Select, Spinner, TextField } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, Input, Select, TextField } from "@/components/ui";
 import { useDebounced } from "@/hooks/useDebounced";
-import { createCampaign, previewAudience, startCampaign, type AudiencePreview, type CampaignAudience, type CampaignWrite } from "@/lib/api/campaigns";
+import { createCampaign, previewAudience, startCampaign, updateCampaign, type CampaignAudience, type CampaignWrite } from "@/lib/api/campaigns";
 import { listAllSegments, listImports } from "@/lib/api/contacts";
 import { listApproved, type MappingSource, type Template } from "@/lib/api/templates";
 import { listAllNumbers } from "@/lib/api/whatsapp";
 import { toApiError, type ApiError } from "@/lib/apiClient";
 import { campaignKeys, contactKeys, templateKeys, whatsappKeys } from "@/lib/query/keys";
-import { ActionError } from "./CampaignDetailView";
-import { count, money } from "./format";
+import { ActionError } from "./ActionError";
+import { audienceText, clock, count, money } from "./format";
+import { AudienceSummary } from "./Reach";
+import { useBusinessTimeZone } from "./useBusinessTimeZone";
 
 type AudienceKind = "segment_id" | "tags" | "import_id" | "all_opted_in";
 const STEPS = ["Audience", "Message", "Schedule", "Review"] as const;
@@ -106,50 +109,19 @@ export function bodyOf(state: WizardState, template: Template | undefined, abTem
   return body;
 }
 
-function AudienceSummary({ preview, loading, error }: { preview?: AudiencePreview; loading: boolean; error: ApiError | null }) {
-  if (error) return <Alert>{error.message}</Alert>;
-  if (!preview) {
-    return <p className="text-sm text-slate-500">{loading ? "Counting…" : "Choose a number, a template and an audience to see who it reaches."}</p>;
+/** The server's error for a slot of the campaign's mapping: keyed like `mapping.body[0]`, `mapping.body.first_name`,
+ * `mapping.buttons.0[0]` (the template mapping's keys under `mapping.`). */
+export function slotError(errors: ApiError | null, slot: Slot): string | undefined {
+  if (!errors) return undefined;
+  const keys =
+    slot.part === "button"
+      ? [`buttons.${slot.button}[${slot.position}]`, `buttons.${slot.button}`]
+      : [`${slot.part}[${slot.position}]`, `${slot.part}.${slot.name}`, slot.part];
+  for (const key of keys) {
+    const message = errors.fieldError(`mapping.${key}`);
+    if (message) return message;
   }
-  const { daily_limit: limit } = preview;
-  const over = limit.remaining !== null && preview.recipients > limit.remaining;
-  return (
-    <div className="space-y-3 text-sm" aria-live="polite">
-      <p>
-        <span className="text-2xl font-semibold tabular-nums text-slate-900" data-testid="audience-size">
-          {count(preview.recipients)}
-        </span>{" "}
-        people will get it{loading ? <Spinner className="ml-2 inline" /> : null}
-      </p>
-      <p className="text-slate-600" data-testid="audience-excluded">
-        Left out: {count(preview.excluded.opted_out)} opted out of this kind of message, {count(preview.excluded.unreachable)} unreachable,{" "}
-        {count(preview.excluded.duplicates)} duplicates.
-      </p>
-      <div>
-        <p className="text-slate-600">
-          Estimated WhatsApp charges: <strong data-testid="audience-estimate">{money(preview.estimate.total, preview.estimate.currency)}</strong>{" "}
-          <span className="text-xs text-slate-500">(rate card of {preview.estimate.rate_card_date})</span>
-        </p>
-        <ul className="mt-1 text-xs text-slate-500">
-          {preview.estimate.lines.slice(0, 4).map((line) => (
-            <li key={`${line.country}-${line.category}`}>
-              {count(line.count)} × {line.category.toLowerCase()} {line.country ? `to ${line.country}` : "(rest of world)"} at {money(line.rate, preview.estimate.currency)}
-            </li>
-          ))}
-        </ul>
-      </div>
-      <p className="text-slate-600">
-        Daily messaging limit ({limit.tier.replace("TIER_", "").toLowerCase()}):{" "}
-        {limit.limit === null ? "unlimited" : `${count(limit.used)} of ${count(limit.limit)} people used in the last 24 hours`}.
-      </p>
-      {over ? (
-        <Alert tone="info">
-          That is more than the {count(limit.remaining ?? 0)} people the daily limit has left. It will be sent across several days: what fits now, the rest as the
-          limit frees up.
-        </Alert>
-      ) : null}
-    </div>
-  );
+  return undefined;
 }
 
 function MappingTable({ template, sources, onChange, errors }: { template: Template; sources: Record<string, MappingSource>; onChange: (s: Record<string, MappingSource>) => void; errors: ApiError | null }) {
@@ -169,7 +141,7 @@ function MappingTable({ template, sources, onChange, errors }: { template: Templ
         {slots.map((slot) => {
           const source = sources[slot.id] ?? { field: "", value: "", fallback: "" };
           const label = slotLabel(slot);
-          const problem = Object.entries(errors?.fieldErrors ?? {}).find(([key]) => key.startsWith(`mapping.${slot.part}`))?.[1]?.[0];
+          const problem = slotError(errors, slot);
           return (
             <tr key={slot.id} className="align-top">
               <th scope="row" className="py-2 pr-2 text-left font-mono text-xs font-normal text-slate-700">
@@ -215,6 +187,7 @@ export function CampaignWizard() {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<"draft" | "start" | null>(null);
   const [created, setCreated] = useState<number | null>(null);
+  const zone = useBusinessTimeZone();
   const set = (patch: Partial<WizardState>) => setState((s) => ({ ...s, ...patch }));
 
   const numbers = useQuery({ queryKey: whatsappKeys.allNumbers(), queryFn: listAllNumbers });
@@ -251,7 +224,9 @@ export function CampaignWizard() {
     setError(null);
     try {
       // The number shown is the first one until another is picked: send the one shown.
-      const id = created ?? (await createCampaign(bodyOf({ ...state, numberId: number?.phone_number_id ?? state.numberId }, template, abTemplate))).id;
+      const body = bodyOf({ ...state, numberId: number?.phone_number_id ?? state.numberId }, template, abTemplate);
+      // A draft saved by an earlier try (its start refused) takes the choices as they are now.
+      const id = created === null ? (await createCampaign(body)).id : (await updateCampaign(created, body)).id;
       setCreated(id);
       if (startIt) await startCampaign(id, split);
       void client.invalidateQueries({ queryKey: campaignKeys.lists() });
@@ -307,6 +282,23 @@ export function CampaignWizard() {
                   ))}
                 </Select>
               </label>
+              {numbers.isSuccess && numbers.data.length === 0 ? (
+                <p className="text-sm text-slate-600">
+                  No WhatsApp number yet:{" "}
+                  <Link href="/settings/whatsapp" className="font-medium text-brand-800 underline">
+                    connect one
+                  </Link>{" "}
+                  first.
+                </p>
+              ) : templates.isSuccess && number && usable.length === 0 ? (
+                <p className="text-sm text-slate-600">
+                  No approved marketing or utility template for this number yet:{" "}
+                  <Link href="/templates/new" className="font-medium text-brand-800 underline">
+                    create one
+                  </Link>{" "}
+                  and wait for Meta&apos;s approval.
+                </p>
+              ) : null}
               <fieldset>
                 <legend className="mb-1.5 text-sm font-medium text-slate-800">Audience</legend>
                 <div className="flex flex-wrap gap-4 text-sm">
@@ -435,7 +427,10 @@ export function CampaignWizard() {
                   <Input aria-label="Start at" type="datetime-local" value={state.scheduleAt} onChange={(event) => set({ scheduleAt: event.target.value })} className="max-w-60" />
                 ) : null}
               </div>
-              <p className="mt-1 text-xs text-slate-500">In the business&apos;s time zone (Settings → Inbox).</p>
+              <p className="mt-1 text-xs text-slate-500" data-testid="business-zone">
+                In the business&apos;s time zone{zone ? <>: <strong className="font-medium text-slate-700">{zone}</strong></> : null} (Settings → Inbox), whatever
+                this computer&apos;s clock says.
+              </p>
             </fieldset>
             <TextField
               label="Messages a second, at most (optional)"
@@ -468,7 +463,11 @@ export function CampaignWizard() {
           <CardHeader title="Review" />
           <CardBody className="space-y-4">
             <TextField label="Campaign name" value={state.name} placeholder="Spring sale" onChange={(event) => set({ name: event.target.value })} error={error?.fieldError("name")} />
-            <dl className="grid gap-2 text-sm sm:grid-cols-2">
+            <dl className="grid gap-2 text-sm sm:grid-cols-2" aria-label="Review">
+              <div>
+                <dt className="text-slate-500">From</dt>
+                <dd>{number ? number.display_phone_number : "—"}</dd>
+              </div>
               <div>
                 <dt className="text-slate-500">Template</dt>
                 <dd>
@@ -477,12 +476,24 @@ export function CampaignWizard() {
                 </dd>
               </div>
               <div>
+                <dt className="text-slate-500">Audience</dt>
+                <dd>{audience ? audienceText(audience as Record<string, unknown>, { segments: segments.data, imports: imports.data?.results }) : "—"}</dd>
+              </div>
+              <div>
                 <dt className="text-slate-500">Recipients</dt>
                 <dd>{preview.data ? count(preview.data.recipients) : "—"}</dd>
               </div>
               <div>
                 <dt className="text-slate-500">Start</dt>
-                <dd>{state.when === "now" ? "Now" : state.scheduleAt.replace("T", " ")}</dd>
+                <dd>{state.when === "now" ? "Now" : `${state.scheduleAt.replace("T", " ")}${zone ? ` (${zone})` : ""}`}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Pace</dt>
+                <dd>
+                  {state.cap ? `At most ${state.cap} messages a second` : "The number's speed"}
+                  {state.quiet ? `; quiet ${clock(state.quietStart)} to ${clock(state.quietEnd)} their time` : ""}
+                  {state.localTime ? `; at ${clock(state.localTime)} their time` : ""}
+                </dd>
               </div>
               <div>
                 <dt className="text-slate-500">Estimated charges</dt>
@@ -490,6 +501,15 @@ export function CampaignWizard() {
               </div>
             </dl>
             {error ? <ActionError error={error} onSplit={() => void submit(true, true)} /> : null}
+            {error && created !== null ? (
+              <p className="text-sm text-slate-600">
+                It is saved as a draft:{" "}
+                <Link href={`/campaigns/${created}`} className="font-medium text-brand-800 underline">
+                  open it
+                </Link>{" "}
+                to start it later.
+              </p>
+            ) : null}
             <div className="flex flex-wrap gap-2">
               <Button loading={busy === "start"} disabled={!ready.every(Boolean) || busy !== null} onClick={() => void submit(true)}>
                 {state.when === "later" ? "Schedule campaign" : "Start campaign"}

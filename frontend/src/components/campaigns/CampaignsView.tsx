@@ -1,13 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { PageHeader } from "@/components/app/PageHeader";
 import { useSession } from "@/components/app/SessionProvider";
 import { CampaignsIcon } from "@/components/icons";
 import { Alert, Badge, Button, buttonClasses, Card, EmptyState, Select, Spinner } from "@/components/ui";
-import { listCampaigns, type CampaignStatus, type CampaignSummary } from "@/lib/api/campaigns";
+import { isLive, listCampaigns, type CampaignStatus, type CampaignSummary } from "@/lib/api/campaigns";
 import { campaignKeys } from "@/lib/query/keys";
 import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { formatWhen } from "@/components/templates/format";
@@ -28,6 +28,10 @@ export function CampaignsContent() {
   return <CampaignsView />;
 }
 
+const LIST_POLL_MS = 5000;
+
+const COLUMNS = ["Campaign", "Status", "Progress", "Recipients", "Sent", "Delivered", "Read", "Failed", "Created"] as const;
+
 function CampaignRow({ campaign }: { campaign: CampaignSummary }) {
   const status = statusInfo(campaign.status);
   const c = campaign.counts;
@@ -41,9 +45,18 @@ function CampaignRow({ campaign }: { campaign: CampaignSummary }) {
       </td>
       <td className="px-3 py-3">
         <Badge tone={status.tone}>{status.label}</Badge>
+        {campaign.status === "scheduled" && campaign.schedule_at ? <span className="mt-1 block text-xs text-slate-500">{formatWhen(campaign.schedule_at)}</span> : null}
+        {campaign.status_reason && campaign.status !== "completed" ? (
+          <span className="mt-1 block max-w-48 truncate text-xs text-slate-500" title={campaign.status_reason}>
+            {campaign.status_reason}
+          </span>
+        ) : null}
       </td>
       <td className="w-48 px-3 py-3">{campaign.status === "draft" ? <span className="text-xs text-slate-500">Not started</span> : <ProgressBar progress={campaign.progress} live={campaign.status === "running"} />}</td>
       <td className="px-3 py-3 text-sm tabular-nums text-slate-700">{count(c.recipients)}</td>
+      <td className="px-3 py-3 text-sm tabular-nums text-slate-700" data-testid="campaign-sent">
+        {count(c.sent)} <span className="text-xs text-slate-500">{percent(c.sent, c.recipients)}</span>
+      </td>
       <td className="px-3 py-3 text-sm tabular-nums text-slate-700">
         {count(c.delivered)} <span className="text-xs text-slate-500">{percent(c.delivered, c.recipients)}</span>
       </td>
@@ -51,7 +64,7 @@ function CampaignRow({ campaign }: { campaign: CampaignSummary }) {
         {count(c.read)} <span className="text-xs text-slate-500">{percent(c.read, c.recipients)}</span>
       </td>
       <td className="px-3 py-3 text-sm tabular-nums text-slate-700">{count(c.failed)}</td>
-      <td className="px-5 py-3 text-xs text-slate-500">{formatWhen(campaign.started_at ?? campaign.created_at)}</td>
+      <td className="px-5 py-3 text-xs text-slate-500">{formatWhen(campaign.created_at)}</td>
     </tr>
   );
 }
@@ -59,6 +72,17 @@ function CampaignRow({ campaign }: { campaign: CampaignSummary }) {
 export function CampaignsView() {
   const [status, setStatus] = useState<CampaignStatus | "">("");
   const list = useCursorQuery<CampaignSummary>(campaignKeys.list(status), (next) => listCampaigns(status, next), { keepPrevious: true });
+  // Running campaigns' progress moves: refresh the list now and then while one is on it (the campaign page polls faster).
+  const anyLive = list.items.some((c) => isLive(c.status));
+  const refetch = useRef(list.refetch);
+  useEffect(() => {
+    refetch.current = list.refetch;
+  });
+  useEffect(() => {
+    if (!anyLive) return;
+    const timer = setInterval(() => refetch.current(), LIST_POLL_MS);
+    return () => clearInterval(timer);
+  }, [anyLive]);
   const newButton = (
     <Link href="/campaigns/new" className={buttonClasses("primary")}>
       New campaign
@@ -101,8 +125,8 @@ export function CampaignsView() {
             <table className="w-full text-left text-sm">
               <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
                 <tr>
-                  {["Campaign", "Status", "Progress", "Recipients", "Delivered", "Read", "Failed", "Started"].map((h, i) => (
-                    <th key={h} scope="col" className={i === 0 || i === 7 ? "px-5 py-2 font-medium" : "px-3 py-2 font-medium"}>
+                  {COLUMNS.map((h, i) => (
+                    <th key={h} scope="col" className={i === 0 || i === COLUMNS.length - 1 ? "px-5 py-2 font-medium" : "px-3 py-2 font-medium"}>
                       {h}
                     </th>
                   ))}

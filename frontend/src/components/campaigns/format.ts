@@ -73,3 +73,49 @@ export function percent(part: number, whole: number): string {
 export function count(n: number): string {
   return new Intl.NumberFormat().format(n);
 }
+
+/** Names for the audience's ids, when they are known (segments and imports come from their lists). */
+export interface AudienceNames {
+  segments?: ReadonlyArray<{ id: number; name: string }>;
+  imports?: ReadonlyArray<{ id: number; file_name: string }>;
+}
+
+/** A campaign's audience (the API's JSON: one of segment_id, tags, contact_ids, import_id, all_opted_in, retarget) in words. */
+export function audienceText(audience: Record<string, unknown>, names: AudienceNames = {}): string {
+  if (typeof audience.segment_id === "number") {
+    const segment = names.segments?.find((s) => s.id === audience.segment_id);
+    return segment ? `The segment "${segment.name}"` : `Segment #${audience.segment_id}`;
+  }
+  if (Array.isArray(audience.tags)) return `Contacts tagged ${audience.tags.map(String).join(", ")}`;
+  if (typeof audience.import_id === "number") {
+    const found = names.imports?.find((i) => i.id === audience.import_id);
+    return found ? `The contacts of the import ${found.file_name}` : `The contacts of import #${audience.import_id}`;
+  }
+  if (Array.isArray(audience.contact_ids)) return `${count(audience.contact_ids.length)} chosen contacts`;
+  if (audience.all_opted_in) return "Everyone opted in to the template's kind of message";
+  const retarget = audience.retarget as { campaign_id?: number; stage?: string } | undefined;
+  if (retarget) {
+    const stage = RETARGET_STAGES.find((s) => s.value === retarget.stage)?.label.toLowerCase() ?? retarget.stage ?? "";
+    return `Recipients of the earlier campaign: ${stage}`;
+  }
+  return "—";
+}
+
+/** "HH:MM[:SS]" as "HH:MM". */
+export function clock(value: string | null | undefined): string {
+  return value ? value.slice(0, 5) : "";
+}
+
+
+/** A moment as the business sees it: in its time zone, named. */
+export function inZone(iso: string | null | undefined, timeZone: string | undefined): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  try {
+    const text = date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short", timeZone });
+    return timeZone ? `${text} (${timeZone})` : text;
+  } catch {
+    return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }); // an unknown zone: the browser's
+  }
+}

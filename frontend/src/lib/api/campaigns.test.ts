@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { mockApi, type MockApi } from "@/lib/testing/mockApi";
-import { isLive, listRecipients, reportUrl, startCampaign } from "./campaigns";
+import { isLive, listRecipients, reportUrl, startCampaign, updateCampaign } from "./campaigns";
 
 let mock: MockApi;
 beforeEach(() => {
@@ -22,6 +22,12 @@ describe("campaigns API", () => {
     expect(first.params).toEqual({ state: "failed", error_code: "131049" });
     const second = (await listRecipients(3, { state: "failed" }, first.next)) as unknown as { params: unknown };
     expect(second.params).toEqual({ state: "failed", cursor: "abc" });
+  });
+
+  it("edits a draft with only the fields given", async () => {
+    mock.onPatch("/api/campaigns/3/").reply((request) => [200, { id: 3, body: JSON.parse(request.data as string) }]);
+    const answer = (await updateCampaign(3, { template_id: 5, mapping: null })) as unknown as { body: unknown };
+    expect(answer.body).toEqual({ template_id: 5, mapping: null });
   });
 
   it("names the report and what keeps changing", () => {

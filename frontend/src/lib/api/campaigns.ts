@@ -56,6 +56,11 @@ export async function createCampaign(body: CampaignWrite): Promise<CampaignDetai
   return unwrap(api.POST("/api/campaigns/", { body }));
 }
 
+/** Edits a draft (the same fields as the creation; 409 once it has started). */
+export async function updateCampaign(id: number, body: Partial<CampaignWrite>): Promise<CampaignDetail> {
+  return unwrap(api.PATCH("/api/campaigns/{campaign_id}/", { ...campaign(id), body }));
+}
+
 export async function deleteCampaign(id: number): Promise<void> {
   await unwrap(api.DELETE("/api/campaigns/{campaign_id}/", campaign(id)));
 }
