@@ -21,9 +21,12 @@ class Capability(StrEnum):
     MANAGE_TEMPLATES = "manage_templates"
     RUN_CAMPAIGNS = "run_campaigns"
     BILLING = "billing"
+    MANAGE_RESELLER_ACCESS = "manage_reseller_access"  # let the business's reseller in, or keep it out (audit L8)
 
 
-_MANAGER = frozenset(Capability) - {Capability.BILLING}
+# The owner's alone: billing, and whether the reseller's people get in (a reseller admin acts as an admin here, so
+# an admin must not be able to turn that access back on).
+_MANAGER = frozenset(Capability) - {Capability.BILLING, Capability.MANAGE_RESELLER_ACCESS}
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OWNER: frozenset(Capability),
     Role.ADMIN: _MANAGER,
@@ -40,6 +43,7 @@ REFUSALS: dict[Capability, str] = {
     Capability.MANAGE_TEMPLATES: "Only owners and admins can manage message templates.",
     Capability.RUN_CAMPAIGNS: "Only owners and admins can run campaigns.",
     Capability.BILLING: "Only the owner can manage billing.",
+    Capability.MANAGE_RESELLER_ACCESS: "Only the owner can change the reseller's access.",
 }
 
 

@@ -11,7 +11,9 @@ from django_tenants.models import DomainMixin, TenantMixin
 
 # The webhook inbox's and billing's tables live with their code; imported here so they stay models of this app.
 from tenants.billing.models import OverageCharge, Plan, StripeEvent, Subscription, UsageCounter  # noqa: F401
+from tenants.branding.models import DomainClaim, ResellerBrand  # noqa: F401
 from tenants.ingress.models import WebhookChange, WebhookEvent  # noqa: F401
+from tenants.partners.models import ResellerEvent, ResellerInvite  # noqa: F401
 
 
 class Role(models.TextChoices):
@@ -71,6 +73,7 @@ class Reseller(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=63, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(default=True, help_text="Platform staff can suspend a whole reseller.")
 
     def __str__(self) -> str:
         return self.name
@@ -102,6 +105,11 @@ class Tenant(TenantMixin):
     reseller = models.ForeignKey(Reseller, null=True, blank=True, on_delete=models.PROTECT, related_name="tenants")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the reseller (or staff) suspends the business: its host answers as unknown until it is resumed.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    # The owner's switch (audit L8): off, the reseller's people lose every role here at once; the reseller still
+    # sees the business in its console (plan, usage, health) but can no longer enter it.
+    reseller_access = models.BooleanField(default=True)
 
     # Signup renames a pre-migrated pool schema to this tenant's name first (tenants.schema_pool), so
     # save() finds the schema present and skips migrating; without a pooled schema it migrates inline.

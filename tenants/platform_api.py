@@ -1,77 +1,22 @@
-"""Platform staff tools on the public host (ConvoNest employees, `User.is_staff`), starting with the webhook
-inbox: which changes could not be routed or failed, and why.
+"""Platform staff tools on the public host (ConvoNest employees, `User.is_staff`): the webhook inbox, i.e. which
+changes could not be routed or failed, and why. The rest of the staff API (sign-in, businesses, resellers, failed
+jobs, replays) is tenants.staff_api.
 
-Authentication: a short-lived bearer token minted for a staff member by `manage.py platform_token`. It
-carries `scope: platform` and no tenant, so it works on the public host only: on a business's host
-TenantJWTCookieAuthentication refuses it (wrong tenant), and business sessions are refused here.
+Authentication: the staff session from `/api/platform/auth/login/` (httpOnly cookies), or a script's bearer token
+from `manage.py platform_token` (tenants.staff_auth). Either carries `scope: platform` and no tenant, so it works on
+the public host only, and business sessions are refused here.
 """
-from datetime import timedelta
-
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import BasePermission
-from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.tokens import AccessToken
 
 from apps.core.pagination import CursorPagination
-from tenants.auth import TENANT_CLAIM
 from tenants.ingress.models import WebhookChange, WebhookEvent
-from tenants.models import User
+from tenants.staff_auth import PlatformApi
 
-PLATFORM_SCOPE = "platform"
-MAX_TOKEN_MINUTES = 24 * 60
-
-
-def platform_token_for(user: User, *, minutes: int = 60) -> str:
-    """An access token for the platform API; staff only, at most a day."""
-    if not (user.is_active and user.is_staff):
-        raise ValueError("platform tokens are for active staff users only")
-    token = AccessToken.for_user(user)
-    token.set_exp(lifetime=timedelta(minutes=max(1, min(minutes, MAX_TOKEN_MINUTES))))
-    token["scope"] = PLATFORM_SCOPE
-    token[TENANT_CLAIM] = None
-    return str(token)
-
-
-class PlatformTokenAuthentication(JWTAuthentication):
-    """`Authorization: Bearer <platform token>` on the public host; any other token is refused."""
-
-    def authenticate(self, request):
-        header = self.get_header(request)
-        raw = self.get_raw_token(header) if header is not None else None
-        if raw is None:
-            return None
-        token = self.get_validated_token(raw)
-        tenant = getattr(request, "tenant", None)
-        on_public = tenant is None or tenant.schema_name == "public"
-        if token.get("scope") != PLATFORM_SCOPE or token.get(TENANT_CLAIM) is not None or not on_public:
-            raise exceptions.AuthenticationFailed("This is not a platform staff token.", code="not_platform_token")
-        return self.get_user(token), token
-
-
-class PlatformTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "tenants.platform_api.PlatformTokenAuthentication"
-    name = "platformToken"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                "description": "Platform staff token from `manage.py platform_token`; public host only."}
-
-
-class IsPlatformStaff(BasePermission):
-    message = "Only ConvoNest platform staff can do this."
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
-
-
-class PlatformApi:
-    """Mixin: who may call a platform view."""
-
-    authentication_classes = [PlatformTokenAuthentication]
-    permission_classes = [IsPlatformStaff]
+# What tenants.ingress.replay routes again.
+REPLAYABLE_CHANGES = (WebhookChange.Status.UNROUTABLE, WebhookChange.Status.FAILED)
 
 
 class WebhookChangeSerializer(serializers.Serializer):
@@ -90,6 +35,11 @@ class WebhookChangeSerializer(serializers.Serializer):
     event_attempts = serializers.IntegerField(source="event.attempts")
     event_status = serializers.CharField(source="event.status", help_text="received, processed, failed or dead")
     handled_at = serializers.DateTimeField(allow_null=True)
+    replayable = serializers.SerializerMethodField(
+        help_text="Unroutable or failed, and the event's body is still stored: POST …/replay/ routes it again")
+
+    def get_replayable(self, change) -> bool:
+        return change.status in REPLAYABLE_CHANGES and change.event.redacted_at is None
 
 
 class WebhookChangePagination(CursorPagination):
@@ -140,6 +90,8 @@ class WebhookEventSerializer(serializers.Serializer):
     lease_until = serializers.DateTimeField(allow_null=True, help_text="Not retried before this time")
     processed_at = serializers.DateTimeField(allow_null=True)
     redacted_at = serializers.DateTimeField(allow_null=True, help_text="When its raw body was redacted (retention)")
+    replayable = serializers.BooleanField(
+        help_text="It has unroutable or failed changes and its body is still stored: POST …/replay/ routes them again")
 
 
 @extend_schema_view(get=extend_schema(operation_id="platform_webhook_events_list", parameters=[
@@ -155,4 +107,11 @@ class WebhookEventListApi(FilteredListApi):
         status = serializers.ChoiceField(choices=WebhookEvent.Status.choices, required=False)
 
     def rows(self):
-        return WebhookEvent.objects.defer("body")
+        return webhook_events_with_replayable()
+
+
+def webhook_events_with_replayable():
+    """Events (without their bodies) annotated with `replayable`: a change to route again, and a body to do it with."""
+    changes = WebhookChange.objects.filter(event_id=OuterRef("pk"), status__in=REPLAYABLE_CHANGES)
+    return WebhookEvent.objects.defer("body").annotate(
+        replayable=ExpressionWrapper(Q(redacted_at__isnull=True) & Exists(changes), output_field=BooleanField()))

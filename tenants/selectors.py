@@ -21,10 +21,15 @@ def tenant_role_for(*, user, tenant: Tenant) -> str | None:
     role = Membership.objects.filter(user=user, tenant=tenant).values_list("role", flat=True).first()
     if role is not None:
         return role
-    if tenant.reseller_id is None:
+    return reseller_role_in(user=user, tenant=tenant)
+
+
+def reseller_role_in(*, user, tenant: Tenant) -> str | None:
+    """The role the user's reseller grants in `tenant`, while the business lets its reseller in (audit L8)."""
+    if tenant.reseller_id is None or not tenant.reseller_access:
         return None
     reseller_role = (
-        ResellerMembership.objects.filter(user=user, reseller_id=tenant.reseller_id)
+        ResellerMembership.objects.filter(user=user, reseller_id=tenant.reseller_id, reseller__is_active=True)
         .values_list("role", flat=True)
         .first()
     )

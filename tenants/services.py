@@ -22,7 +22,7 @@ from tenants.billing.limits import Limit, require_within
 from tenants.login_throttle import login_check_allowed, login_record_failure
 from tenants.members import Member
 from tenants.models import Domain, Invite, Membership, Role, Tenant, User
-from tenants.selectors import owner_count
+from tenants.selectors import owner_count, reseller_role_in
 from tenants.slugs import TAKEN, slug_problem, tenant_schema_for
 
 HANDOFF_SALT = "convonest.login-handoff"
@@ -92,6 +92,17 @@ def tenant_signup(*, business_name: str, slug: str, email: str, password: str,
             login_record_failure(email=email, ip=client)
         raise ValidationError({"email": ["This email already has a ConvoNest login; enter its password."]})
 
+    with transaction.atomic():
+        tenant = tenant_create(business_name=business_name, slug=slug)
+        if user is None:
+            user = User.objects.create_user(email=email, password=password)
+        Membership.objects.create(user=user, tenant=tenant, role=Role.OWNER)
+    return SignupResult(tenant=tenant, user=user, login_url=login_handoff_url(user=user, tenant=tenant))
+
+
+def tenant_create(*, business_name: str, slug: str, reseller=None) -> Tenant:
+    """A business on a ready schema from the pool, with its host; in the caller's transaction, if any.
+    The slug's format was checked by the caller; a slug taken meanwhile is a 400 on `slug`."""
     try:
         with transaction.atomic():
             schema_name = tenant_schema_for(slug)
@@ -99,13 +110,10 @@ def tenant_signup(*, business_name: str, slug: str, email: str, password: str,
                 # Left by a deleted business: never adopt it (Tenant.save would, with check_if_exists).
                 raise ValidationError({"slug": [TAKEN]})
             schema_pool.pool_claim(schema_name=schema_name)
-            tenant = Tenant(schema_name=schema_name, name=business_name.strip(), slug=slug)
+            tenant = Tenant(schema_name=schema_name, name=business_name.strip(), slug=slug, reseller=reseller)
             tenant.save(verbosity=0)  # migrates inline only if the pool was empty
             connection.set_schema_to_public()
             Domain.objects.create(domain=tenant_domain_for(slug), tenant=tenant, is_primary=True)
-            if user is None:
-                user = User.objects.create_user(email=email, password=password)
-            Membership.objects.create(user=user, tenant=tenant, role=Role.OWNER)
             transaction.on_commit(_refill_pool_later)
     except IntegrityError:
         # Lost a race for the same slug between validation and insert.
@@ -114,7 +122,7 @@ def tenant_signup(*, business_name: str, slug: str, email: str, password: str,
         if not isinstance(exc.__cause__, DuplicateSchema):
             raise
         raise ValidationError({"slug": [TAKEN]}) from None
-    return SignupResult(tenant=tenant, user=user, login_url=login_handoff_url(user=user, tenant=tenant))
+    return tenant
 
 
 def _refill_pool_later() -> None:
@@ -125,13 +133,17 @@ def _refill_pool_later() -> None:
 
 # --- Login handoff: signup on the public host, signed in on the tenant host --------------------
 
-def login_handoff_url(*, user: User, tenant: Tenant) -> str:
-    token = signing.dumps({"u": user.pk, "t": tenant.pk, "n": uuid.uuid4().hex}, salt=HANDOFF_SALT)
-    return f"{tenant_url(tenant)}/welcome?token={token}"
+def login_handoff_url(*, user: User, tenant: Tenant, via_reseller: bool = False) -> str:
+    """A single-use sign-in link to `tenant`'s host. `via_reseller`: for reseller staff entering a client business
+    (they hold no membership there; their reseller role grants one while the business lets its reseller in)."""
+    claims = {"u": user.pk, "t": tenant.pk, "n": uuid.uuid4().hex, **({"r": 1} if via_reseller else {})}
+    # `via=reseller` only words the welcome page; what the link grants is in the signed token.
+    via = "&via=reseller" if via_reseller else ""
+    return f"{tenant_url(tenant)}/welcome?token={signing.dumps(claims, salt=HANDOFF_SALT)}{via}"
 
 
 def login_handoff_consume(*, token: str, tenant: Tenant) -> User:
-    """The user a handoff token names, if it is fresh, unused, and for this tenant. Single use."""
+    """The user a handoff token names, if it is fresh, unused, for this tenant, and still allowed in. Single use."""
     invalid = ApplicationError("This sign-in link is invalid or has expired. Please log in.", code="invalid_token")
     try:
         data = signing.loads(token, salt=HANDOFF_SALT, max_age=HANDOFF_MAX_AGE)
@@ -141,8 +153,12 @@ def login_handoff_consume(*, token: str, tenant: Tenant) -> User:
         raise invalid
     if not caches["global"].add(f"handoff-used:{data['n']}", 1, timeout=HANDOFF_MAX_AGE * 2):
         raise invalid
-    user = User.objects.filter(pk=data.get("u"), is_active=True, memberships__tenant=tenant).first()
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
     if user is None:
+        raise invalid
+    allowed = (reseller_role_in(user=user, tenant=tenant) if data.get("r")
+               else Membership.objects.filter(user=user, tenant=tenant).exists())
+    if not allowed:
         raise invalid
     return user
 
@@ -185,16 +201,22 @@ def member_remove(*, membership: Membership, actor: Member) -> None:
     membership.delete()
 
 
-def _token_hash(token: str) -> str:
+def invite_token_hash(token: str) -> str:
+    """What an invitation row keeps of its token (a business's or a reseller's): never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invite_create(*, email: str, role: str, actor: Member) -> tuple[Invite, str]:
     """Create an invite to `actor`'s business and mail its link. Returns the invite and the raw token (only ever
     in the mail)."""
-    tenant, invited_by = actor.tenant, actor.user
-    email = email.strip().lower()
     _check_can_grant(actor=actor, role=role)
+    return invite_send(tenant=actor.tenant, email=email, role=role, invited_by=actor.user)
+
+
+def invite_send(*, tenant: Tenant, email: str, role: str, invited_by: User) -> tuple[Invite, str]:
+    """An invite to `tenant` from `invited_by` (a member, or a reseller's person creating a client's business),
+    its link mailed once the transaction commits."""
+    email = email.strip().lower()
     if Membership.objects.filter(tenant=tenant, user__email__iexact=email).exists():
         raise ValidationError({"email": ["This person is already a member of the team."]})
     token = secrets.token_urlsafe(32)
@@ -202,7 +224,7 @@ def invite_create(*, email: str, role: str, actor: Member) -> tuple[Invite, str]
         with transaction.atomic():
             require_within(tenant, Limit.SEATS, adding=1)  # 402 plan_limit
             invite = Invite.objects.create(
-                tenant=tenant, email=email, role=role, invited_by=invited_by, token_hash=_token_hash(token),
+                tenant=tenant, email=email, role=role, invited_by=invited_by, token_hash=invite_token_hash(token),
                 expires_at=timezone.now() + timedelta(days=settings.INVITE_LIFETIME_DAYS),
             )
     except IntegrityError:
@@ -228,7 +250,7 @@ def invite_revoke(*, invite: Invite) -> None:
 
 def invite_for_token(*, token: str, tenant: Tenant) -> Invite:
     """The pending invite of this tenant that the token opens; the same error for every failure."""
-    invite = Invite.objects.filter(token_hash=_token_hash(token or ""), tenant=tenant).first()
+    invite = Invite.objects.filter(token_hash=invite_token_hash(token or ""), tenant=tenant).first()
     if invite is None or invite.status != "pending":
         raise ApplicationError("This invitation is invalid, already used, or expired.", code="invalid_token",
                                status_code=404)

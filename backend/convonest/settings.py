@@ -29,10 +29,18 @@ CONTACT_HASH_KEY_FALLBACKS = env_list("CONTACT_HASH_KEY_FALLBACKS", "")
 # --- Hosts and tenancy ------------------------------------------------------------------------
 # The bare BASE_DOMAIN is the public site; {slug}.BASE_DOMAIN (or a custom Domain row) is a tenant.
 BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()
+# The reseller partner console's host (tenants.hosts); "partners" is a reserved slug, so no business takes it.
+PARTNERS_HOST = env_str("PARTNERS_HOST", f"partners.{BASE_DOMAIN}").lower()
 # https unless told otherwise outside dev/test: links we mail, Secure cookies, HSTS and the SSL redirect follow it.
 SITE_SCHEME = env_str("SITE_SCHEME", "http" if _DEV_ONLY else "https")
 SITE_PORT = env_str("SITE_PORT", "3000")  # the port browsers use; empty in production
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f".{BASE_DOMAIN},{BASE_DOMAIN},127.0.0.1,localhost")
+# Every host is judged by tenants.hosts.HostMiddleware, the first to read it: a Domain row (a subdomain, or a custom
+# domain proved by DNS), the console's host or a reseller's proved domain; anything else answers 404. Custom domains
+# can't be listed here in advance, so Django admits any host by default; a deployment without custom domains may
+# narrow it (e.g. ".example.com,example.com").
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
+# Looks up the TXT record that proves a custom domain (tenants.branding.dns): `(name) -> list[str]`.
+DNS_TXT_RESOLVER = env_str("DNS_TXT_RESOLVER", "tenants.branding.dns.system_txt_records")
 # Proxies (Next.js in dev, nginx in production) whose X-Forwarded-Host we believe; see core.middleware.
 TRUSTED_PROXY_IPS = set(env_list("TRUSTED_PROXY_IPS", "127.0.0.1,::1"))
 USE_X_FORWARDED_HOST = True  # safe: TrustedProxyMiddleware drops the header from anyone else
@@ -97,7 +105,7 @@ RESERVED_SLUGS = {
 
 MIDDLEWARE = [
     "apps.core.middleware.TrustedProxyMiddleware",
-    "apps.core.middleware.TenantHostMiddleware",  # resolves request.tenant; must precede everything else
+    "tenants.hosts.HostMiddleware",  # resolves request.tenant (or the partner console); must precede everything else
     "apps.core.input_guards.RejectNulMiddleware",  # 400 for NUL in the path or query string
     "tenants.billing.middleware.ReadOnlyMiddleware",  # 402 read_only for writes of a business that stopped paying
     "corsheaders.middleware.CorsMiddleware",
@@ -245,6 +253,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api",
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "tenants.models.Role",
+        "ResellerRoleEnum": "tenants.models.ResellerRole",
+        "WalletEntryKindEnum": "tenants.billing.wallet_models.WalletEntry.Kind",
         "MessageStatusEnum": "apps.messaging.models.Message.Status",
         "MessageDirectionEnum": "apps.messaging.models.Message.Direction",
         "ConversationStatusEnum": "apps.messaging.models.Conversation.Status",
@@ -323,11 +333,12 @@ MESSAGE_RECONCILE_MAX_RESENDS = env_int("MESSAGE_RECONCILE_MAX_RESENDS", 1)
 # largest retry back-off (300 s).
 MESSAGE_QUEUED_SWEEP_AFTER_SECONDS = env_int("MESSAGE_QUEUED_SWEEP_AFTER_SECONDS", 600)
 # Campaigns (apps.campaigns): a dispatcher task runs this long, then hands over to a fresh one; its lease (one
-# dispatcher per campaign) outlives a killed worker by at most CAMPAIGN_LEASE_SECONDS. The rate card is Meta's
-# prices per country and category (apps/campaigns/reference/rate_card.csv unless set).
+# dispatcher per campaign) outlives a killed worker by at most CAMPAIGN_LEASE_SECONDS.
 CAMPAIGN_DISPATCH_SECONDS = env_int("CAMPAIGN_DISPATCH_SECONDS", 45)
 CAMPAIGN_LEASE_SECONDS = env_int("CAMPAIGN_LEASE_SECONDS", 10)
-CAMPAIGN_RATE_CARD_PATH = env_str("CAMPAIGN_RATE_CARD_PATH", "")
+# Meta's prices per country and category, for campaign estimates and wholesale wallet charges
+# (tenants/billing/rate_card.csv unless set; CAMPAIGN_RATE_CARD_PATH is its older name, still read).
+RATE_CARD_PATH = env_str("RATE_CARD_PATH", "") or env_str("CAMPAIGN_RATE_CARD_PATH", "")
 # A dispatcher sends each batch on a thread of its own while it prepares the next. Off in the test suite, whose
 # tests run in one transaction that another connection can't see (the committed-data tests turn it on).
 CAMPAIGN_PIPELINE = env_bool("CAMPAIGN_PIPELINE", not TESTING)

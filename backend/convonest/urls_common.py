@@ -7,13 +7,14 @@ from rest_framework.permissions import BasePermission
 from apps.core import views
 from tenants.auth import TenantJWTCookieAuthentication
 from tenants.permissions import request_member
-from tenants.platform_api import PLATFORM_SCOPE, PlatformTokenAuthentication
-from tenants.site_api import SiteApi
+from tenants.site_api import SiteApi, SiteLogoApi
+from tenants.staff_auth import PLATFORM_SCOPE, PlatformAuthentication
 
 
 class CanReadApiSchema(BasePermission):
     """The route map is for the people who use it (audit L9): anyone in DEBUG; in production a member of this
-    host's business, or platform staff (their token) on the public host. Anonymous callers get 401."""
+    host's business, or platform staff (their session or script token) on the public host. Anonymous callers get
+    401."""
 
     def has_permission(self, request, view) -> bool:
         if settings.DEBUG:
@@ -26,7 +27,7 @@ class CanReadApiSchema(BasePermission):
 
 
 _schema_access = {
-    "authentication_classes": [PlatformTokenAuthentication, TenantJWTCookieAuthentication],
+    "authentication_classes": [PlatformAuthentication, TenantJWTCookieAuthentication],
     "permission_classes": [CanReadApiSchema],
 }
 
@@ -37,6 +38,7 @@ probe_patterns = [
 
 api_common_patterns = [
     path("site/", SiteApi.as_view(), name="site"),
+    path("site/logo/", SiteLogoApi.as_view(), name="site-logo"),
     path("schema/", SpectacularAPIView.as_view(urlconf="convonest.urls_schema", **_schema_access), name="schema"),
     # Swagger UI from drf-spectacular-sidecar's static files (settings.SPECTACULAR_SETTINGS), never a CDN.
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema", **_schema_access), name="api-docs"),

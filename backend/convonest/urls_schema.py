@@ -2,6 +2,7 @@
 from django.urls import include, path
 
 from convonest.urls_common import api_common_patterns
+from tenants.partners.urls import auth_patterns, console_patterns
 
 urlpatterns = [
     path("api/", include(api_common_patterns)),
@@ -14,4 +15,8 @@ urlpatterns = [
     path("api/calls/", include("apps.calls.urls")),
     path("api/campaigns/", include("apps.campaigns.urls")),
     path("api/billing/", include("tenants.billing.urls")),
+    path("api/domains/", include("tenants.branding.urls")),
+    # The partner console's host: documented under /api/partners/ (it also answers its sign-in at /api/auth/).
+    path("api/partners/auth/", include(auth_patterns)),
+    path("api/partners/", include(console_patterns)),
 ]

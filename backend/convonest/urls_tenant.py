@@ -13,4 +13,5 @@ urlpatterns = probe_patterns + [
     path("api/calls/", include("apps.calls.urls")),
     path("api/campaigns/", include("apps.campaigns.urls")),
     path("api/billing/", include("tenants.billing.urls")),
+    path("api/domains/", include("tenants.branding.urls")),
 ]

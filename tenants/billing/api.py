@@ -1,12 +1,15 @@
 """Billing on a business's host: what the business is on and uses (any member reads), Checkout and the
-portal (the owner: the `billing` capability)."""
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+portal (the owner: the `billing` capability), and a wholesale business's prepaid wallet (owners and admins)."""
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.billing import selectors, services
+from apps.core.pagination import CursorPagination
+from tenants.billing import selectors, services, wallet_selectors
 from tenants.billing.limits import Limit
+from tenants.billing.wallet_models import WalletEntry
 from tenants.members import Capability
 from tenants.permissions import requires
 
@@ -101,3 +104,84 @@ class PortalApi(APIView):
     def post(self, request):
         url = services.portal_start(actor=request.member)
         return Response(CheckoutApi.OutputSerializer({"url": url}).data)
+
+
+# --- the wholesale wallet (docs/billing.md, "Wholesale wallet") --------------------------------------------------
+
+class CanSeeWallet(requires(Capability.MANAGE_SETTINGS)):
+    """The prepaid balance and its ledger: the people who run the business (owners and admins), not agents."""
+
+    message = "Only owners and admins can see the prepaid balance."
+
+
+NOT_WHOLESALE = OpenApiResponse(response={"$ref": "#/components/schemas/ErrorEnvelope"},
+                                description="`not_found`: the business is billed by plan, not through a wallet")
+
+
+@extend_schema_serializer(component_name="WalletEntry")
+class WalletEntrySerializer(serializers.Serializer):
+    """An entry as the business sees it: what it paid, never how the reseller's markup splits it."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=WalletEntry.Kind.choices)
+    amount_micros = serializers.IntegerField(help_text="funding +, charge -; 1,000,000 = one unit of currency")
+    balance_after_micros = serializers.IntegerField()
+    message_id = serializers.UUIDField(allow_null=True, help_text="the message charged")
+    category = serializers.CharField(help_text="Meta's pricing category of a charge")
+    country = serializers.CharField(help_text="the recipient's country (ISO 3166), \"\" when unknown")
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="WalletPrice")
+class WalletPriceSerializer(serializers.Serializer):
+    country = serializers.CharField(help_text="ISO 3166 alpha-2, or * for every country without a row")
+    marketing_micros = serializers.IntegerField()
+    utility_micros = serializers.IntegerField()
+    authentication_micros = serializers.IntegerField()
+    authentication_international_micros = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="WalletSpending")
+class WalletSpendingSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    messages = serializers.IntegerField()
+    amount_micros = serializers.IntegerField()
+
+
+class WalletApi(APIView):
+    permission_classes = [CanSeeWallet]
+
+    @extend_schema_serializer(component_name="Wallet")
+    class OutputSerializer(serializers.Serializer):
+        currency = serializers.CharField()
+        balance_micros = serializers.IntegerField(help_text="may be negative: messages delivered after the last "
+                                                            "send was allowed")
+        low_balance_micros = serializers.IntegerField(help_text="the reseller is alerted below this")
+        low_balance = serializers.BooleanField()
+        low_alert_sent_at = serializers.DateTimeField(allow_null=True)
+        reseller_name = serializers.CharField(help_text="who funds the wallet")
+        month = serializers.DateField(help_text="spent_this_month's month (its first day, UTC)")
+        spent_this_month = WalletSpendingSerializer(many=True)
+        rate_card_date = serializers.DateField(help_text="the rate card in force (effective from)")
+        prices = WalletPriceSerializer(many=True, help_text="per delivered billable message, all included")
+        recent_entries = WalletEntrySerializer(many=True, help_text="the latest entries, newest first")
+
+    @extend_schema(responses={200: OutputSerializer, 404: NOT_WHOLESALE}, operation_id="billing_wallet_retrieve")
+    def get(self, request):
+        return Response(self.OutputSerializer(wallet_selectors.wallet_view(request.member)).data)
+
+
+class WalletEntryPagination(CursorPagination):
+    ordering = "-id"
+
+
+@extend_schema_view(get=extend_schema(operation_id="billing_wallet_entries_list", responses={
+    200: WalletEntrySerializer(many=True), 404: NOT_WHOLESALE}))
+class WalletEntryListApi(ListAPIView):
+    permission_classes = [CanSeeWallet]
+    serializer_class = WalletEntrySerializer
+    pagination_class = WalletEntryPagination
+
+    def get_queryset(self):
+        return wallet_selectors.wallet_ledger(wallet_selectors.access_wallet(self.request.member))

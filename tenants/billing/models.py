@@ -146,3 +146,7 @@ class OverageCharge(models.Model):
     @property
     def idempotency_key(self) -> str:
         return f"convonest-overage-{self.tenant_id}-{self.month:%Y-%m}-{self.metric}"
+
+
+# The wholesale wallet's tables live in their own module; imported here so they are models of this app too.
+from tenants.billing.wallet_models import Wallet, WalletEntry  # noqa: E402, F401

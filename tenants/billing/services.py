@@ -198,3 +198,17 @@ def demo_trial_start(tenant: Tenant) -> Subscription:
     sub.trial_end = timezone.now() + timedelta(days=sub.plan.trial_days)
     sub.save()
     return sub
+
+
+@transaction.atomic
+def subscription_wholesale(tenant: Tenant, *, plan_code: str | None = None) -> Subscription:
+    """The business is billed through its reseller's wallet from now on: active on `plan_code` (or the biggest plan
+    for sale), with no trial to run out and nothing for Stripe to charge. Its plan's limits still apply."""
+    plans = Plan.objects.filter(is_trial=False)
+    plan = plans.filter(code=plan_code).first() if plan_code else plans.order_by("-rank").first()
+    if plan is None:
+        raise ApplicationError("No such plan.", code="validation_error", errors={"plan": ["Choose a plan for sale."]})
+    sub = subscription_for(tenant, for_update=True)
+    sub.plan, sub.status, sub.trial_end, sub.unpaid_since = plan, SubscriptionStatus.ACTIVE, None, None
+    sub.save(update_fields=["plan", "status", "trial_end", "unpaid_since", "updated_at"])
+    return sub

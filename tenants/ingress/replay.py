@@ -1,5 +1,6 @@
-"""Route stored changes again, when a person asks (`manage.py replay_webhooks`): unroutable ones (their number
-may be connected now) and failed ones (after a fix). Meta can't resend old events; the raw bodies are ours."""
+"""Route stored changes again, when a person asks (`manage.py replay_webhooks`, or platform staff's replay in
+tenants.staff_api): unroutable ones (their number may be connected now) and failed ones (after a fix). Meta can't
+resend old events; the raw bodies are ours."""
 import logging
 
 from tenants.ingress.models import WebhookChange, WebhookEvent
@@ -19,14 +20,17 @@ def _changes_of_event(event_id: int) -> list[dict] | None:
     return parsed or []
 
 
-def webhook_changes_replay(*, unroutable: bool = True, failed: bool = True, event_ids=None) -> int:
-    """Route again: unroutable changes (a number may be connected now) and failed ones. Returns how many
-    events were routed again. Streams the changes and parses each event's body once; an event whose body
-    was redacted has nothing left to replay (logged)."""
+def webhook_changes_replay(*, unroutable: bool = True, failed: bool = True, event_ids=None, change_ids=None) -> int:
+    """Route again: unroutable changes (a number may be connected now) and failed ones, optionally only those of
+    some events or only some changes. Returns how many events were routed again. Streams the changes and parses
+    each event's body once; an event whose body was redacted has nothing left to replay (logged). Routing an
+    event also retries its other failed changes (the router retries every failed change of an event it routes)."""
     statuses = [s for s, wanted in ((Change.UNROUTABLE, unroutable), (Change.FAILED, failed)) if wanted]
     changes = WebhookChange.objects.filter(status__in=statuses).order_by("event_id", "position")
     if event_ids:
         changes = changes.filter(event_id__in=event_ids)
+    if change_ids:
+        changes = changes.filter(pk__in=change_ids)
     events, redacted = set(), set()
     current_id, parsed = None, None
     for row in changes.only("pk", "event_id", "position").iterator(chunk_size=500):

@@ -9,7 +9,7 @@ from apps.messaging.models import Message
 from apps.webhooks.tests.support import NUMBER_A, WABA_A, connect, deliver, envelope, use_secret, with_number
 from conftest import access_cookie
 from tenants.models import User, WebhookChange
-from tenants.platform_api import platform_token_for
+from tenants.staff_auth import platform_token_for
 
 URL = "/api/platform/webhook-changes/"
 

@@ -11,6 +11,9 @@ class TeamEvent(models.Model):
         MEMBER_REMOVED = "member_removed", "Member removed"
         INVITE_SENT = "invite_sent", "Invite sent"
         INVITE_REVOKED = "invite_revoked", "Invite revoked"
+        RESELLER_ENTERED = "reseller_entered", "Reseller staff entered"
+        RESELLER_ACCESS_REVOKED = "reseller_access_revoked", "Reseller access turned off"
+        RESELLER_ACCESS_RESTORED = "reseller_access_restored", "Reseller access turned on"
 
     action = models.CharField(max_length=32, choices=Action.choices)
     actor_email = models.EmailField(blank=True)  # copied, not a key: the log outlives memberships

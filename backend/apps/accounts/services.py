@@ -10,12 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_tenants.utils import schema_context
 
 from apps.accounts.models import TeamEvent
 from tenants import services as control
 from tenants.login_throttle import email_digest, window_count
 from tenants.members import Member
 from tenants.models import Invite, Membership, Tenant, User
+from tenants.partners.models import ResellerEvent
+from tenants.partners.services import event_log
 from tenants.selectors import tenant_role_for
 
 
@@ -106,3 +109,26 @@ def password_reset_mail_send(*, tenant_id: int, email: str) -> bool:
         from_email=None, recipient_list=[user.email],
     )
     return True
+
+
+def record_reseller_entry(*, tenant: Tenant, user: User, role: str, **_) -> None:
+    """The business's side of a reseller person entering it (business_entered): in its own team log."""
+    with schema_context(tenant.schema_name):
+        _record(TeamEvent.Action.RESELLER_ENTERED, actor=user, subject_email=user.email, role=role,
+                reseller=tenant.reseller.name if tenant.reseller_id else "")
+
+
+@transaction.atomic
+def reseller_access_set(*, actor: Member, enabled: bool) -> Tenant:
+    """The owner lets the business's reseller in, or keeps it out (its people lose their roles here at once).
+    Recorded on both sides: this business's team log and the reseller's."""
+    tenant = Tenant.objects.select_for_update().get(pk=actor.tenant.pk)
+    if tenant.reseller_id is None or tenant.reseller_access == enabled:
+        return tenant
+    tenant.reseller_access = enabled
+    tenant.save(update_fields=["reseller_access"])
+    _record(TeamEvent.Action.RESELLER_ACCESS_RESTORED if enabled else TeamEvent.Action.RESELLER_ACCESS_REVOKED,
+            actor=actor.user, subject_email="", reseller=tenant.reseller.name)
+    event_log(tenant.reseller, ResellerEvent.Action.ACCESS_RESTORED if enabled else ResellerEvent.Action.ACCESS_REVOKED,
+              actor=actor.user, tenant=tenant)
+    return tenant

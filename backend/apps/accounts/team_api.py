@@ -1,6 +1,7 @@
 """The team of a business: members, roles and invitations. Owners and admins manage; agents read."""
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -12,8 +13,10 @@ from apps.accounts.models import TeamEvent
 from apps.accounts.serializers import LoginResultSerializer
 from apps.core.client_ip import client_ident
 from apps.core.csrf import SameOriginRequired
+from apps.core.errors import ApplicationError
 from apps.core.pagination import CursorPagination
 from apps.core.throttling import ClientRateThrottle, TenantRateThrottle
+from tenants.members import REFUSALS, Capability
 from tenants.models import ResellerRole, Role, User
 from tenants.permissions import CanManageTeam, IsTenantMember
 from tenants.selectors import (
@@ -239,3 +242,40 @@ class ResellerAccessListApi(ListAPIView):
 
     def get_queryset(self):
         return reseller_access_list(self.request.member)
+
+
+@extend_schema_serializer(component_name="ResellerAccessSettings")
+class ResellerAccessSettingsSerializer(serializers.Serializer):
+    reseller = serializers.CharField(allow_null=True, help_text="The reseller that runs this business, if any")
+    enabled = serializers.BooleanField(help_text="Whether the reseller's people may act in this business")
+
+
+class ResellerAccessSettingsApi(APIView):
+    """Whether this business lets its reseller's people in. Everyone on the team reads it; only the owner changes
+    it (a reseller admin acts here as an admin, so admins can't)."""
+
+    permission_classes = [IsTenantMember]
+
+    @staticmethod
+    def _data(tenant) -> dict:
+        return {"reseller": tenant.reseller.name if tenant.reseller_id else None, "enabled": tenant.reseller_access}
+
+    @extend_schema(responses=ResellerAccessSettingsSerializer, operation_id="team_reseller_access_settings")
+    def get(self, request):
+        return Response(ResellerAccessSettingsSerializer(self._data(request.tenant)).data)
+
+    @extend_schema_serializer(component_name="ResellerAccessSettingsUpdate")
+    class InputSerializer(serializers.Serializer):
+        enabled = serializers.BooleanField()
+
+    @extend_schema(request=InputSerializer, responses=ResellerAccessSettingsSerializer,
+                   operation_id="team_reseller_access_settings_update")
+    def put(self, request):
+        if not request.member.can(Capability.MANAGE_RESELLER_ACCESS):
+            raise PermissionDenied(REFUSALS[Capability.MANAGE_RESELLER_ACCESS])
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if request.tenant.reseller_id is None:
+            raise ApplicationError("This business has no reseller.", code="no_reseller", status_code=409)
+        tenant = services.reseller_access_set(actor=request.member, enabled=data.validated_data["enabled"])
+        return Response(ResellerAccessSettingsSerializer(self._data(tenant)).data)

@@ -20,12 +20,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from apps.campaigns.reference import regions
 from apps.contacts.models import ConsentCategory, ConsentState, Contact
 from apps.contacts.selectors import access_import, contact_list, contact_query
 from apps.core.errors import ApplicationError
 from apps.messaging.consent import AUTHENTICATION, MARKETING, UTILITY
 from apps.templates.models import Template
+from tenants.billing import regions
 
 KINDS = ("segment_id", "tags", "contact_ids", "import_id", "all_opted_in")  # what a member may choose
 MAX_CONTACT_IDS = 10_000

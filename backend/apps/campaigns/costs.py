@@ -1,4 +1,4 @@
-"""What a campaign costs at Meta, priced by the dated rate card (apps.campaigns.reference.rate_card): an estimate
+"""What a campaign costs at Meta, priced by the dated rate card (tenants.billing.rate_card): an estimate
 before sending (every recipient delivered, by country and the template's category) and the actual, from what the
 status webhooks reported billable."""
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import connection
 
 from apps.campaigns.models import Campaign
-from apps.campaigns.reference.rate_card import estimate
+from tenants.billing.rate_card import estimate
 
 
 def _shape(result) -> dict:

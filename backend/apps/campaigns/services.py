@@ -319,3 +319,16 @@ def campaign_retarget(*, member: Member, campaign: Campaign, stage: str, name: s
         reply_window_hours=campaign.reply_window_hours, created_by_email=member.user.email)
     CampaignVariant.objects.create(campaign=retarget, index=0, template=first.template, mapping=first.mapping)
     return retarget
+
+
+def campaigns_pause_all(*, reason: str) -> int:
+    """Pause every running or scheduled campaign of this business (it was suspended: nothing may go out). Each is
+    resumed by a person later, once the business is back."""
+    paused = 0
+    for campaign in Campaign.objects.filter(status__in=[S.RUNNING, S.SCHEDULED]):
+        try:
+            campaign_pause(member=None, campaign=campaign, reason=reason)
+            paused += 1
+        except Conflict:  # it finished or was paused meanwhile
+            continue
+    return paused

@@ -31,6 +31,12 @@ ERROR_CODES: dict[str, str] = {
     # Team and invitations.
     "last_owner": "The change would leave the business without an owner.",
     "invite_not_pending": "The invitation was already accepted or revoked.",
+    # Resellers and the partner console.
+    "last_admin": "The change would leave the reseller without an admin.",
+    "business_suspended": "The business is suspended: resume it first.",
+    "reseller_access_revoked": "The business has turned off its reseller's access; its owner can turn it back on.",
+    "no_reseller": "The business has no reseller.",
+    "primary_domain": "The domain is the business's primary address and can't be removed.",
     # WhatsApp numbers and Embedded Signup.
     "whatsapp_rejected": "Meta's Graph API refused the request; the message quotes its reason.",
     "already_connected": "This WhatsApp account or number is connected to another ConvoNest business.",
@@ -89,6 +95,8 @@ ERROR_CODES: dict[str, str] = {
                                    "Checkout or Customer Portal).",
     "no_customer": "The business has no billing account yet: choose a plan first.",
     "already_subscribed": "The business is on that plan already.",
+    "wallet_empty": "The business is billed through its reseller's prepaid wallet and the balance is zero or less: "
+                    "nothing is sent until the reseller tops it up (incoming messages still arrive).",
     # Webhooks (Meta's and Stripe's calls to us).
     "invalid_signature": "The webhook's signature (X-Hub-Signature-256, Stripe-Signature) is missing or wrong.",
     "verification_failed": "The webhook subscription's hub.verify_token does not match.",

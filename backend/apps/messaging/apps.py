@@ -7,3 +7,7 @@ class MessagingConfig(AppConfig):
 
     def ready(self):
         from apps.messaging import receivers  # noqa: F401 - connects the contact signal receivers
+        from apps.messaging.selectors import last_activity
+        from tenants.partners.health import summary_register
+
+        summary_register(last_activity)  # the partner console's "last activity" of each business

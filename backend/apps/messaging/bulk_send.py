@@ -1,7 +1,7 @@
 """The outbox's batched door (campaigns): the rules of `outbox.message_send_to`, applied to many messages at once.
 
-    messages_queue   check the number, consent (the ledger, read in this transaction) and the plan, then store
-                     `queued` rows, their first events and the contacts' conversations in a few statements
+    messages_queue   check the number, consent (the ledger, read in this transaction), the wallet and the plan,
+                     then store `queued` rows, their first events and the contacts' conversations in a few statements
     messages_send    claim queued -> sending (only rows still queued are sent: one sender wins), call Meta for
                      each concurrently on the shared HTTP pool, then record sent / failed / back-to-queued per
                      row in a few statements, and apply statuses that beat the answers (statuses.pending_apply)
@@ -39,6 +39,7 @@ from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import PhoneNumber
 from tenants.billing.limits import Limit, require_within
+from tenants.billing.wallet import wallet_require_funds
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,8 @@ class Queued:
 def messages_queue(*, number: PhoneNumber, batch: list[Outgoing]) -> list[Queued]:
     """Queue a batch from `number`, one result per item in order. Nothing is sent here: the caller sends the ids
     after commit (messages_send). Raises ApplicationError when the whole batch can't go (the number was
-    disconnected: `number_disconnected`; the plan is used up: 402 `plan_limit`)."""
+    disconnected: `number_disconnected`; the plan is used up: 402 `plan_limit`; a wholesale business's prepaid
+    balance is spent: 402 `wallet_empty`)."""
     if number.disconnected_at is not None:
         raise ApplicationError("This WhatsApp number was disconnected from the business; connect it again to "
                                "send from it.", code="number_disconnected")
@@ -93,6 +95,7 @@ def messages_queue(*, number: PhoneNumber, batch: list[Outgoing]) -> list[Queued
         accepted.append((position, item, payload))
     if not accepted:
         return results
+    wallet_require_funds(connection.tenant, adding=len(accepted))  # 402 wallet_empty for the whole batch
     require_within(connection.tenant, Limit.MESSAGES_PER_MONTH, adding=len(accepted))  # 402 for the whole batch
     conversations = _conversations_for(number, [item.contact.pk for _, item, _ in accepted])
     now = timezone.now()

@@ -37,6 +37,7 @@ from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import PhoneNumber
 from tenants.billing.limits import Limit, require_within
+from tenants.billing.wallet import wallet_require_funds
 from tenants.members import Member
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,10 @@ def _queue(*, number: PhoneNumber, to: str, contact: Contact, message: dict, cre
     conversation = conversations.conversation_for(contact=contact, number=number)
     conversations.window_require_open(conversation, payload["type"])
     consent_require(payload=payload, to=to, contact=contact, waba_id=number.account.waba_id)  # 400 opted_out
-    # 402 plan_limit; automatic replies run inside the inbound webhook's transaction: counted, never refused.
+    # 402 wallet_empty, 402 plan_limit. Automatic replies run inside the inbound webhook's transaction (a refusal would
+    # lose the customer's message) and answer in the free service window: never refused (counted, charged if billed).
+    if not automation:
+        wallet_require_funds(connection.tenant)
     require_within(connection.tenant, Limit.MESSAGES_PER_MONTH, adding=1, enforce=not automation)
     row = Message.objects.create(phone_number=number, to=to, type=payload["type"], payload=payload,
                                  created_by=created_by, contact=contact, conversation=conversation,

@@ -115,3 +115,9 @@ def access_canned_reply(reply_id) -> CannedReply:
         return CannedReply.objects.get(pk=int(reply_id))
     except (CannedReply.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def last_activity() -> dict:
+    """When the business last sent or received a message (tenants.partners.health; one index read)."""
+    latest = Conversation.objects.order_by("-last_message_at").values_list("last_message_at", flat=True).first()
+    return {"last_activity_at": latest}

@@ -1,14 +1,17 @@
 """Statuses from Meta's webhooks, applied a change at a time (up to 100 statuses, or 1,000 at Meta) in a fixed
 number of statements: one locking SELECT of the messages (in id order, so two workers applying overlapping
 changes never deadlock), the rules applied in Python in the change's order, one UPDATE of every changed message,
-one INSERT of their events, one of the statuses held for messages we don't know yet, and one usage count per
-pricing metric; the inbox's live events go to Redis after commit in one round trip.
+one INSERT of their events, one of the statuses held for messages we don't know yet, one usage count per
+pricing metric, and, when messages became delivered and billable, the wholesale wallet's charge (four statements,
+tenants.billing.wallet); the inbox's live events go to Redis after commit in one round trip.
 
 The rules (the outbox's, apps.messaging.outbox): statuses only move forward (queued < sending/unknown < sent <
 delivered < read); failed is terminal and wins over anything but failed; a message is found by its wamid, or by our
 id in `biz_opaque_callback_data` when the send's answer was lost (then it learns its wamid); Meta's pricing is
-recorded whatever the order and metered the first time; a status for a message we don't know yet is held
-(PendingStatus) and applied when its send records the wamid (`pending_apply`).
+recorded whatever the order and metered the first time; a message is charged to a wholesale business's wallet
+when it is first both billable and delivered (or read), which Meta may report in either order and any number of
+times; a status for a message we don't know yet is held (PendingStatus) and applied when its send records the
+wamid (`pending_apply`).
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from apps.core.redis import redis_client
 from apps.messaging import live
 from apps.messaging.models import Message, MessageEvent, PendingStatus
 from tenants.billing.usage import message_metric, usage_add_here
+from tenants.billing.wallet import Delivered, wallet_charge_delivered
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +54,11 @@ class StatusIn:
     pricing: dict | None = None
 
 
+def _delivered_billable(message: Message) -> bool:
+    """Meta charges a message when it is delivered, if its pricing says billable (read implies delivered)."""
+    return message.billable is True and (message.delivered_at is not None or message.read_at is not None)
+
+
 def _uuid(value) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
@@ -64,6 +73,8 @@ class _Batch:
         self.changed: dict[uuid.UUID, Message] = {}
         self.events: list[MessageEvent] = []
         self.metrics: Counter = Counter()
+        # Charged (or from before wallets) already: the rows are locked, so what they say now is final.
+        self.billed_before = {m.pk for m in messages if _delivered_billable(m)}
 
     def find(self, update) -> Message | None:
         found = self.by_wamid.get(update.wamid)
@@ -108,6 +119,13 @@ class _Batch:
         self.changed[message.pk] = message
         self.events.append(MessageEvent(message_id=message.pk, status=status,
                                         detail={"wamid": update.wamid, **({"error": error} if error else {})}))
+
+    def newly_billed(self) -> list[Delivered]:
+        """Messages this change made delivered and billable: what the wholesale wallet charges (once each)."""
+        return [Delivered(message_id=m.pk, wamid=m.wamid, recipient=m.to, category=m.pricing_category,
+                          at=m.delivered_at or m.read_at)
+                for m in sorted(self.changed.values(), key=lambda m: m.pk)
+                if m.pk not in self.billed_before and _delivered_billable(m)]
 
 
 def _lock(updates) -> list[Message]:
@@ -165,6 +183,8 @@ def statuses_apply(updates, *, hold: bool = True) -> list[uuid.UUID | None]:
     # In name order: concurrent changes then take the counters' row locks in one order too (no deadlock).
     for metric, n in sorted(batch.metrics.items()):
         usage_add_here(metric, n)
+    # The wallet last: every change takes its locks in the order messages, counters, wallet (no deadlock).
+    wallet_charge_delivered(connection.tenant, batch.newly_billed())
     _announce(changed)
     return found
 

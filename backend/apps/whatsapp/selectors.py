@@ -47,3 +47,11 @@ def number_for_sending(phone_number_id: str | None) -> PhoneNumber:
         raise ApplicationError("This business has several numbers: say which one sends.", code="validation_error",
                                errors={"phone_number_id": ["Required when the business has several numbers."]})
     return first_two[0]
+
+
+def numbers_health() -> dict:
+    """The business's connected numbers as its reseller's console shows them (tenants.partners.health): quality,
+    status and limit, nothing that identifies a customer."""
+    fields = ["phone_number_id", "display_phone_number", "verified_name", "quality_rating", "status",
+              "messaging_limit_tier"]
+    return {"numbers": list(_connected().order_by("id").values(*fields))}

@@ -5,7 +5,7 @@ from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
 from tenants.models import User
-from tenants.platform_api import platform_token_for
+from tenants.staff_auth import platform_token_for
 
 
 def _public_client(**extra) -> APIClient:

@@ -7,7 +7,8 @@ import { lookupSite, publicOrigin } from "@/lib/server/site";
 
 /**
  * "/" depends on the host: the public site shows the landing page; a business's own address goes
- * straight to its dashboard (which sends visitors who are not logged in on to /login).
+ * straight to its dashboard (which sends visitors who are not logged in on to /login), and the partner
+ * console's to its businesses (likewise on to /partners/login).
  */
 export default async function HomePage() {
   const lookup = await lookupSite();
@@ -20,5 +21,6 @@ export default async function HomePage() {
     );
   }
   if (lookup.site.kind === "tenant") redirect("/dashboard");
+  if (lookup.site.kind === "partners") redirect("/partners");
   return <Landing baseDomain={lookup.site.base_domain} host={lookup.host} proto={lookup.proto} />;
 }

@@ -13,6 +13,8 @@ import type { paths } from "@/lib/api/schema.gen";
 import type { ErrorCode, ServerErrorCode } from "@/lib/api/types";
 
 export const REFRESH_PATH = "/api/auth/token/refresh/";
+/** The platform staff session's refresh (public host, lib/api/platform.ts): its own cookies, its own endpoint. */
+export const PLATFORM_REFRESH_PATH = "/api/platform/auth/token/refresh/";
 
 /** Endpoints whose 401 must not trigger a refresh: they are the auth flow itself. */
 const NO_REFRESH_PATHS = new Set([
@@ -23,6 +25,9 @@ const NO_REFRESH_PATHS = new Set([
   "/api/auth/password/reset/",
   "/api/auth/password/reset/confirm/",
   "/api/team/invites/accept/",
+  PLATFORM_REFRESH_PATH,
+  "/api/platform/auth/login/",
+  "/api/platform/auth/logout/",
 ]);
 
 /** 401 codes that an expired or missing access token produces (DRF / SimpleJWT via the envelope). */
@@ -175,6 +180,8 @@ export interface ApiClientOptions {
   baseUrl?: string;
   /** The network itself; defaults to the global fetch, looked up per request (so tests can stub it). */
   fetch?: Fetch;
+  /** Where an expired access cookie is refreshed: a business's session by default (REFRESH_PATH). */
+  refreshPath?: string;
 }
 
 /**
@@ -184,6 +191,7 @@ export interface ApiClientOptions {
 export function createTransport(options: ApiClientOptions = {}) {
   const baseUrl = options.baseUrl ?? defaultOrigin();
   const network: Fetch = options.fetch ?? ((request) => globalThis.fetch(request));
+  const refreshPath = options.refreshPath ?? REFRESH_PATH;
 
   const send = async (request: Request): Promise<Response> => {
     try {
@@ -199,7 +207,7 @@ export function createTransport(options: ApiClientOptions = {}) {
   let refreshing: Promise<void> | null = null;
   const refreshOnce = (): Promise<void> => {
     refreshing ??= send(
-      new Request(baseUrl + REFRESH_PATH, { method: "POST", credentials: "same-origin", headers: { Accept: "application/json" } }),
+      new Request(baseUrl + refreshPath, { method: "POST", credentials: "same-origin", headers: { Accept: "application/json" } }),
     )
       .then(async (response) => {
         if (!response.ok) throw apiErrorFromBody(response.status, await bodyOf(response));

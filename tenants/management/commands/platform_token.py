@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from tenants.models import User
-from tenants.platform_api import MAX_TOKEN_MINUTES, platform_token_for
+from tenants.staff_auth import MAX_TOKEN_MINUTES, platform_token_for
 
 
 class Command(BaseCommand):
-    help = "Print a short-lived bearer token for the platform staff API (public host) for a staff user."
+    help = ("Print a short-lived bearer token for the platform staff API (public host) for a staff user, for "
+            "scripts. People sign in at /staff/login instead.")
 
     def add_arguments(self, parser):
         parser.add_argument("email")

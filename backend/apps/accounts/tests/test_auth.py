@@ -5,7 +5,7 @@ from tenants.models import Membership, Reseller, ResellerMembership, ResellerRol
 
 OWNER_CAPABILITIES = {"manage_team": True, "manage_contacts": True, "manage_settings": True,
                       "see_all_conversations": True, "send": True, "manage_templates": True, "run_campaigns": True,
-                      "billing": True}
+                      "billing": True, "manage_reseller_access": True}
 
 
 def _login(client, email, password=PASSWORD):
@@ -217,9 +217,9 @@ def test_the_current_user_shows_an_agent_only_what_their_role_allows(alpha):
     assert capabilities == {name: name == "send" for name in OWNER_CAPABILITIES}
 
 
-def test_an_admin_holds_every_capability_but_billing(alpha):
+def test_an_admin_holds_every_capability_but_billing_and_reseller_access(alpha):
     client = alpha.client(alpha.add_member("admin@alpha.example", Role.ADMIN))
 
     capabilities = client.get("/api/auth/user/").json()["capabilities"]
 
-    assert capabilities == {name: name != "billing" for name in OWNER_CAPABILITIES}
+    assert capabilities == {name: name not in {"billing", "manage_reseller_access"} for name in OWNER_CAPABILITIES}

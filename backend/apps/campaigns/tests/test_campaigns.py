@@ -376,3 +376,21 @@ def test_a_schedule_without_an_offset_is_read_in_the_business_s_time_zone(alpha,
     started = start(client, created["id"]).json()
     assert started["status"] == "scheduled"
     assert dispatch(alpha, created["id"]) == "waiting"
+
+
+def test_suspending_the_business_pauses_its_running_campaigns(alpha, graph_sandbox, demo):
+    from tenants.tests.partners_support import make_partner
+
+    client, number_id, template = demo
+    add_contacts(alpha, 5)
+    created = create_campaign(client, number_id, template)
+    assert start(client, created["id"]).status_code == 200
+    agency = make_partner("agency")
+    agency.adopt(alpha)
+
+    assert agency.client().post(f"/api/partners/businesses/{alpha.tenant.pk}/suspend/").status_code == 200
+
+    suspended = campaign(alpha, created["id"])
+    assert suspended.status == "paused" and "suspended" in suspended.status_reason
+    assert dispatch(alpha, created["id"]) != "completed"
+    assert _outbound(graph_sandbox) == []

@@ -3,7 +3,8 @@ a real HTTP server never get a 5xx, nor a status code the schema does not docume
 
 Every operation of the schema (generated from the code, the same urlconf as docs/api/openapi.yaml) is
 fuzzed as the owner, an agent and an anonymous visitor of `alpha`, on alpha's host (tenant routing is
-by Host); the public host's operations on the public host. The server is a real WSGI server on a free
+by Host); the public host's operations on the public host, and the platform staff API's also as a signed-in
+staff member. The server is a real WSGI server on a free
 port (contract_server.py) inside this test's transaction, and each request is rolled back, so
 destructive operations (logout, password change, member removal, number disconnect) need not be
 excluded: every case starts from the same state. Hypothesis is derandomized, so CI is deterministic.
@@ -36,8 +37,14 @@ ONLY = os.environ.get("CONTRACT_FUZZ_ONLY", "")  # e.g. "/api/contacts/" to fuzz
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 # Not fuzzed here, and why. Everything else is, destructive operations included (each request is rolled back).
 EXCLUDED: dict[str, str] = {}  # operation label -> why it is not fuzzed
-# Served only on the public host (BASE_DOMAIN); every other operation is a tenant's.
-PUBLIC_PATHS = {"/api/signup/", "/api/signup/check-slug/", "/api/platform/webhook-changes/"}
+# Served only on the public host (BASE_DOMAIN), with the platform staff API (/api/platform/); every other operation
+# is a tenant's.
+PUBLIC_PATHS = {"/api/signup/", "/api/signup/check-slug/"}
+PLATFORM_PREFIX = "/api/platform/"
+
+
+def _public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PLATFORM_PREFIX)
 
 
 def _schema_dict() -> dict:
@@ -49,27 +56,32 @@ def _schema_dict() -> dict:
     return json.loads(OpenApiJsonRenderer().render(generator.get_schema(request=None, public=True)))
 
 
-def _login(server_url: str, host: str, email: str) -> dict:
-    response = requests.post(f"{server_url}/api/auth/login/", json={"email": email, "password": PASSWORD},
+def _login(server_url: str, host: str, email: str, path: str = "/api/auth/login/", cookie: str = "cn-access") -> dict:
+    response = requests.post(f"{server_url}{path}", json={"email": email, "password": PASSWORD},
                              headers={"Host": host, "Origin": f"http://{host}"}, timeout=30)
     assert response.status_code == 200, response.text
-    return {"cn-access": response.cookies["cn-access"]}
+    return {cookie: response.cookies[cookie]}
 
 
 @pytest.fixture
 def contract(alpha, graph_sandbox):
     """A live server over alpha with a connected number, a conversation, and logins for each role."""
     from apps.messaging.tests.inbox_helpers import connect_number, customer_writes
+    from tenants.models import User
 
     number = connect_number(alpha)
     customer_writes(alpha, number, "Is my order shipped?")
     agent = alpha.add_member("agent@alpha.example", "agent")
+    staff = User.objects.create_user(email="ops@convonest.example", password=PASSWORD, is_staff=True)
     with ContractServer() as server:
         host = alpha.host
         server.roles = {
             "owner": _login(server.url, host, alpha.owner.email),
             "agent": _login(server.url, host, agent.email),
             "anonymous": {},
+            # Platform staff on the public host (tenants.staff_api); fuzzed on the platform's operations only.
+            "staff": _login(server.url, django_settings.BASE_DOMAIN, staff.email, "/api/platform/auth/login/",
+                            "cn-staff-access"),
         }
         server.tenant_host = host
         yield server
@@ -84,7 +96,9 @@ def _fuzz(server, role: str) -> dict:
         operation = result.ok()
         if operation.label in EXCLUDED or (ONLY and ONLY not in operation.label):
             continue
-        host = django_settings.BASE_DOMAIN if operation.path in PUBLIC_PATHS else server.tenant_host
+        if role == "staff" and not operation.path.startswith(PLATFORM_PREFIX):
+            continue
+        host = django_settings.BASE_DOMAIN if _public(operation.path) else server.tenant_host
         # Cookie-authenticated unsafe requests must come from our own origin (CSRF rule).
         _fuzz_operation(operation, server.url, {"Host": host, "Origin": f"http://{host}"}, cookies,
                         failures[operation.label])
@@ -129,7 +143,7 @@ def _fuzz_operation(operation, base_url: str, headers: dict, cookies: dict, fail
     run()
 
 
-@pytest.mark.parametrize("role", ["owner", "agent", "anonymous"])
+@pytest.mark.parametrize("role", ["owner", "agent", "anonymous", "staff"])
 def test_every_operation_answers_as_documented_and_never_5xx(contract, role):
     failures = _fuzz(contract, role)
     report = "\n\n".join(f"== {label} ({len(items)} failing cases)\n{items[0]}" for label, items in

@@ -42,9 +42,11 @@ def test_readyz_says_which_dependency_is_down(db, monkeypatch):
 
 
 def test_site_tells_the_public_host_from_a_business(public_client, alpha):
-    assert public_client.get("/api/site/").json() == {"kind": "public", "base_domain": "localhost", "tenant": None}
+    assert public_client.get("/api/site/").json() == {"kind": "public", "base_domain": "localhost", "tenant": None,
+                                                    "brand": None}
     assert alpha.client().get("/api/site/").json() == {"kind": "tenant", "base_domain": "localhost",
-                                                       "tenant": {"slug": "alpha", "name": "Alpha Ltd"}}
+                                                       "tenant": {"slug": "alpha", "name": "Alpha Ltd"},
+                                                       "brand": None}
 
 
 def test_x_forwarded_host_is_believed_only_from_a_trusted_proxy(db, alpha, settings):

@@ -14,7 +14,7 @@ from tenants.models import Membership
 
 # Endpoints that need no login by design (they are how one gets or ends a login, or say nothing private).
 OPEN_ON_TENANT_HOST = {
-    "healthz", "readyz", "site", "schema", "api-docs",
+    "healthz", "readyz", "site", "site-logo", "schema", "api-docs",
     "auth-login", "auth-logout", "auth-token-refresh", "auth-handoff",
     "auth-password-reset", "auth-password-reset-confirm", "team-invite-lookup", "team-invite-accept",
 }

@@ -237,7 +237,7 @@ def test_failed_events_back_off_exponentially(alpha, monkeypatch, settings):
 def test_an_event_out_of_attempts_is_dead_logged_once_and_listed_for_staff(
         alpha, monkeypatch, settings, caplog, public_client):
     from tenants.models import User
-    from tenants.platform_api import platform_token_for
+    from tenants.staff_auth import platform_token_for
 
     settings.WEBHOOK_MAX_ATTEMPTS = 3
     connect(alpha, NUMBER_A, WABA_A)

@@ -8,7 +8,7 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
   return (
     <div className="flex min-h-dvh flex-col bg-gradient-to-b from-brand-50 to-slate-50">
       <header className="px-6 py-5">
-        <Link href="/" aria-label="ConvoNest home">
+        <Link href="/" aria-label="Home">
           <Logo />
         </Link>
       </header>

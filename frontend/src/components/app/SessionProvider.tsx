@@ -50,12 +50,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     router.replace(`/login?next=${encodeURIComponent(here)}`);
   }, [mustLogIn, router]);
 
+  // A session that belongs to no business: the partner console answers its own at this path. Its host's "/"
+  // knows where its pages are (the console's businesses).
+  const foreign = session.data !== undefined && !session.data.tenant;
+  useEffect(() => {
+    if (foreign) window.location.replace("/");
+  }, [foreign]);
+
   // 404: the public site (or an unknown subdomain) has no app pages.
   const state: State = error
     ? mustLogIn
       ? { status: "loading" }
       : { status: "failed", message: error.message, notHere: error.status === 404 }
-    : session.data
+    : session.data && !foreign
       ? { status: "ready", user: session.data }
       : { status: "loading" };
 

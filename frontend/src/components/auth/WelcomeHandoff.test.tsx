@@ -47,6 +47,14 @@ describe("WelcomeHandoff", () => {
     expect(replace).not.toHaveBeenCalled();
   });
 
+  it("tells reseller staff entering a client's business that the business sees it and can turn it off", () => {
+    render(<WelcomeHandoff token="t0k" businessName="Acme Ltd" entering />);
+
+    expect(screen.getByText(/entering as your reseller's staff/)).toBeTruthy();
+    expect(screen.getByText(/its owner can turn your access off/)).toBeTruthy();
+    expect(screen.queryByText(/just created this business/)).toBeNull();
+  });
+
   it("says so when the link has no token", () => {
     render(<WelcomeHandoff token={undefined} businessName="Acme Ltd" />);
 

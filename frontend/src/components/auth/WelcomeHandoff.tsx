@@ -15,7 +15,7 @@ import { Alert, Button, buttonClasses } from "@/components/ui";
  * open it in a hidden frame) and silently sign them into the attacker's business (login CSRF). The
  * button names the business, so the person sees whose account they are entering.
  */
-export function WelcomeHandoff({ token, businessName }: { token: string | undefined; businessName: string | undefined }) {
+export function WelcomeHandoff({ token, businessName, entering = false }: { token: string | undefined; businessName: string | undefined; entering?: boolean }) {
   const [error, setError] = useState<string | null>(token ? null : "This sign-in link is incomplete.");
   const [submitting, setSubmitting] = useState(false);
 
@@ -48,7 +48,9 @@ export function WelcomeHandoff({ token, businessName }: { token: string | undefi
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">
-        Only continue if you just created this business yourself.
+        {entering
+          ? "You're entering as your reseller's staff. The business sees this in its team activity, and its owner can turn your access off."
+          : "Only continue if you just created this business yourself."}
       </p>
       <Button type="button" loading={submitting} className="w-full" onClick={onContinue}>
         {businessName ? `Continue to ${businessName}` : "Continue to your business"}

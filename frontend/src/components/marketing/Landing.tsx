@@ -37,6 +37,12 @@ export function Landing({ host, proto, baseDomain }: { host: string; proto: stri
               Create your business account
             </Link>
           </div>
+          <p className="mt-4 text-sm text-slate-600">
+            An agency running WhatsApp for clients?{" "}
+            <Link href="/partners/signup" className="font-medium text-brand-700 hover:underline">
+              Become a reseller
+            </Link>
+          </p>
         </section>
 
         <section aria-labelledby="features" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">

@@ -4,13 +4,17 @@ import { useEffect } from "react";
 
 import { useSession } from "@/components/app/SessionProvider";
 import { PageHeader } from "@/components/app/PageHeader";
+import { DomainsPanel } from "@/components/branding/DomainsPanel";
 import { RoleBadge } from "@/components/team/RoleBadge";
 import { TeamSection } from "@/components/team/TeamSection";
 import { WhatsAppSection } from "@/components/whatsapp/WhatsAppSection";
 import { Card, CardBody, CardHeader } from "@/components/ui";
 import { PasswordChangeForm } from "./PasswordChangeForm";
 
-/** Settings: Account (who you are, password), Team and WhatsApp. Sections have anchors (#account, #team, #whatsapp); Contacts, Inbox and Billing have pages of their own. */
+/**
+ * Settings: Account (who you are, password), Team, WhatsApp and, for owners and admins, Domains. Sections have anchors
+ * (#account, #team, #whatsapp, #domains); Contacts, Inbox and Billing have pages of their own.
+ */
 export function SettingsContent() {
   const { user } = useSession();
   const name = `${user.first_name ?? ""} ${user.last_name ?? ""}`.trim();
@@ -25,7 +29,7 @@ export function SettingsContent() {
   return (
     <>
       <PageHeader title="Settings" description={user.tenant.name} />
-      <nav aria-label="Settings sections" className="mb-8 flex gap-2 text-sm">
+      <nav aria-label="Settings sections" className="mb-8 flex flex-wrap gap-2 text-sm">
         <a href="#account" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
           Account
         </a>
@@ -35,6 +39,11 @@ export function SettingsContent() {
         <a href="#whatsapp" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
           WhatsApp
         </a>
+        {user.capabilities.manage_settings ? (
+          <a href="#domains" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+            Domains
+          </a>
+        ) : null}
         <a href="/settings/contacts" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
           Contacts
         </a>
@@ -90,6 +99,15 @@ export function SettingsContent() {
         </h2>
         <WhatsAppSection canManage={user.capabilities.manage_settings} />
       </section>
+
+      {user.capabilities.manage_settings ? (
+        <section id="domains" aria-labelledby="domains-heading" className="mt-12 scroll-mt-20 space-y-6">
+          <h2 id="domains-heading" className="text-lg font-semibold text-slate-900">
+            Domains
+          </h2>
+          <DomainsPanel scope="business" canManage />
+        </section>
+      ) : null}
     </>
   );
 }

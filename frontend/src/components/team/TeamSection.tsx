@@ -89,7 +89,7 @@ export function TeamSection({ viewer }: { viewer: TeamViewer }) {
         {members.hasMore ? <LoadMore onClick={() => void members.loadMore()} loading={members.loadingMore} /> : null}
       </Card>
 
-      <ResellerAccessSection />
+      <ResellerAccessSection canManage={viewer.capabilities.manage_reseller_access} />
 
       {manager ? (
         <Card>

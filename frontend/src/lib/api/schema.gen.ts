@@ -195,6 +195,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/wallet/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["billing_wallet_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/wallet/entries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["billing_wallet_entries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/calls/": {
         parameters: {
             query?: never;
@@ -867,6 +899,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/domains/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The business's custom domains. Each serves once its TXT record is found (POST .../verify/). */
+        get: operations["domains_list"];
+        put?: never;
+        /** @description The business's custom domains. Each serves once its TXT record is found (POST .../verify/). */
+        post: operations["domains_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/domains/{claim_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Whose domains a view manages: the host's business, or the console's reseller. */
+        delete: operations["domains_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/domains/{claim_id}/verify/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Whose domains a view manages: the host's business, or the console's reseller. */
+        post: operations["domains_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inbox/events/": {
         parameters: {
             query?: never;
@@ -998,6 +1082,603 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/partners/activity/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The reseller's audit log, newest first; `business` narrows it to one business. */
+        get: operations["partners_activity_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/auth/handoff/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Exchange the single-use link from reseller signup for a console session. */
+        post: operations["partners_auth_handoff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/auth/login/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Email and password of a member of a reseller. With several resellers, `reseller` (its slug) chooses one.
+         *     Failed attempts are counted per email and client, as on a business's host.
+         */
+        post: operations["partners_auth_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/auth/logout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description End this console session: its refresh token is blacklisted and the cookies cleared. */
+        post: operations["partners_auth_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/auth/token/refresh/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Rotate the console's refresh cookie (only a console session's). */
+        post: operations["partners_auth_token_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/auth/user/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        get: operations["partners_auth_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/brand/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The white label the console and every business of the reseller wear. */
+        get: operations["partners_brand_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description The white label the console and every business of the reseller wear. */
+        patch: operations["partners_brand_update"];
+        trace?: never;
+    };
+    "/api/partners/brand/logo/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        get: operations["partners_brand_logo_retrieve"];
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        put: operations["partners_brand_logo_update"];
+        post?: never;
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        delete: operations["partners_brand_logo_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/businesses/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The reseller's businesses, newest first, with plan, this month's usage, number health and last activity. */
+        get: operations["partners_businesses_list"];
+        put?: never;
+        /** @description The reseller's businesses, newest first, with plan, this month's usage, number health and last activity. */
+        post: operations["partners_businesses_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/businesses/{business_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        get: operations["partners_businesses_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/businesses/{business_id}/enter/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A single-use link that signs the caller in on the business's host, as its admin (reseller admins) or agent
+         *     (reseller support). Audited here and in the business's team log.
+         */
+        post: operations["partners_businesses_enter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/businesses/{business_id}/resume/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        post: operations["partners_businesses_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/businesses/{business_id}/suspend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        post: operations["partners_businesses_suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/businesses/{business_id}/wallet/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A business's prepaid wallet. 404 while the business pays its own plan; POST switches it to wholesale
+         *     billing (opens the wallet at zero, and puts the business on an active plan the reseller pays for).
+         */
+        get: operations["partners_wallet_retrieve"];
+        put?: never;
+        /**
+         * @description A business's prepaid wallet. 404 while the business pays its own plan; POST switches it to wholesale
+         *     billing (opens the wallet at zero, and puts the business on an active plan the reseller pays for).
+         */
+        post: operations["partners_wallet_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description A business's prepaid wallet. 404 while the business pays its own plan; POST switches it to wholesale
+         *     billing (opens the wallet at zero, and puts the business on an active plan the reseller pays for).
+         */
+        patch: operations["partners_wallet_update"];
+        trace?: never;
+    };
+    "/api/partners/businesses/{business_id}/wallet/entries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The wallet's ledger, newest first: fundings, and one charge per delivered billable message. */
+        get: operations["partners_wallet_entries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/businesses/{business_id}/wallet/fund/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        post: operations["partners_wallet_fund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/domains/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The console's own custom domains: a verified one serves the reseller's branded console. */
+        get: operations["partners_domains_list"];
+        put?: never;
+        /** @description The console's own custom domains: a verified one serves the reseller's branded console. */
+        post: operations["partners_domains_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/domains/{claim_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Whose domains a view manages: the host's business, or the console's reseller. */
+        delete: operations["partners_domains_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/domains/{claim_id}/verify/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Whose domains a view manages: the host's business, or the console's reseller. */
+        post: operations["partners_domains_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/signup/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Become a reseller: the company and its first admin. Answers a single-use sign-in link to the console. */
+        post: operations["partners_signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/team/invites/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Pending invitations (admins); POST sends one. */
+        get: operations["partners_team_invites_list"];
+        put?: never;
+        /** @description Pending invitations (admins); POST sends one. */
+        post: operations["partners_team_invites_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/team/invites/{invite_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        delete: operations["partners_team_invites_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/team/invites/accept/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Open to anyone holding the link: joins the reseller's team and signs in on the console. */
+        post: operations["partners_team_invites_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/team/invites/lookup/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description What a console invitation link opens. A POST, so the token stays out of URLs and access logs. */
+        post: operations["partners_team_invites_lookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/team/members/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        get: operations["partners_team_members_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partners/team/members/{member_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        delete: operations["partners_team_members_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Base of every console view: the console's session, and a member of its reseller. */
+        patch: operations["partners_team_members_update"];
+        trace?: never;
+    };
+    "/api/platform/auth/login/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Email and password of an active staff member; anyone else gets the same answer as a wrong password. Failed
+         *     attempts count with the business logins' (tenants.login_throttle), so they share one budget per client.
+         */
+        post: operations["platform_auth_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/platform/auth/logout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Ends the staff session (its refresh tokens and, at once, its access token) and clears the cookies. Answers
+         *     200 with or without a session, so a second click or an expired session still leaves the browser clean.
+         */
+        post: operations["platform_auth_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/platform/auth/token/refresh/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description New cookies for the staff session from its refresh cookie (rotated: the old one is spent). */
+        post: operations["platform_auth_token_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/platform/auth/user/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed-in staff member (the console asks on load; 401 means: sign in). */
+        get: operations["platform_auth_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/platform/businesses/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Every business, newest first: its reseller, plan and payment status, members, connected numbers and this
+         *     month's sent messages (from the usage counters: one indexed lookup per business, no tenant schema is read).
+         */
+        get: operations["platform_businesses_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/platform/failed-jobs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Background work that failed, of every kind, newest first: webhook events that are retrying or dead, and
+         *     overage charges Stripe hasn't taken. Cursor pages (`next`), like every list.
+         */
+        get: operations["platform_failed_jobs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/platform/resellers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every reseller, newest first, with how many businesses it runs and how many people it has. */
+        get: operations["platform_resellers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/platform/webhook-changes/": {
         parameters: {
             query?: never;
@@ -1015,6 +1696,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/platform/webhook-changes/{change_id}/replay/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Route one unroutable or failed change again, now (its number may be connected since, or a fix deployed):
+         *     what `manage.py replay_webhooks` does, for one change. Routing its event also retries the event's other failed
+         *     changes. 409 for a change in another state, or whose event body was redacted after retention.
+         */
+        post: operations["platform_webhook_change_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/platform/webhook-events/": {
         parameters: {
             query?: never;
@@ -1026,6 +1728,26 @@ export interface paths {
         get: operations["platform_webhook_events_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/platform/webhook-events/{event_id}/replay/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Route an event's unroutable and failed changes again, now; a dead event gets its attempts back
+         *     (`manage.py replay_webhooks --event ID`). 409 when it has none, or its body was redacted after retention.
+         */
+        post: operations["platform_webhook_event_replay"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1071,8 +1793,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Whether this host is the public site or a business, so the frontend can choose its shell. */
+        /**
+         * @description Whether this host is the public site, a business or the partner console, so the frontend can choose its
+         *     shell and brand.
+         */
         get: operations["site_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/site/logo/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The logo of the brand this host wears (404 when it has none). Cached: the URL changes with the logo. */
+        get: operations["site_logo_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1206,6 +1948,30 @@ export interface paths {
         /** @description Who acts in this business through its reseller (not members: listed here, managed by the reseller). */
         get: operations["team_reseller_access_list"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team/reseller-access/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Whether this business lets its reseller's people in. Everyone on the team reads it; only the owner changes
+         *     it (a reseller admin acts here as an admin, so admins can't).
+         */
+        get: operations["team_reseller_access_settings"];
+        /**
+         * @description Whether this business lets its reseller's people in. Everyone on the team reads it; only the owner changes
+         *     it (a reseller admin acts here as an admin, so admins can't).
+         */
+        put: operations["team_reseller_access_settings_update"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1590,6 +2356,12 @@ export interface components {
             used: number | null;
             /** @description null: unlimited */
             maximum: number | null;
+        };
+        Brand: {
+            name: string;
+            /** @description #rrggbb */
+            primary_color: string | null;
+            logo_url: string | null;
         };
         Call: {
             id: number;
@@ -2219,8 +2991,30 @@ export interface components {
                 manage_templates: boolean;
                 run_campaigns: boolean;
                 billing: boolean;
+                manage_reseller_access: boolean;
             };
             readonly tenant: components["schemas"]["TenantSummary"];
+        };
+        CustomDomain: {
+            id: number;
+            domain: string;
+            readonly status: string;
+            /** @description Where to add the TXT record */
+            readonly txt_name: string;
+            /** @description The TXT record's exact value */
+            readonly txt_value: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            verified_at: string | null;
+            /** Format: date-time */
+            last_checked_at: string | null;
+            /** @description Why the last check did not find the record */
+            last_error: string;
+        };
+        CustomDomainCreateRequest: {
+            /** @description e.g. chat.example.com; point it at ConvoNest, then add the TXT record shown */
+            domain: string;
         };
         Detail: {
             detail: string;
@@ -2248,6 +3042,61 @@ export interface components {
          * @enum {string}
          */
         EncodingEnum: "utf-8" | "utf-16" | "cp1252" | "latin-1" | "iso-8859-15" | "cp1251" | "shift_jis" | "gb18030";
+        FailedJob: {
+            /**
+             * @description What failed (the record's table)
+             *
+             *     * `webhook_event` - Webhook event
+             *     * `overage_charge` - Overage charge
+             */
+            kind: components["schemas"]["FailedJobKindEnum"];
+            /** @description The record's id within its kind (a webhook event's id is the one the webhook lists and replay use) */
+            id: number;
+            /**
+             * @description retrying: tried again automatically; dead: needs a person
+             *
+             *     * `retrying` - Retried automatically
+             *     * `dead` - Needs a person
+             */
+            state: components["schemas"]["StateEnum"];
+            /**
+             * Format: date-time
+             * @description When the work arrived (event received, charge created)
+             */
+            occurred_at: string;
+            /** @description The business, when the record belongs to one */
+            tenant: components["schemas"]["TenantRef"] | null;
+            summary: string;
+            /** @description Why the last attempt failed */
+            error: string;
+            attempts: number | null;
+            /**
+             * Format: date-time
+             * @description Not retried before this time
+             */
+            next_attempt_at: string | null;
+            /** @description POST /api/platform/webhook-events/{id}/replay/ routes it again */
+            replayable: boolean;
+        };
+        /**
+         * @description * `webhook_event` - Webhook event
+         *     * `overage_charge` - Overage charge
+         * @enum {string}
+         */
+        FailedJobKindEnum: "webhook_event" | "overage_charge";
+        FailedJobPage: {
+            /**
+             * Format: uri
+             * @description The next page, or null on the last
+             */
+            next: string | null;
+            /**
+             * Format: uri
+             * @description Always null: the list pages forward only
+             */
+            previous: string | null;
+            results: components["schemas"]["FailedJob"][];
+        };
         /**
          * @description * `IMAGE` - IMAGE
          *     * `VIDEO` - VIDEO
@@ -2510,10 +3359,21 @@ export interface components {
         NoteCreateRequest: {
             body: string;
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         NumberConnectRequest: {
             waba_id: string;
             phone_number_id: string;
             access_token: string;
+        };
+        NumberHealth: {
+            phone_number_id: string;
+            display_phone_number: string;
+            verified_name: string;
+            /** @description GREEN, YELLOW, RED or UNKNOWN */
+            quality_rating: string;
+            status: string;
+            messaging_limit_tier: string;
         };
         /**
          * @description * `update` - Update existing contacts
@@ -2690,6 +3550,71 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Note"][];
         };
+        PaginatedPartnerBusinessList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["PartnerBusiness"][];
+        };
+        PaginatedPartnerEventList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["PartnerEvent"][];
+        };
+        PaginatedPartnerInviteList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["PartnerInvite"][];
+        };
+        PaginatedPartnerMemberList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["PartnerMember"][];
+        };
+        PaginatedPartnerWalletEntryList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["PartnerWalletEntry"][];
+        };
         PaginatedPhoneNumberList: {
             /**
              * Format: uri
@@ -2702,6 +3627,32 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["PhoneNumber"][];
+        };
+        PaginatedPlatformBusinessList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["PlatformBusiness"][];
+        };
+        PaginatedPlatformResellerList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["PlatformReseller"][];
         };
         PaginatedSegmentList: {
             /**
@@ -2755,6 +3706,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["TemplateSync"][];
         };
+        PaginatedWalletEntryList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["WalletEntry"][];
+        };
         PaginatedWebhookChangeList: {
             /**
              * Format: uri
@@ -2780,6 +3744,226 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["WebhookEvent"][];
+        };
+        PartnerBrand: {
+            /** @description Shown instead of ConvoNest; blank: the reseller's name */
+            display_name?: string;
+            /** @description #rrggbb */
+            primary_color?: string;
+            readonly logo_url: string | null;
+        };
+        PartnerBusiness: {
+            id: number;
+            name: string;
+            slug: string;
+            readonly url: string;
+            is_active: boolean;
+            /** Format: date-time */
+            suspended_at: string | null;
+            /** @description False: the business turned off its reseller's access. */
+            reseller_access: boolean;
+            /** Format: date-time */
+            created_at: string;
+            member_count: number;
+            number_count: number;
+            plan: components["schemas"]["PlanSummary"];
+            usage: components["schemas"]["Usage"];
+            numbers: components["schemas"]["NumberHealth"][];
+            /** @description null: the business pays its plan directly (no wholesale wallet) */
+            wallet: components["schemas"]["WalletBrief"] | null;
+            /** Format: date-time */
+            last_activity_at: string | null;
+        };
+        PartnerBusinessCreateRequest: {
+            business_name: string;
+            slug: string;
+            /**
+             * Format: email
+             * @description Gets an invitation to become the business's owner.
+             */
+            owner_email: string;
+        };
+        PartnerBusinessEnter: {
+            /** @description Open within 5 minutes; single use. */
+            url: string;
+        };
+        PartnerBusinessSuspendRequest: {
+            reason?: string;
+        };
+        /** @description Rotate a console refresh token: only the console's, and a reused one ends its family. */
+        PartnerCookieTokenRefresh: {
+            /** @description WIll override cookie. */
+            refresh?: string;
+            readonly access: string;
+        };
+        /** @description Rotate a console refresh token: only the console's, and a reused one ends its family. */
+        PartnerCookieTokenRefreshRequest: {
+            /** @description WIll override cookie. */
+            refresh?: string;
+        };
+        PartnerEvent: {
+            id: number;
+            action: string;
+            label: string;
+            actor_email: string;
+            business_id: number | null;
+            business_name: string;
+            subject_email: string;
+            detail: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+        };
+        PartnerHandoffRequest: {
+            token: string;
+        };
+        PartnerInvite: {
+            /** Format: uuid */
+            id: string;
+            /** Format: email */
+            email: string;
+            role: components["schemas"]["ResellerRoleEnum"];
+            /** Format: email */
+            invited_by?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            status: components["schemas"]["InviteStatusEnum"];
+        };
+        PartnerInviteAcceptRequest: {
+            token: string;
+            /** @description A new password, or the existing login's. */
+            password: string;
+            first_name?: string;
+            last_name?: string;
+        };
+        PartnerInviteCreateRequest: {
+            /** Format: email */
+            email: string;
+            /** @default support */
+            role: components["schemas"]["ResellerRoleEnum"];
+        };
+        PartnerInviteInfo: {
+            /** Format: email */
+            email: string;
+            role: components["schemas"]["ResellerRoleEnum"];
+            reseller: components["schemas"]["Reseller"];
+            /** @description False when the email already has a login. */
+            needs_password: boolean;
+        };
+        PartnerInviteLookupRequest: {
+            token: string;
+        };
+        PartnerLoginRequest: {
+            /** Format: email */
+            email: string;
+            password: string;
+            reseller?: string;
+        };
+        PartnerLogoUploadRequest: {
+            /**
+             * Format: binary
+             * @description PNG, JPEG or WebP, at most 256 KB
+             */
+            logo: string;
+        };
+        PartnerMember: {
+            id: number;
+            user_id: number;
+            /** Format: email */
+            email: string;
+            first_name: string;
+            last_name: string;
+            role: components["schemas"]["ResellerRoleEnum"];
+            /** Format: date-time */
+            joined_at: string;
+            readonly is_you: boolean;
+        };
+        /** @description Who is signed in on the console, for which reseller, and what they may do there. */
+        PartnerSession: {
+            id: number;
+            /** Format: email */
+            email: string;
+            first_name: string;
+            last_name: string;
+            reseller: components["schemas"]["Reseller"];
+            role: components["schemas"]["ResellerRoleEnum"];
+            /** @description What this person may do on the console (tenants.partners.permissions.PartnerCapability). */
+            readonly capabilities: {
+                manage_businesses: boolean;
+                manage_wallets: boolean;
+                manage_team: boolean;
+                enter_businesses: boolean;
+                manage_brand: boolean;
+            };
+        };
+        PartnerSignupRequest: {
+            company_name: string;
+            /** @description A short name for the reseller (lowercase letters, digits, hyphens). */
+            slug: string;
+            /** Format: email */
+            email: string;
+            password: string;
+        };
+        PartnerSignupResult: {
+            reseller: components["schemas"]["Reseller"];
+            console_url: string;
+            /** @description Signs the admin in on the console; single use, 5 minutes. */
+            login_url: string;
+        };
+        PartnerWallet: {
+            currency: string;
+            /** @description may be negative: Meta charges on delivery */
+            balance_micros: number;
+            /** Format: decimal */
+            markup_percent: string;
+            low_balance_micros: number;
+            low_balance: boolean;
+            /** Format: date-time */
+            low_alert_sent_at: string | null;
+            /** Format: date */
+            month: string;
+            spent_this_month: components["schemas"]["Spent"][];
+        };
+        PartnerWalletEntry: {
+            id: number;
+            kind: components["schemas"]["WalletEntryKindEnum"];
+            /** @description funding +, charge - */
+            amount_micros: number;
+            balance_after_micros: number;
+            wamid: string;
+            category: string;
+            country: string;
+            /** @description Meta's price of the message */
+            meta_rate_micros: number | null;
+            /** @description the reseller's share */
+            markup_micros: number | null;
+            /** Format: email */
+            actor_email?: string | null;
+            note: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        PartnerWalletFundRequest: {
+            /**
+             * Format: int64
+             * @description in millionths of the wallet's currency: 10 USD = 10000000
+             */
+            amount_micros: number;
+            note?: string;
+        };
+        PartnerWalletOpenRequest: {
+            /** @description a plan for sale; default the biggest */
+            plan?: string;
+            /**
+             * Format: decimal
+             * @default 20.00
+             */
+            markup_percent: string;
+            /** @default 5000000 */
+            low_balance_micros: number;
         };
         /**
          * @description dj-rest-auth's checks (old password, Django's validators), but no Django session to update:
@@ -2892,6 +4076,20 @@ export interface components {
         PatchedMemberUpdateRequest: {
             role: components["schemas"]["RoleEnum"];
         };
+        PatchedPartnerBrandRequest: {
+            /** @description Shown instead of ConvoNest; blank: the reseller's name */
+            display_name?: string;
+            /** @description #rrggbb */
+            primary_color?: string;
+        };
+        PatchedPartnerMemberUpdateRequest: {
+            role: components["schemas"]["ResellerRoleEnum"];
+        };
+        PatchedPartnerWalletTermsRequest: {
+            /** Format: decimal */
+            markup_percent?: string;
+            low_balance_micros?: number;
+        };
         PatchedSegmentWriteRequest: {
             name?: string;
             /** @default  */
@@ -2930,6 +4128,44 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        PlanSummary: {
+            code: string;
+            name: string;
+            status: string;
+        };
+        PlatformBusiness: {
+            id: number;
+            slug: string;
+            name: string;
+            /** @description The business's own address ({slug}.BASE_DOMAIN) */
+            readonly host: string;
+            /** @description False: deactivated, its host answers unknown_host */
+            is_active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The reseller that runs it, or null (direct) */
+            reseller: components["schemas"]["ResellerRef"] | null;
+            /** @description The plan's code, or null before billing first saw it */
+            readonly plan: string | null;
+            /** @description Where its payments stand; read_only once the grace period after non-payment ran out */
+            readonly subscription_status: (components["schemas"]["SubscriptionStatusEnum"] | components["schemas"]["NullEnum"]) | null;
+            member_count: number;
+            /** @description Connected WhatsApp numbers */
+            number_count: number;
+            /** @description Messages sent this calendar month (UTC) */
+            messages_sent_this_month: number;
+        };
+        PlatformReseller: {
+            id: number;
+            name: string;
+            slug: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Businesses it runs */
+            business_count: number;
+            /** @description Its people (reseller admins and support) */
+            member_count: number;
+        };
         QuietHours: {
             /** @description HH:MM, the recipient's local time */
             start: string;
@@ -2941,6 +4177,11 @@ export interface components {
             start: string;
             /** @description HH:MM; before start means overnight */
             end: string;
+        };
+        Reseller: {
+            id: number;
+            name: string;
+            slug: string;
         };
         ResellerAccess: {
             user_id: number;
@@ -2955,6 +4196,19 @@ export interface components {
             readonly source: string;
             /** @description Always false: the reseller manages its people */
             readonly removable: boolean;
+        };
+        ResellerAccessSettings: {
+            /** @description The reseller that runs this business, if any */
+            reseller: string | null;
+            /** @description Whether the reseller's people may act in this business */
+            enabled: boolean;
+        };
+        ResellerAccessSettingsUpdateRequest: {
+            enabled: boolean;
+        };
+        ResellerRef: {
+            id: number;
+            name: string;
         };
         /**
          * @description * `admin` - Reseller admin
@@ -3023,17 +4277,48 @@ export interface components {
             kind: components["schemas"]["SiteKindEnum"];
             base_domain: string;
             tenant: components["schemas"]["TenantSummary"] | null;
+            /** @description The reseller's white label this host wears; null: ConvoNest's */
+            brand: components["schemas"]["Brand"] | null;
         };
         /**
          * @description * `public` - public
          *     * `tenant` - tenant
+         *     * `partners` - partners
          * @enum {string}
          */
-        SiteKindEnum: "public" | "tenant";
+        SiteKindEnum: "public" | "tenant" | "partners";
         SlugCheck: {
             slug: string;
             available: boolean;
             reason: string;
+        };
+        Spent: {
+            category: string;
+            messages: number;
+            amount_micros: number;
+        };
+        StaffLoginRequest: {
+            /** Format: email */
+            email: string;
+            password: string;
+        };
+        /** @description What the staff login answers: the staff member. The tokens travel only in httpOnly cookies. */
+        StaffLoginResult: {
+            user: components["schemas"]["StaffUser"];
+        };
+        StaffLogout: {
+            detail: string;
+        };
+        StaffTokenRefresh: {
+            /** Format: date-time */
+            access_expiration: string;
+        };
+        StaffUser: {
+            id: number;
+            /** Format: email */
+            email: string;
+            first_name: string;
+            last_name: string;
         };
         /**
          * @description * `delivered_not_read` - delivered_not_read
@@ -3043,6 +4328,12 @@ export interface components {
          * @enum {string}
          */
         StageEnum: "delivered_not_read" | "read_not_replied" | "failed_retryable" | "sent_not_delivered";
+        /**
+         * @description * `retrying` - Retried automatically
+         *     * `dead` - Needs a person
+         * @enum {string}
+         */
+        StateEnum: "retrying" | "dead";
         /**
          * @description * `draft` - Draft
          *     * `scheduled` - Scheduled
@@ -3054,6 +4345,8 @@ export interface components {
          * @enum {string}
          */
         Status84aEnum: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled" | "failed";
+        /** @enum {string} */
+        SubscriptionStatusEnum: "trialing" | "active" | "past_due" | "canceled" | "read_only";
         TeamEvent: {
             id: number;
             action: components["schemas"]["TeamEventActionEnum"];
@@ -3073,9 +4366,12 @@ export interface components {
          *     * `member_removed` - Member removed
          *     * `invite_sent` - Invite sent
          *     * `invite_revoked` - Invite revoked
+         *     * `reseller_entered` - Reseller staff entered
+         *     * `reseller_access_revoked` - Reseller access turned off
+         *     * `reseller_access_restored` - Reseller access turned on
          * @enum {string}
          */
-        TeamEventActionEnum: "member_joined" | "role_changed" | "member_removed" | "invite_sent" | "invite_revoked";
+        TeamEventActionEnum: "member_joined" | "role_changed" | "member_removed" | "invite_sent" | "invite_revoked" | "reseller_entered" | "reseller_access_revoked" | "reseller_access_restored";
         Template: {
             id: number;
             meta_template_id: string;
@@ -3540,6 +4836,10 @@ export interface components {
             /** @description WIll override cookie. */
             refresh?: string;
         };
+        TenantRef: {
+            slug: string;
+            name: string;
+        };
         TenantSummary: {
             slug: string;
             name: string;
@@ -3553,6 +4853,85 @@ export interface components {
          * @enum {string}
          */
         TypeEnum: "text" | "number" | "date" | "boolean" | "choice";
+        Usage: {
+            /** Format: date */
+            month: string;
+            messages_sent: number;
+            messages_received: number;
+            messages_per_month: number | null;
+        };
+        Wallet: {
+            currency: string;
+            /** @description may be negative: messages delivered after the last send was allowed */
+            balance_micros: number;
+            /** @description the reseller is alerted below this */
+            low_balance_micros: number;
+            low_balance: boolean;
+            /** Format: date-time */
+            low_alert_sent_at: string | null;
+            /** @description who funds the wallet */
+            reseller_name: string;
+            /**
+             * Format: date
+             * @description spent_this_month's month (its first day, UTC)
+             */
+            month: string;
+            spent_this_month: components["schemas"]["WalletSpending"][];
+            /**
+             * Format: date
+             * @description the rate card in force (effective from)
+             */
+            rate_card_date: string;
+            /** @description per delivered billable message, all included */
+            prices: components["schemas"]["WalletPrice"][];
+            /** @description the latest entries, newest first */
+            recent_entries: components["schemas"]["WalletEntry"][];
+        };
+        WalletBrief: {
+            currency: string;
+            balance_micros: number;
+            low_balance: boolean;
+        };
+        /** @description An entry as the business sees it: what it paid, never how the reseller's markup splits it. */
+        WalletEntry: {
+            id: number;
+            kind: components["schemas"]["WalletEntryKindEnum"];
+            /** @description funding +, charge -; 1,000,000 = one unit of currency */
+            amount_micros: number;
+            balance_after_micros: number;
+            /**
+             * Format: uuid
+             * @description the message charged
+             */
+            message_id: string | null;
+            /** @description Meta's pricing category of a charge */
+            category: string;
+            /** @description the recipient's country (ISO 3166), "" when unknown */
+            country: string;
+            note: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `funding` - Funding
+         *     * `charge` - Charge
+         *     * `adjustment` - Adjustment
+         * @enum {string}
+         */
+        WalletEntryKindEnum: "funding" | "charge" | "adjustment";
+        WalletPrice: {
+            /** @description ISO 3166 alpha-2, or * for every country without a row */
+            country: string;
+            marketing_micros: number;
+            utility_micros: number;
+            authentication_micros: number;
+            authentication_international_micros: number;
+        };
+        WalletSpending: {
+            category: string;
+            messages: number;
+            amount_micros: number;
+        };
         /** @description Enough to find and replay a change; never the payload (it holds other businesses' customers' data). */
         WebhookChange: {
             id: number;
@@ -3572,6 +4951,14 @@ export interface components {
             event_status: string;
             /** Format: date-time */
             handled_at: string | null;
+            /** @description Unroutable or failed, and the event's body is still stored: POST …/replay/ routes it again */
+            readonly replayable: boolean;
+        };
+        WebhookChangeReplay: {
+            /** @description Routed again; false: still no business owns its number/account */
+            requeued: boolean;
+            /** @description The change after the replay */
+            change: components["schemas"]["WebhookChange"];
         };
         /** @description An event's processing state; never its body. */
         WebhookEvent: {
@@ -3595,6 +4982,14 @@ export interface components {
              * @description When its raw body was redacted (retention)
              */
             redacted_at: string | null;
+            /** @description It has unroutable or failed changes and its body is still stored: POST …/replay/ routes them again */
+            replayable: boolean;
+        };
+        WebhookEventReplay: {
+            /** @description Routed again; false: still no business owns its changes */
+            requeued: boolean;
+            /** @description The event after the replay */
+            event: components["schemas"]["WebhookEvent"];
         };
         /** @description Every error: a stable `code`, a sentence for people, and messages per field. */
         ErrorEnvelope: {
@@ -3615,6 +5010,7 @@ export interface components {
          *     * `bad_request` - Django refused the request as a whole (too many fields, a suspicious header).
          *     * `billing_feature_unavailable` - This installation's payment provider doesn't offer that (localstripe: no Checkout or Customer Portal).
          *     * `billing_unavailable` - The payment provider can't be reached or refused the call; try again later.
+         *     * `business_suspended` - The business is suspended: resume it first.
          *     * `choice_in_use` - Contacts still have a choice that the attribute change removes.
          *     * `conflict` - The request conflicts with the current state (Conflict's default when no code is given).
          *     * `contact_exists` - Another contact already has this phone number or WhatsApp user id.
@@ -3635,6 +5031,7 @@ export interface components {
          *     * `invalid_token` - A sign-in link or invitation is invalid, already used or expired.
          *     * `invalid_transition` - The campaign can't go from its current status to the one asked (e.g. resume a completed campaign); `errors.status` names the current one.
          *     * `invite_not_pending` - The invitation was already accepted or revoked.
+         *     * `last_admin` - The change would leave the reseller without an admin.
          *     * `last_owner` - The change would leave the business without an owner.
          *     * `malformed_request` - The body could not be parsed (bad JSON, a NUL byte, not UTF-8).
          *     * `media_failed` - Downloading the media file from Meta failed; it is not available.
@@ -3646,6 +5043,7 @@ export interface components {
          *     * `no_identity_column` - No column is mapped to phone or wa_user_id.
          *     * `no_number` - The business has no WhatsApp number connected to send from.
          *     * `no_recipient` - The contact was erased: there is no one to send to.
+         *     * `no_reseller` - The business has no reseller.
          *     * `not_acceptable` - The Accept header asks for a format this endpoint can't give.
          *     * `not_authenticated` - No valid session: log in (or refresh the access cookie) and try again.
          *     * `not_found` - No such thing here, or not one this member may see (the two look the same).
@@ -3654,8 +5052,10 @@ export interface components {
          *     * `opted_out` - The contact opted out of this category of messages.
          *     * `permission_denied` - Logged in, but this member may not do this.
          *     * `plan_limit` - The plan's limit would be exceeded; `errors` names the limit, the usage, the maximum and the upgrade path. Nothing was done.
+         *     * `primary_domain` - The domain is the business's primary address and can't be removed.
          *     * `read_only` - Payments stopped and the grace period ran out: the business can read but not write until paid.
          *     * `request_too_large` - The request body is larger than this endpoint accepts.
+         *     * `reseller_access_revoked` - The business has turned off its reseller's access; its owner can turn it back on.
          *     * `same_contact` - A contact can't be merged into itself.
          *     * `server_error` - Something broke on our side; nothing about the request is known to be wrong.
          *     * `template_edit_limit` - An approved template can be edited once a day and 10 times in 30 days; try later.
@@ -3674,12 +5074,13 @@ export interface components {
          *     * `unsupported_media_type` - The request body's Content-Type is not one this endpoint reads.
          *     * `validation_error` - Some input is invalid; `errors` says which field and why.
          *     * `verification_failed` - The webhook subscription's hub.verify_token does not match.
+         *     * `wallet_empty` - The business is billed through its reseller's prepaid wallet and the balance is zero or less: nothing is sent until the reseller tops it up (incoming messages still arrive).
          *     * `whatsapp_rejected` - Meta's Graph API refused the request; the message quotes its reason.
          *     * `window_closed` - The 24-hour customer service window is closed: only a template can be sent.
          * @example validation_error
          * @enum {string}
          */
-        ErrorCode: "already_connected" | "already_subscribed" | "attribute_in_use" | "authentication_failed" | "bad_request" | "billing_feature_unavailable" | "billing_unavailable" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "daily_limit" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "file_too_large" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invalid_transition" | "invite_not_pending" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_customer" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "plan_limit" | "read_only" | "request_too_large" | "same_contact" | "server_error" | "template_edit_limit" | "template_invalid" | "template_not_editable" | "template_not_sendable" | "template_parameters" | "template_refused" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "whatsapp_rejected" | "window_closed";
+        ErrorCode: "already_connected" | "already_subscribed" | "attribute_in_use" | "authentication_failed" | "bad_request" | "billing_feature_unavailable" | "billing_unavailable" | "business_suspended" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "daily_limit" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "file_too_large" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invalid_transition" | "invite_not_pending" | "last_admin" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_customer" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "no_reseller" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "plan_limit" | "primary_domain" | "read_only" | "request_too_large" | "reseller_access_revoked" | "same_contact" | "server_error" | "template_edit_limit" | "template_invalid" | "template_not_editable" | "template_not_sendable" | "template_parameters" | "template_refused" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "wallet_empty" | "whatsapp_rejected" | "window_closed";
         /** @description A filter: {} for every contact, or a group. At most 50 conditions and 4 levels of groups. */
         FilterDocument: Record<string, never> | components["schemas"]["FilterGroup"];
         /** @description "all" (and) or "any" (or) of conditions and groups. */
@@ -4139,6 +5540,85 @@ export interface operations {
             };
             /** @description `billing_unavailable` or `billing_feature_unavailable`: the payment provider can't do it now (or at all on this installation) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    billing_wallet_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Wallet"];
+                };
+            };
+            /** @description `not_found`: the business is billed by plan, not through a wallet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    billing_wallet_entries_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWalletEntryList"];
+                };
+            };
+            /** @description `not_found`: the business is billed by plan, not through a wallet */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6075,6 +7555,125 @@ export interface operations {
             };
         };
     };
+    domains_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomDomain"][];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    domains_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomDomainCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomDomain"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    domains_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claim_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    domains_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claim_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomDomain"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     inbox_events: {
         parameters: {
             query?: {
@@ -6367,6 +7966,1347 @@ export interface operations {
             };
         };
     };
+    partners_activity_list: {
+        parameters: {
+            query?: {
+                business?: number;
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPartnerEventList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_auth_handoff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerHandoffRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerSession"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_auth_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerLoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerSession"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_auth_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_auth_token_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PartnerCookieTokenRefreshRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerCookieTokenRefresh"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_auth_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerSession"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_brand_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_brand_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPartnerBrandRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_brand_logo_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG, JPEG or WebP */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No logo */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_brand_logo_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PartnerLogoUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_brand_logo_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_businesses_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Part of the name or address */
+                q?: string;
+                status?: "active" | "suspended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPartnerBusinessList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_businesses_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerBusinessCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBusiness"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_businesses_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBusiness"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_businesses_enter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBusinessEnter"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_businesses_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBusiness"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_businesses_suspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PartnerBusinessSuspendRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBusiness"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_wallet_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerWallet"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_wallet_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PartnerWalletOpenRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerWallet"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_wallet_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPartnerWalletTermsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerWallet"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_wallet_entries_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                business_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPartnerWalletEntryList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_wallet_fund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                business_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerWalletFundRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerWalletEntry"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_domains_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomDomain"][];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_domains_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomDomainCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomDomain"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_domains_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claim_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_domains_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                claim_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomDomain"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerSignupRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerSignupResult"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_team_invites_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPartnerInviteList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_team_invites_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerInviteCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerInvite"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_team_invites_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invite_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_team_invites_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerInviteAcceptRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerSession"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_team_invites_lookup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerInviteLookupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerInviteInfo"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_team_members_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPartnerMemberList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_team_members_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    partners_team_members_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchedPartnerMemberUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerMember"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    platform_auth_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffLoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffLoginResult"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    platform_auth_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffLogout"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    platform_auth_token_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffTokenRefresh"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    platform_auth_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffUser"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    platform_businesses_list: {
+        parameters: {
+            query?: {
+                /** @description Only active (true) or deactivated (false) businesses */
+                active?: boolean;
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Only businesses on this plan (code) */
+                plan?: string;
+                /** @description Part of the slug or name */
+                q?: string;
+                /** @description A reseller's id: its businesses; `none`: businesses without a reseller */
+                reseller?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPlatformBusinessList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    platform_failed_jobs_list: {
+        parameters: {
+            query?: {
+                /** @description From a previous page's `next` */
+                cursor?: string;
+                /**
+                 * @description Only failed jobs of this kind
+                 *
+                 *     * `webhook_event` - Webhook event
+                 *     * `overage_charge` - Overage charge
+                 */
+                kind?: "webhook_event" | "overage_charge";
+                /** @description Results per page (default 50) */
+                page_size?: number;
+                /**
+                 * @description retrying: tried again automatically; dead: needs a person
+                 *
+                 *     * `retrying` - Retried automatically
+                 *     * `dead` - Needs a person
+                 */
+                state?: "retrying" | "dead";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedJobPage"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    platform_resellers_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Part of the slug or name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPlatformResellerList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     platform_webhook_changes_list: {
         parameters: {
             query?: {
@@ -6404,6 +9344,36 @@ export interface operations {
             };
         };
     };
+    platform_webhook_change_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                change_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookChangeReplay"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     platform_webhook_events_list: {
         parameters: {
             query?: {
@@ -6426,6 +9396,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedWebhookEventList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    platform_webhook_event_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEventReplay"];
                 };
             };
             /** @description Error */
@@ -6517,6 +9517,40 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Site"];
                 };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    site_logo_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG, JPEG or WebP */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No logo */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             "4XX": {
@@ -6831,6 +9865,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResellerAccess"][];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    team_reseller_access_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResellerAccessSettings"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    team_reseller_access_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResellerAccessSettingsUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResellerAccessSettings"];
                 };
             };
             /** @description Error */

@@ -9,6 +9,7 @@ import type {
   PaginatedInviteList,
   PaginatedMemberList,
   ResellerAccess,
+  ResellerAccessSettings,
   Role,
   User,
 } from "./types";
@@ -29,6 +30,16 @@ export async function removeMember(id: Member["id"]): Promise<void> {
 /** The reseller's people who can act in this business, and the role each acts as (empty without a reseller). */
 export async function listResellerAccess(): Promise<ResellerAccess[]> {
   return unwrap(api.GET("/api/team/reseller-access/"));
+}
+
+/** Whether this business lets its reseller's people in (`reseller` is null for a business without one). */
+export async function getResellerAccessSettings(): Promise<ResellerAccessSettings> {
+  return unwrap(api.GET("/api/team/reseller-access/settings/"));
+}
+
+/** Owners only (`manage_reseller_access`). Turning it off ends the reseller's sessions here at once; 409 no_reseller. */
+export async function setResellerAccess(enabled: boolean): Promise<ResellerAccessSettings> {
+  return unwrap(api.PUT("/api/team/reseller-access/settings/", { body: { enabled } }));
 }
 
 export async function listInvites(nextUrl?: string | null): Promise<PaginatedInviteList> {

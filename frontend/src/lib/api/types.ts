@@ -162,6 +162,9 @@ export type BillingUsage = Schemas["BillingUsage"];
 export type BillingLimit = Schemas["LimitEnum"];
 export type BillingInvoice = Schemas["BillingInvoice"];
 export type BillingRedirect = Schemas["BillingRedirect"];
+/** A business billed through its reseller's prepaid wallet (issue 14): balance, spend, prices, latest entries. */
+export type BusinessWallet = Schemas["Wallet"];
+export type BusinessWalletEntry = Schemas["WalletEntry"];
 
 // Campaigns (issue 12): drafts, the audience preview, start / pause / resume / cancel, the funnel and recipients.
 export type CampaignSummary = Schemas["CampaignSummary"];
@@ -179,3 +182,72 @@ export type AudiencePreview = Schemas["AudiencePreview"];
 export type AudienceQuery = Schemas["CampaignAudienceQueryRequest"];
 export type PaginatedCampaignSummaryList = Schemas["PaginatedCampaignSummaryList"];
 export type PaginatedCampaignRecipientList = Schemas["PaginatedCampaignRecipientList"];
+
+// The partner console (resellers, issue 14): its session, client businesses, activity and team; reseller signup on
+// the public host; and, on a business's host, whether the business lets its reseller's people in.
+export type PartnerSession = Schemas["PartnerSession"];
+/** What the signed-in reseller person may do on the console: read these flags, never compare roles. */
+export type PartnerCapabilities = PartnerSession["capabilities"];
+export type PartnerCapability = keyof PartnerCapabilities;
+export type PartnerRole = Schemas["ResellerRoleEnum"];
+export type Reseller = Schemas["Reseller"];
+export type PartnerLogin = Schemas["PartnerLoginRequest"];
+export type PartnerSignup = Schemas["PartnerSignupRequest"];
+export type PartnerSignupResult = Schemas["PartnerSignupResult"];
+export type PartnerBusiness = Schemas["PartnerBusiness"];
+// Read off the business, not by component name: "NumberHealth" and "Usage" are generic names that may be renamed.
+export type PartnerNumberHealth = PartnerBusiness["numbers"][number];
+export type PartnerUsage = PartnerBusiness["usage"];
+export type PartnerPlan = PartnerBusiness["plan"];
+export type PartnerBusinessCreate = Schemas["PartnerBusinessCreateRequest"];
+export type PartnerBusinessEnter = Schemas["PartnerBusinessEnter"];
+/** The business list's answer: a cursor page (the schema documents a bare array, since the view paginates by hand). */
+export type PaginatedPartnerBusinessList = Schemas["PaginatedPartnerBusinessList"];
+export type PartnerEvent = Schemas["PartnerEvent"];
+/** Wholesale billing of one business: its prepaid wallet, the terms, a top-up, the ledger. */
+export type PartnerWallet = Schemas["PartnerWallet"];
+export type PartnerWalletOpen = Schemas["PartnerWalletOpenRequest"];
+export type PartnerWalletTerms = Schemas["PatchedPartnerWalletTermsRequest"];
+export type PartnerWalletFund = Schemas["PartnerWalletFundRequest"];
+export type PartnerWalletEntry = Schemas["PartnerWalletEntry"];
+export type PaginatedPartnerWalletEntryList = Schemas["PaginatedPartnerWalletEntryList"];
+export type PaginatedPartnerEventList = Schemas["PaginatedPartnerEventList"];
+export type PartnerMember = Schemas["PartnerMember"];
+export type PartnerInvite = Schemas["PartnerInvite"];
+export type PartnerInviteCreate = Schemas["PartnerInviteCreateRequest"];
+export type PartnerInviteInfo = Schemas["PartnerInviteInfo"];
+export type PartnerInviteAccept = Schemas["PartnerInviteAcceptRequest"];
+export type PaginatedPartnerMemberList = Schemas["PaginatedPartnerMemberList"];
+export type PaginatedPartnerInviteList = Schemas["PaginatedPartnerInviteList"];
+export type ResellerAccessSettings = Schemas["ResellerAccessSettings"];
+
+// The platform staff console (issue 14 §5, public host only): staff sign-in, every business and reseller, the webhook
+// inbox with replays, and failed background jobs.
+export type StaffUser = Schemas["StaffUser"];
+export type StaffLogin = Schemas["StaffLoginRequest"];
+export type PlatformBusiness = Schemas["PlatformBusiness"];
+export type PaginatedPlatformBusinessList = Schemas["PaginatedPlatformBusinessList"];
+export type PlatformReseller = Schemas["PlatformReseller"];
+export type PaginatedPlatformResellerList = Schemas["PaginatedPlatformResellerList"];
+export type WebhookChange = Schemas["WebhookChange"];
+export type PaginatedWebhookChangeList = Schemas["PaginatedWebhookChangeList"];
+export type WebhookChangeReplay = Schemas["WebhookChangeReplay"];
+export type WebhookEventReplay = Schemas["WebhookEventReplay"];
+export type FailedJob = Schemas["FailedJob"];
+export type FailedJobPage = Schemas["FailedJobPage"];
+// Read off fields, not enum names: drf-spectacular renames colliding enums.
+export type FailedJobKind = FailedJob["kind"];
+export type FailedJobState = FailedJob["state"];
+export type SubscriptionStatus = NonNullable<PlatformBusiness["subscription_status"]>;
+
+// White label (resellers' brands): what a host wears (Site.brand), custom domains proved by a DNS TXT record (a
+// business's on its host, a reseller's console domain on the console) and the console's brand settings.
+/** The brand a host wears: a reseller's name, colour and logo; `Site.brand` is null for ConvoNest's own. */
+export type SiteBrand = Schemas["Brand"];
+export type CustomDomain = Schemas["CustomDomain"];
+/** The API answers these two (`status` is computed, so the schema only says string): compare against them. */
+export type CustomDomainStatus = "pending" | "verified";
+export type CustomDomainCreate = Schemas["CustomDomainCreateRequest"];
+export type PartnerBrand = Schemas["PartnerBrand"];
+export type PartnerBrandPatch = Schemas["PatchedPartnerBrandRequest"];
+export type PartnerLogoUpload = Schemas["PartnerLogoUploadRequest"];

@@ -5,7 +5,10 @@
  */
 import type { RecipientQuery } from "@/lib/api/campaigns";
 import type { ContactQuery } from "@/lib/api/contacts";
+import type { DomainScope } from "@/lib/api/domains";
 import type { ConversationQuery } from "@/lib/api/inbox";
+import type { BusinessQuery } from "@/lib/api/partners";
+import type { FailedJobQuery, PlatformBusinessQuery, WebhookChangeStatus } from "@/lib/api/platform";
 import type { TemplateQuery } from "@/lib/api/templates";
 
 export const sessionKeys = {
@@ -71,6 +74,7 @@ export const teamKeys = {
   allMembers: () => ["team", "members", "all"] as const,
   invites: () => ["team", "invites"] as const,
   resellerAccess: () => ["team", "reseller-access"] as const,
+  resellerAccessSettings: () => ["team", "reseller-access", "settings"] as const,
 };
 
 export const whatsappKeys = {
@@ -87,6 +91,7 @@ export const messageKeys = {
 /** Billing: the overview (the billing page and the app-wide banners share it). */
 export const billingKeys = {
   overview: () => ["billing", "overview"] as const,
+  wallet: () => ["billing", "wallet"] as const,
 };
 
 /** Campaigns: the list, one campaign (polled while it runs), its recipients, the wizard's audience preview. */
@@ -97,4 +102,36 @@ export const campaignKeys = {
   detail: (id: number) => ["campaigns", "detail", id] as const,
   recipients: (id: number, query: RecipientQuery) => ["campaigns", "detail", id, "recipients", query] as const,
   audience: (query: unknown) => ["campaigns", "audience", query] as const,
+};
+
+/** The partner console: its session, client businesses (lists by filter, one business), activity and team. */
+export const partnerKeys = {
+  session: () => ["partners", "session"] as const,
+  businessLists: () => ["partners", "businesses", "list"] as const,
+  businesses: (query: BusinessQuery) => ["partners", "businesses", "list", query] as const,
+  business: (id: number) => ["partners", "businesses", "detail", id] as const,
+  /** The whole log, or one business's (`business`). */
+  activity: (business?: number) => ["partners", "activity", business ?? "all"] as const,
+  members: () => ["partners", "team", "members"] as const,
+  invites: () => ["partners", "team", "invites"] as const,
+  wallet: (business: number) => ["partners", "wallet", business] as const,
+  walletEntries: (business: number) => ["partners", "wallet", business, "entries"] as const,
+};
+
+/** The platform staff console (public host): the staff session and its lists. A replay invalidates `webhooks()`. */
+export const staffKeys = {
+  session: () => ["staff", "session"] as const,
+  businesses: (query: PlatformBusinessQuery) => ["staff", "businesses", query] as const,
+  resellers: (q: string) => ["staff", "resellers", "list", q] as const,
+  /** Every reseller for the business list's filter (the first 200). */
+  resellerChoices: () => ["staff", "resellers", "choices"] as const,
+  webhooks: () => ["staff", "webhooks"] as const,
+  webhookChanges: (status: WebhookChangeStatus | "") => ["staff", "webhooks", "changes", status] as const,
+  failedJobs: (query: FailedJobQuery) => ["staff", "webhooks", "failed-jobs", query] as const,
+};
+
+/** White label: custom domains (a business's on its host, the reseller's console domains) and the console's brand. */
+export const brandingKeys = {
+  domains: (scope: DomainScope) => ["branding", "domains", scope] as const,
+  brand: () => ["branding", "brand"] as const,
 };

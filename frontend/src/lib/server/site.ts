@@ -5,6 +5,7 @@
 import "server-only";
 
 import { headers } from "next/headers";
+import { cache } from "react";
 
 import type { Site } from "@/lib/api/types";
 import { backendUrl, forwardedProto, forwardingHeaders } from "./backend";
@@ -22,7 +23,11 @@ export async function getRequestHost(): Promise<RequestHost> {
   return { host: h.get("host") ?? "localhost", proto: forwardedProto(h) };
 }
 
-export async function lookupSite(): Promise<SiteLookup> {
+/**
+ * What Django says this host is. Asked once per request (React's `cache`): the root layout (brand, title),
+ * its metadata and the page itself all call it, and share the one answer.
+ */
+export const lookupSite: () => Promise<SiteLookup> = cache(async (): Promise<SiteLookup> => {
   const { host, proto } = await getRequestHost();
   try {
     const response = await fetch(`${backendUrl()}/api/site/`, {
@@ -42,7 +47,7 @@ export async function lookupSite(): Promise<SiteLookup> {
     console.error("[site] backend unreachable:", error);
     return { ok: false, status: 502, message: "ConvoNest is unreachable right now. Please try again shortly.", host, proto };
   }
-}
+});
 
 /**
  * The public site's address as seen from a business's host: "acme.localhost:3000" -> "localhost:3000".

@@ -14,12 +14,13 @@ const NONE: Capabilities = {
   manage_templates: false,
   run_campaigns: false,
   billing: false,
+  manage_reseller_access: false,
 };
 
 export function capabilitiesOf(role: Role): Capabilities {
   if (role === "agent") return { ...NONE, send: true };
   const manager = Object.fromEntries(Object.keys(NONE).map((name) => [name, true])) as Capabilities;
-  return role === "owner" ? manager : { ...manager, billing: false };
+  return role === "owner" ? manager : { ...manager, billing: false, manage_reseller_access: false };
 }
 
 export function testUser(role: Role = "owner", overrides: Partial<User> = {}): User {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 
 import { AuthCard } from "@/components/auth/AuthCard";
 import { LoginForm } from "@/components/auth/LoginForm";
@@ -14,6 +15,9 @@ export const metadata: Metadata = { title: "Log in" };
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   const [lookup, params] = await Promise.all([lookupSite(), searchParams]);
   if (!lookup.ok) return <HostProblem message={lookup.message} publicUrl={publicOrigin(lookup)} />;
+
+  // The partner console has a sign-in of its own (reseller people are no business's members).
+  if (lookup.site.kind === "partners") redirect("/partners/login");
 
   if (lookup.site.kind === "public") {
     // Accounts belong to a business, so logging in happens on the business's own address.

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 
 import { AuthCard } from "@/components/auth/AuthCard";
 import { SignupForm } from "@/components/auth/SignupForm";
@@ -13,6 +14,9 @@ export const metadata: Metadata = { title: "Sign up" };
 export default async function SignupPage() {
   const lookup = await lookupSite();
   if (!lookup.ok) return <HostProblem message={lookup.message} publicUrl={publicOrigin(lookup)} />;
+
+  // Businesses are signed up on the public site; the partner console creates its clients' from its own pages.
+  if (lookup.site.kind === "partners") redirect("/partners");
 
   if (lookup.site.kind === "tenant") {
     const signupUrl = `${publicOrigin(lookup, lookup.site.base_domain)}/signup`;

@@ -10,11 +10,12 @@ export const metadata: Metadata = { title: "Welcome", referrer: "no-referrer" };
 export default async function WelcomePage({ searchParams }: { searchParams: SearchParams }) {
   const [lookup, params] = await Promise.all([lookupSite(), searchParams]);
   const token = firstParam(params.token);
+  const entering = firstParam(params.via) === "reseller"; // reseller staff entering a client's business
   // The business this host serves, named on the button so nobody enters someone else's account unawares.
   const businessName = lookup.ok ? (lookup.site.tenant?.name ?? undefined) : undefined;
   return (
-    <AuthCard title="Welcome to ConvoNest" subtitle="Your business is ready.">
-      <WelcomeHandoff token={token} businessName={businessName} />
+    <AuthCard title={entering ? "Enter a client's business" : "Welcome to ConvoNest"} subtitle={entering ? "From your partner console." : "Your business is ready."}>
+      <WelcomeHandoff token={token} businessName={businessName} entering={entering} />
     </AuthCard>
   );
 }

@@ -65,7 +65,40 @@ function bar(name: string) {
   return screen.getByRole("progressbar", { name });
 }
 
+const WALLET = {
+  currency: "usd", balance_micros: 12_500_000, low_balance_micros: 5_000_000, low_balance: false, low_alert_sent_at: null,
+  reseller_name: "Growth Agency", month: "2026-12-01", rate_card_date: "2025-07-01", prices: [],
+  spent_this_month: [{ category: "utility", messages: 2, amount_micros: 10_560 }],
+  recent_entries: [
+    { id: 2, kind: "charge" as const, amount_micros: -5_280, balance_after_micros: 12_500_000, message_id: null,
+      category: "utility", country: "US", note: "", created_at: "2026-12-06T10:00:00Z" },
+    { id: 1, kind: "funding" as const, amount_micros: 12_505_280, balance_after_micros: 12_505_280, message_id: null,
+      category: "", country: "", note: "", created_at: "2026-12-05T10:00:00Z" },
+  ],
+};
+
 describe("Settings → Billing", () => {
+  it("shows a business its reseller bills wholesale its prepaid balance, and no plans to buy", async () => {
+    api.onGet("/api/billing/").reply(200, overview({ plan: GROWTH, status: "active", trial_end: null }));
+    api.onGet("/api/billing/wallet/").reply(200, WALLET);
+    render(<BillingView canManage />);
+
+    expect((await screen.findByTestId("wallet-balance")).textContent).toBe("$12.50");
+    expect(screen.getByText(/Growth Agency bills this business/)).toBeTruthy();
+    expect(screen.getByText("Utility: 2 messages, $0.0106")).toBeTruthy();
+    expect(screen.getByText("Utility message (US)")).toBeTruthy();
+    expect(screen.queryByRole("heading", { name: "Plans" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Manage payment details" })).toBeNull();
+  });
+
+  it("says sending stops when the prepaid balance is used up", async () => {
+    api.onGet("/api/billing/").reply(200, overview({ plan: GROWTH, status: "active", trial_end: null }));
+    api.onGet("/api/billing/wallet/").reply(200, { ...WALLET, balance_micros: 0, low_balance: true });
+    render(<BillingView canManage />);
+
+    expect(await screen.findByText(/new messages can't be sent until Growth Agency tops it up/)).toBeTruthy();
+  });
+
   it("shows the trial, its end and usage bars against the plan's limits", async () => {
     api.onGet("/api/billing/").reply(200, overview());
     render(<BillingView canManage />);

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { SettingsPageHeader } from "@/components/settings/SettingsPageHeader";
 import { useSession } from "@/components/app/SessionProvider";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, Spinner } from "@/components/ui";
-import { getBilling, openPortal, startCheckout } from "@/lib/api/billing";
+import { getBilling, getWallet, openPortal, startCheckout } from "@/lib/api/billing";
 import type { Billing, BillingPlan } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
 import { billingKeys } from "@/lib/query/keys";
@@ -14,6 +14,7 @@ import { Invoices } from "./Invoices";
 import { MessageCounts } from "./MessageCounts";
 import { PlanCards } from "./PlanCards";
 import { UsageBars } from "./UsageBars";
+import { WalletCard } from "./WalletCard";
 import { daysUntil, formatDate, inDays, planPrice, STATUS_LABELS, STATUS_TONES } from "./format";
 
 /** Where Checkout sent the browser back: `?checkout=success` or `?checkout=canceled` (tenants.billing.services). */
@@ -49,6 +50,9 @@ export function BillingView({ canManage, checkout = null }: { canManage: boolean
     refetchInterval: (query) =>
       checkout === "success" && !(query.state.data && isPaid(query.state.data)) && Date.now() - since < CONFIRM_FOR_MS ? CONFIRM_EVERY_MS : false,
   });
+  // A business its reseller bills wholesale pays from a prepaid wallet: no plans to buy, no payment details here.
+  const walletQuery = useQuery({ queryKey: billingKeys.wallet(), queryFn: getWallet });
+  const wallet = walletQuery.data ?? null;
   const billing = loaded.data ?? null;
   const error = loaded.error ? toApiError(loaded.error).message : null;
 
@@ -87,6 +91,7 @@ export function BillingView({ canManage, checkout = null }: { canManage: boolean
 
       {billing ? (
         <div className="space-y-6">
+          {wallet ? <WalletCard wallet={wallet} /> : null}
           <Card>
             <CardHeader
               id="billing-plan"
@@ -100,7 +105,7 @@ export function BillingView({ canManage, checkout = null }: { canManage: boolean
               }
               description={planPrice(billing.plan)}
               actions={
-                canManage ? (
+                canManage && !wallet ? (
                   <Button variant="secondary" loading={portal.isPending} onClick={() => portal.mutate()}>
                     Manage payment details
                   </Button>
@@ -126,6 +131,7 @@ export function BillingView({ canManage, checkout = null }: { canManage: boolean
             </CardBody>
           </Card>
 
+          {wallet ? null : (
           <Card>
             <CardHeader title="Plans" description="Upgrades and downgrades go through secure checkout and take effect once the payment is confirmed." />
             <CardBody>
@@ -137,6 +143,7 @@ export function BillingView({ canManage, checkout = null }: { canManage: boolean
               />
             </CardBody>
           </Card>
+          )}
 
           <Card>
             <CardHeader title="Invoices" />

@@ -1,6 +1,10 @@
 """Meta's rate card as data: prices per delivered template message by recipient country and category, dated.
 
-The card is a CSV file (`rate_card.csv` next to this module, or settings.CAMPAIGN_RATE_CARD_PATH), never figures in
+In the control plane because two floors price with it: campaigns estimate a send's cost before it goes, and the
+wholesale wallet (tenants.billing.wallet) charges each delivered billable message at Meta's rate plus the
+reseller's markup.
+
+The card is a CSV file (`rate_card.csv` next to this module, or settings.RATE_CARD_PATH), never figures in
 code: Meta changes rates on 1 January, April, July and October and publishes them as files (whatsapp-cloud-api.md
 §8.6), so keeping up is replacing a file (README.md here says how). Columns:
 
@@ -92,7 +96,7 @@ class Estimate:
 
 
 def rate_card_path() -> Path:
-    return Path(getattr(settings, "CAMPAIGN_RATE_CARD_PATH", "") or DEFAULT_PATH)
+    return Path(getattr(settings, "RATE_CARD_PATH", "") or DEFAULT_PATH)
 
 
 def rate_cards() -> tuple[RateCard, ...]:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.campaigns.reference.rate_card import DEFAULT_PATH, RateCardError, estimate, rate_card, rate_cards
+from tenants.billing.rate_card import DEFAULT_PATH, RateCardError, estimate, rate_card, rate_cards
 
 HEADER = "effective_from,country,currency,marketing,utility,authentication,authentication_international\n"
 CARD = HEADER + """\
@@ -21,7 +21,7 @@ CARD = HEADER + """\
 @pytest.fixture
 def card_file(tmp_path, settings):
     path = tmp_path / "rates.csv"
-    settings.CAMPAIGN_RATE_CARD_PATH = str(path)
+    settings.RATE_CARD_PATH = str(path)
 
     def write(text: str):
         path.write_text(text, encoding="utf-8")
@@ -31,7 +31,7 @@ def card_file(tmp_path, settings):
 
 
 def test_the_shipped_card_is_valid_and_covers_the_main_markets(settings):
-    settings.CAMPAIGN_RATE_CARD_PATH = ""
+    settings.RATE_CARD_PATH = ""
     cards = rate_cards()
     assert cards and all(card.currency == "USD" for card in cards)
     latest = rate_card(dt.date(2100, 1, 1))
@@ -133,6 +133,6 @@ def test_a_bad_file_names_the_line(card_file, text, message):
 
 
 def test_a_missing_file_says_so(settings, tmp_path):
-    settings.CAMPAIGN_RATE_CARD_PATH = str(tmp_path / "nowhere.csv")
+    settings.RATE_CARD_PATH = str(tmp_path / "nowhere.csv")
     with pytest.raises(RateCardError, match="can't read the rate card"):
         rate_card()

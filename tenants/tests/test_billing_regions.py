@@ -2,8 +2,8 @@
 import pytest
 from django.db import connection, transaction
 
-from apps.campaigns.reference.regions import create_phone_regions_table, prefix_table, region_of, region_sql
 from apps.core.time_zones import TIME_ZONE_SET
+from tenants.billing.regions import create_phone_regions_table, prefix_table, region_of, region_sql
 
 SAMPLES = {
     "919876543210": ("IN", "Asia/Kolkata"),  # phonenumbers says Asia/Calcutta: the country's own name wins

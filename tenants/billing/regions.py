@@ -2,7 +2,9 @@
 
 Quiet hours and "send at 09:00 local time" need every recipient's time zone, and the cost estimate needs their
 country; a campaign has up to a million recipients, so both are filled in by the one INSERT ... SELECT that
-materialises them (apps.campaigns.audience), joining a small prefix table, not by Python per row.
+materialises them (apps.campaigns.audience), joining a small prefix table, not by Python per row. The wholesale
+wallet prices each delivered message by its recipient's country (`region_of`), so the table lives in the control
+plane, below both: a campaign's estimate and the wallet's charge read a number's country the same way.
 
 The table comes from the pinned `phonenumbers` package: `COUNTRY_CODE_TO_REGION_CODE` for countries and
 `tzdata.TIMEZONE_DATA` (digit prefixes -> IANA zones) for time zones. It is *dense*: every digit string of one to

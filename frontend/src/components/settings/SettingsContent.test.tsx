@@ -1,0 +1,40 @@
+import { render, screen } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+
+import type { User } from "@/lib/api/types";
+import { testUser } from "@/lib/testing/users";
+import { SettingsContent } from "./SettingsContent";
+
+let viewer: User = testUser("owner");
+
+vi.mock("@/components/app/SessionProvider", () => ({ useSession: () => ({ user: viewer }) }));
+// The sections load their own data; this test is about which sections a viewer gets.
+vi.mock("@/components/team/TeamSection", () => ({ TeamSection: () => null }));
+vi.mock("@/components/whatsapp/WhatsAppSection", () => ({ WhatsAppSection: () => null }));
+vi.mock("./PasswordChangeForm", () => ({ PasswordChangeForm: () => null }));
+vi.mock("@/components/branding/DomainsPanel", () => ({
+  DomainsPanel: ({ scope, canManage }: { scope: string; canManage: boolean }) => <p>{`domains panel: ${scope}, manage ${canManage}`}</p>,
+}));
+
+describe("Settings → Domains", () => {
+  it("is a section (#domains) with the business's domains for owners and admins", () => {
+    for (const role of ["owner", "admin"] as const) {
+      viewer = testUser(role);
+      const { unmount } = render(<SettingsContent />);
+
+      expect(screen.getByRole("heading", { name: "Domains" }).closest("section")?.id).toBe("domains");
+      expect(screen.getByRole("link", { name: "Domains" }).getAttribute("href")).toBe("#domains");
+      expect(screen.getByText("domains panel: business, manage true")).toBeDefined();
+      unmount();
+    }
+  });
+
+  it("is not shown to agents", () => {
+    viewer = testUser("agent");
+    render(<SettingsContent />);
+
+    expect(screen.queryByRole("heading", { name: "Domains" })).toBeNull();
+    expect(screen.queryByRole("link", { name: "Domains" })).toBeNull();
+    expect(screen.queryByText(/domains panel/)).toBeNull();
+  });
+});
