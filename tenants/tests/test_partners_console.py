@@ -307,3 +307,26 @@ def test_a_person_in_two_resellers_chooses_one_at_login(agency, rival):
     nowhere = console_client().post("/api/auth/login/", {"email": both.email, "password": PASSWORD,
                                                          "reseller": "nobody"}, format="json")
     assert nowhere.status_code == 400
+
+
+def test_the_list_costs_a_few_queries_per_business_shown_not_per_business_owned(agency, alpha, beta):
+    """Each row reads its own schema (numbers, last activity) and its subscription: a fixed handful of queries per
+    row of the page (at most 25), whatever the reseller's size or the business's data."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    console = agency.client()
+    console.get("/api/partners/businesses/")  # subscriptions made on first read
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert console.get("/api/partners/businesses/").status_code == 200
+        return len(captured)
+
+    agency.adopt(alpha)
+    console.get("/api/partners/businesses/")
+    one = queries()
+    agency.adopt(beta)
+    console.get("/api/partners/businesses/")
+    two = queries()
+    assert two - one <= 8, (one, two)

@@ -1,13 +1,29 @@
 "use client";
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 
 import type { Invite } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
 import { Button } from "@/components/ui";
 import { RoleBadge } from "./RoleBadge";
 
-function InviteRow({ invite, onRevoke }: { invite: Invite; onRevoke: (invite: Invite) => Promise<void> }) {
+/** An invitation to a team (a business's, or a reseller's with its own roles). */
+export interface PendingInvite<R extends string = string> {
+  id: string;
+  email: string;
+  role: R;
+  invited_by?: string | null;
+  expires_at: string;
+  status: string;
+}
+
+interface InviteRowProps<I extends PendingInvite> {
+  invite: I;
+  onRevoke: (invite: I) => Promise<void>;
+  roleBadge: (role: I["role"]) => ReactNode;
+}
+
+function InviteRow<I extends PendingInvite>({ invite, onRevoke, roleBadge }: InviteRowProps<I>) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -27,7 +43,7 @@ function InviteRow({ invite, onRevoke }: { invite: Invite; onRevoke: (invite: In
       <div className="min-w-0">
         <div className="flex flex-wrap items-center gap-2">
           <span className="truncate font-medium text-slate-900">{invite.email}</span>
-          <RoleBadge role={invite.role} />
+          {roleBadge(invite.role)}
         </div>
         <p className="text-slate-500">
           Expires <time dateTime={invite.expires_at}>{new Date(invite.expires_at).toLocaleDateString()}</time>
@@ -46,16 +62,26 @@ function InviteRow({ invite, onRevoke }: { invite: Invite; onRevoke: (invite: In
   );
 }
 
+const teamRoleBadge = (role: Invite["role"]) => <RoleBadge role={role} />;
+
 /** Invitations not yet accepted. Accepted, revoked and expired ones are history, not shown here. */
-export function PendingInvites({ invites, onRevoke }: { invites: Invite[]; onRevoke: (invite: Invite) => Promise<void> }) {
+export function PendingInvites<I extends PendingInvite = Invite>({
+  invites,
+  onRevoke,
+  roleBadge = teamRoleBadge as (role: I["role"]) => ReactNode,
+}: {
+  invites: I[];
+  onRevoke: (invite: I) => Promise<void>;
+  roleBadge?: (role: I["role"]) => ReactNode;
+}) {
   const pending = invites.filter((invite) => invite.status === "pending");
   if (pending.length === 0) {
     return <p className="px-5 py-4 text-sm text-slate-500">No pending invitations.</p>;
   }
   return (
-    <ul className="divide-y divide-slate-100">
+    <ul className="divide-y divide-slate-100" aria-label="Pending invitations">
       {pending.map((invite) => (
-        <InviteRow key={invite.id} invite={invite} onRevoke={onRevoke} />
+        <InviteRow key={invite.id} invite={invite} onRevoke={onRevoke} roleBadge={roleBadge} />
       ))}
     </ul>
   );
