@@ -1,7 +1,14 @@
 from celery import shared_task
+from django.conf import settings
+
+# A dispatcher stops taking new work after CAMPAIGN_DISPATCH_SECONDS but finishes the batch in flight (Graph calls
+# with their own timeouts). Its limits must leave room for that: the worker's defaults (60 s soft) would interrupt it
+# mid-commit, and a task's `None` means "the worker's default", not "no limit".
+DISPATCH_SOFT_LIMIT = settings.CAMPAIGN_DISPATCH_SECONDS + 120
+DISPATCH_HARD_LIMIT = DISPATCH_SOFT_LIMIT + 30
 
 
-@shared_task(ignore_result=True, soft_time_limit=None, time_limit=None)
+@shared_task(ignore_result=True, soft_time_limit=DISPATCH_SOFT_LIMIT, time_limit=DISPATCH_HARD_LIMIT)
 def campaign_dispatch_task(campaign_id: int) -> None:
     """Thin: run the campaign's dispatcher for a while (CAMPAIGN_DISPATCH_SECONDS), then hand over to a fresh task so
     no task outlives the broker's patience. Routed to the `campaigns` queue (settings.CELERY_TASK_ROUTES): long

@@ -130,3 +130,15 @@ def test_pausing_a_running_campaign_stops_its_sends_within_a_second(committed_bu
     with in_schema(business):
         assert Campaign.objects.get(pk=created["id"]).status == "paused"
         assert not Message.objects.filter(campaign_recipient__campaign_id=created["id"], status="queued").exists()
+
+
+def test_a_dispatcher_task_may_outlive_its_run_to_finish_the_batch_in_flight():
+    """The worker's default limits (60 s soft) would interrupt a 45-second run still finishing its last batch, in the
+    middle of a commit; the task carries its own, longer limits (and Celery reads `None` as "the default")."""
+    from django.conf import settings as django_settings
+
+    from apps.campaigns.tasks import campaign_dispatch_task
+
+    assert campaign_dispatch_task.soft_time_limit >= django_settings.CAMPAIGN_DISPATCH_SECONDS + 60
+    assert campaign_dispatch_task.time_limit > campaign_dispatch_task.soft_time_limit
+    assert campaign_dispatch_task.soft_time_limit > django_settings.CELERY_TASK_SOFT_TIME_LIMIT
