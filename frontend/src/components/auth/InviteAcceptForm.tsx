@@ -7,6 +7,7 @@ import { acceptInvite, getInviteInfo } from "@/lib/api/team";
 import type { InviteAcceptInfo } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
 import { useFragmentParams } from "@/lib/fragment";
+import { useProductName } from "@/components/BrandProvider";
 import { useApiForm } from "@/hooks/useApiForm";
 import { RoleBadge } from "@/components/team/RoleBadge";
 import { Alert, Button, buttonClasses, Spinner, TextField } from "@/components/ui";
@@ -20,6 +21,7 @@ const INCOMPLETE = "This invitation link is incomplete.";
  * The token comes from the link's fragment (`#token=…`); `queryToken` is for links mailed before that.
  */
 export function InviteAcceptForm({ queryToken }: { queryToken?: string }) {
+  const product = useProductName(); // a reseller's white label, or ConvoNest
   const fragment = useFragmentParams(); // null until hydrated: the server never sees the fragment
   const token = fragment === null ? undefined : fragment.get("token") || queryToken || null;
   const [fetched, setFetched] = useState<Load>({ state: "loading" });
@@ -104,14 +106,14 @@ export function InviteAcceptForm({ queryToken }: { queryToken?: string }) {
       ) : (
         // The email already has a ConvoNest login (from another business): proving it is enough.
         <TextField
-          label="Your ConvoNest password"
+          label={`Your ${product} password`}
           type="password"
           autoComplete="current-password"
           required
           {...form.bind("password")}
           hint={
             <>
-              You already have a ConvoNest login with <strong>{info.email}</strong>; enter its password.{" "}
+              You already have a {product} login with <strong>{info.email}</strong>; enter its password.{" "}
               {/* Invitees may reset here even before joining: a forgotten login, or one someone else made. */}
               <Link href="/reset-password" className="font-medium text-brand-700 hover:underline">
                 Forgot it?

@@ -1,5 +1,6 @@
 "use client";
 
+import { useProductName } from "@/components/BrandProvider";
 import Link from "next/link";
 import { useState } from "react";
 
@@ -18,6 +19,7 @@ export interface NumbersListProps {
 }
 
 function NumberCard({ number, canManage: manager, onRefresh, onDisconnect }: Omit<NumbersListProps, "numbers"> & { number: PhoneNumber }) {
+  const product = useProductName();
   const [busy, setBusy] = useState<"refresh" | "disconnect" | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -115,7 +117,7 @@ function NumberCard({ number, canManage: manager, onRefresh, onDisconnect }: Omi
         <div role="alertdialog" aria-label={`Disconnect ${name}?`} className="mt-3 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900">
           <p className="font-medium">Disconnect {name}?</p>
           <p className="mt-1 text-red-800">
-            ConvoNest stops sending from it and stops receiving its messages. The number stays in your WhatsApp Business Account, and you can
+            {product} stops sending from it and stops receiving its messages. The number stays in your WhatsApp Business Account, and you can
             connect it again later.
           </p>
           <div className="mt-3 flex flex-wrap gap-2">

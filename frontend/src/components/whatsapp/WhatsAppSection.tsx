@@ -1,5 +1,6 @@
 "use client";
 
+import { useProductName } from "@/components/BrandProvider";
 import { useCallback } from "react";
 
 import { disconnectNumber, listNumbers, refreshNumber } from "@/lib/api/whatsapp";
@@ -22,6 +23,7 @@ function WhatsAppIcon({ className }: { className?: string }) {
 
 /** Settings → WhatsApp: the numbers with their health for everyone; connect, refresh, disconnect for managers. */
 export function WhatsAppSection({ canManage: manager }: { canManage: boolean }) {
+  const product = useProductName();
   const numbers = useCursorQuery<PhoneNumber>(whatsappKeys.numbers(), listNumbers);
   const { setItems } = numbers;
 
@@ -62,7 +64,7 @@ export function WhatsAppSection({ canManage: manager }: { canManage: boolean }) 
           title="No WhatsApp number connected"
           description={
             <>
-              Connecting a number from your WhatsApp Business Account lets ConvoNest send messages from it and receive your customers&apos;
+              Connecting a number from your WhatsApp Business Account lets {product} send messages from it and receive your customers&apos;
               replies, with its quality rating and sending limits shown here.{" "}
               {manager ? "Connect one below." : "Ask an owner or admin of this business to connect one."}
             </>
