@@ -25,7 +25,7 @@ PYTEST_ARGS   ?=
 ARGS          ?=
 
 .PHONY: help install python-deps node-deps chromium dev test test-all test-backend test-frontend audit \
-        api check-api e2e lint bench-signup bench-webhook bench-import bench-materialise bench-campaign status clean-data compose-config
+        api check-api e2e lint bench-signup bench-webhook bench-import bench-materialise bench-campaign bench-analytics status clean-data compose-config
 
 help: ## list the targets (default)
 	@echo "usage: make <target>"
@@ -149,6 +149,9 @@ bench-campaign: $(PIP_STAMP) ## campaign dispatch at 1,000 and 80 msg/s: achieve
 
 bench-materialise: $(PIP_STAMP) ## campaign recipients from 1M contacts: seconds / a bare INSERT ... SELECT (bench/materialise)
 	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.materialise.run $(ARGS)
+
+bench-analytics: $(PIP_STAMP) ## dashboard on 10M messages: overview p50/p95 ms vs the raw query (bench/analytics)
+	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.analytics.run $(ARGS)
 
 compose-config: $(PIP_STAMP) ## validate docker-compose.yml (needs the compose CLI only, not a Docker engine)
 	@if docker compose version >/dev/null 2>&1; then docker compose config -q; \

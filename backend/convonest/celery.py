@@ -46,4 +46,6 @@ app.conf.beat_schedule = {
     # Scheduled campaigns, ends of waits, and dispatchers whose worker died (their lease ran out).
     "dispatch-due-campaigns": {"task": "apps.campaigns.tasks.campaigns_due_dispatch", "schedule": 2.0},
     "rebuild-due-campaigns": {"task": "apps.campaigns.tasks.campaigns_due_rebuild", "schedule": 300.0},
+    # Outbound webhooks: retries that are due, and deliveries whose task was lost (apps.developer.webhook_delivery).
+    "sweep-outbound-webhooks": {"task": "apps.developer.webhook_tasks.webhook_deliveries_sweep_all", "schedule": 60.0},
 }

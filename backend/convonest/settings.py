@@ -80,6 +80,8 @@ TENANT_APPS = [
     "apps.templates",
     "apps.calls",
     "apps.campaigns",
+    "apps.developer",  # the public API's keys (and outbound webhooks)
+    "apps.analytics",  # the dashboard: daily tables kept by triggers (docs/analytics.md)
     "apps.demo",  # manage.py bootstrap_demo (no models)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -113,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.developer.ratelimit.RateLimitHeadersMiddleware",  # RateLimit-* on every answer to an API key
+    "apps.developer.idempotency.IdempotencyMiddleware",  # Idempotency-Key on every POST of the API
 ]
 
 TEMPLATES = [
@@ -170,7 +174,9 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["tenants.auth.TenantJWTCookieAuthentication"],
+    # `Bearer cn_live_…` is a business's API key (apps.developer.auth); any other token or the cookie is a session.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.developer.auth.ApiKeyAuthentication",
+                                       "tenants.auth.TenantJWTCookieAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["tenants.permissions.IsTenantMember"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.CursorPagination",
     "PAGE_SIZE": 50,
@@ -194,6 +200,11 @@ REST_FRAMEWORK = {
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# The public API (apps.developer): requests a minute per API key unless the key sets its own.
+API_KEY_RATE_LIMIT = env_int("API_KEY_RATE_LIMIT", 600)
+# Idempotency-Key: the first answer is replayed this long; a claim whose request died is freed after the lock time.
+IDEMPOTENCY_TTL_SECONDS = env_int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+IDEMPOTENCY_LOCK_SECONDS = env_int("IDEMPOTENCY_LOCK_SECONDS", 120)
 # Failed logins allowed per (email, client) across every tenant, and x4 per client, in the window below.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
@@ -263,13 +274,18 @@ SPECTACULAR_SETTINGS = {
         "ConsentStateEnum": "apps.contacts.models.ConsentState",
         "ConsentActionEnum": "apps.contacts.models.ConsentAction",
         "ContactImportStatusEnum": "apps.contacts.models.ImportStatus",
+        "WebhookDeliveryStatusEnum": "apps.developer.webhook_models.WebhookDelivery.Status",
+        "WebhookEventTypeEnum": "apps.developer.webhooks_api.EVENT_CHOICES",
+        "WebhookDeliveryEventTypeEnum": "apps.developer.webhooks_api.DELIVERY_EVENT_CHOICES",
+        "ApiKeyScopeEnum": "apps.developer.models.ApiKeyScope",
     },
     "PREPROCESSING_HOOKS": [],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "apps.core.schema.add_error_envelope",
                              "apps.core.schema.required_in_patch",
                              "apps.core.schema.request_rules",
-                             "apps.contacts.filter_schema.add_filter_schema"],
+                             "apps.contacts.filter_schema.add_filter_schema",
+                             "apps.developer.schema.public_api"],
 }
 
 # --- Email ------------------------------------------------------------------------------------
@@ -346,7 +362,8 @@ CAMPAIGN_PIPELINE = env_bool("CAMPAIGN_PIPELINE", not TESTING)
 PENDING_STATUS_RETENTION_DAYS = env_int("PENDING_STATUS_RETENTION_DAYS", 7)
 # Tenant rows the hourly cleanup deletes in every business (tenants.retention): model label, its date field, and
 # the setting holding the days to keep. Named here, so the control plane imports no tenant app.
-TENANT_ROWS_RETENTION = [("messaging.PendingStatus", "created_at", "PENDING_STATUS_RETENTION_DAYS")]
+TENANT_ROWS_RETENTION = [("messaging.PendingStatus", "created_at", "PENDING_STATUS_RETENTION_DAYS"),
+                         ("developer.WebhookDelivery", "created_at", "OUTBOUND_WEBHOOK_RETENTION_DAYS")]
 # Meta's webhook POSTs reach 3 MB; this endpoint reads its body with its own cap (the rest of the site keeps
 # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB).
 WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 5 * 1024 * 1024)
@@ -373,6 +390,29 @@ INBOX_STREAM_LEASE_SECONDS = float(env_str("INBOX_STREAM_LEASE_SECONDS", "45"))
 EVENTS_AUTH_THREADS = env_int("EVENTS_AUTH_THREADS", 4)
 # Open streams one events-service process serves at once (each holds a Redis connection); more answer 503.
 EVENTS_MAX_STREAMS = env_int("EVENTS_MAX_STREAMS", 2000)
+# --- Outbound webhooks (apps/developer, docs/webhooks-outbound.md) ------------------------------------------
+# Private, loopback, link-local and other non-public addresses may be webhook endpoints: dev and tests only (local
+# receivers). Off by default in production (SSRF: an endpoint could otherwise reach our own network).
+OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = env_bool("OUTBOUND_WEBHOOKS_ALLOW_PRIVATE", _DEV_ONLY)
+# `(host, port) -> [addresses]`: how endpoint hosts are resolved (tests inject one).
+# The test suite resolves nothing but IP literals (no DNS from tests; the API fuzz invents host names).
+OUTBOUND_WEBHOOKS_RESOLVER = env_str("OUTBOUND_WEBHOOKS_RESOLVER", "apps.developer.webhook_ssrf.offline_resolve"
+                                     if TESTING else "apps.developer.webhook_ssrf.system_resolve")
+# Seconds to wait after each failed attempt (±10 % jitter); after the last, the delivery is dead (~28 h by default).
+OUTBOUND_WEBHOOK_RETRY_SCHEDULE = [int(s) for s in env_list(
+    "OUTBOUND_WEBHOOK_RETRY_SCHEDULE", "60,300,1800,7200,18000,36000,36000")]
+OUTBOUND_WEBHOOK_TIMEOUT_SECONDS = env_int("OUTBOUND_WEBHOOK_TIMEOUT_SECONDS", 10)
+# A delivery being attempted is left alone this long (then it is due again: a worker died mid-request).
+OUTBOUND_WEBHOOK_LEASE_SECONDS = env_int("OUTBOUND_WEBHOOK_LEASE_SECONDS", 120)
+# An endpoint is disabled (owners mailed once) after this many failed attempts in a row spanning at least these hours.
+OUTBOUND_WEBHOOK_DISABLE_AFTER_FAILURES = env_int("OUTBOUND_WEBHOOK_DISABLE_AFTER_FAILURES", 8)
+OUTBOUND_WEBHOOK_DISABLE_AFTER_HOURS = env_int("OUTBOUND_WEBHOOK_DISABLE_AFTER_HOURS", 24)
+# After a secret roll the old secret still signs (a second v1) this long.
+OUTBOUND_WEBHOOK_SECRET_OVERLAP_HOURS = env_int("OUTBOUND_WEBHOOK_SECRET_OVERLAP_HOURS", 24)
+OUTBOUND_WEBHOOK_MAX_ENDPOINTS = env_int("OUTBOUND_WEBHOOK_MAX_ENDPOINTS", 20)
+# Deliveries (with their attempts and payloads, which hold customers' data) are deleted after this many days.
+OUTBOUND_WEBHOOK_RETENTION_DAYS = env_int("OUTBOUND_WEBHOOK_RETENTION_DAYS", 30)
+
 # --- Billing (tenants/billing, docs/billing.md) ---------------------------------------------------------
 # Stripe through the official library; dev and tests point it at localstripe (`localstripe --port 8420`).
 # The dev defaults are public test values: checks.py refuses them with DEBUG off.

@@ -14,6 +14,9 @@ urlpatterns = [
     path("api/templates/", include("apps.templates.urls")),
     path("api/calls/", include("apps.calls.urls")),
     path("api/campaigns/", include("apps.campaigns.urls")),
+    path("api/analytics/", include("apps.analytics.urls")),
+    path("api/developer/", include("apps.developer.urls")),
+    path("api/developer/webhooks/", include("apps.developer.webhook_urls")),
     path("api/billing/", include("tenants.billing.urls")),
     path("api/domains/", include("tenants.branding.urls")),
     # The partner console's host: documented under /api/partners/ (it also answers its sign-in at /api/auth/).

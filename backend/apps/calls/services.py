@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from apps.calls.models import Call, CallEvent
+from apps.calls.signals import call_event_recorded
 from apps.contacts.models import Contact
 from apps.whatsapp.models import PhoneNumber
 
@@ -43,4 +44,5 @@ def call_event_apply(*, call_id: str, event: str, at: datetime | None, detail: d
         setattr(call, field, value)
     if changes:
         call.save(update_fields=[*changes, "updated_at"])
+    call_event_recorded.send(sender=Call, call=call, event=row)
     return row

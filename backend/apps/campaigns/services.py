@@ -23,6 +23,7 @@ from rest_framework.exceptions import PermissionDenied
 from apps.campaigns import audience as audiences
 from apps.campaigns import due, limits
 from apps.campaigns.models import Campaign, CampaignRecipient, CampaignVariant
+from apps.campaigns.signals import campaign_finished
 from apps.contacts.models import Contact
 from apps.core.errors import ApplicationError, Conflict
 from apps.messaging import bulk_send
@@ -214,6 +215,8 @@ def campaign_transition(campaign: Campaign, to: str, *, reason: str = "", action
         campaign.refresh_from_db()
         raise _not_allowed(campaign, action or f"become {to}")
     campaign.refresh_from_db()
+    if campaign.is_final:
+        campaign_finished.send(sender=Campaign, campaign=campaign)
     return campaign
 
 

@@ -222,6 +222,7 @@ def contact_create(*, data: dict, actor_email: str = "") -> Contact:
     except IntegrityError as exc:  # a concurrent create won the race
         raise _identity_conflict(exc) from None
     _apply_suppressions(contact)
+    signals.contact_created.send(sender=Contact, contact=contact)
     return contact
 
 
@@ -240,6 +241,7 @@ def contact_create_for_sender(*, wa_id: str | None, user_id: str | None, name: s
     with transaction.atomic():
         contact = Contact.objects.create(phone=f"+{wa_id}", **cleaned, first_seen_at=timezone.now())
     _apply_suppressions(contact)
+    signals.contact_created.send(sender=Contact, contact=contact)
     return contact
 
 
@@ -324,6 +326,7 @@ def contact_update(*, contact: Contact, data: dict) -> Contact:
         raise _identity_conflict(exc) from None
     if changed_identity:
         _apply_suppressions(contact)
+    signals.contact_updated.send(sender=Contact, contact=contact, fields=sorted(cleaned))
     return contact
 
 
@@ -441,6 +444,7 @@ def consent_record(*, contact: Contact, category: str, action: str, source: str,
                                         occurred_at=occurred_at)
     _refresh_consent_state(contact.pk)
     contact.refresh_from_db(fields=["marketing_consent", "utility_consent", "updated_at"])
+    signals.consent_recorded.send(sender=Contact, contact=contact, event=event)
     return event
 
 

@@ -17,3 +17,12 @@ contacts_merged = Signal()
 # Contacts are about to be deleted. kwargs: ids_sql, params — a SELECT of their ids, for set-based
 # cleanup (`DELETE FROM x WHERE contact_id IN (<ids_sql>)`); a bulk delete may cover a million rows.
 contacts_deleting = Signal()
+
+# A contact was added (a member, the API, an import of one, a customer's first message). kwargs: contact
+contact_created = Signal()
+
+# A member or the API changed a contact's profile, tags or attributes. kwargs: contact, fields (the names set)
+contact_updated = Signal()
+
+# A consent event was recorded (the contact's state columns are current). kwargs: contact, event (ConsentEvent)
+consent_recorded = Signal()

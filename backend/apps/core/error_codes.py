@@ -28,6 +28,13 @@ ERROR_CODES: dict[str, str] = {
     "unknown_host": "No active business is served at this address.",
     "csrf_failed": "A cookie-authenticated write did not come from the site's own pages.",
     "invalid_token": "A sign-in link or invitation is invalid, already used or expired.",
+    # The public API: API keys and Idempotency-Key (apps/developer).
+    "api_key_not_allowed": "API keys can't call this endpoint: it is not part of the public API.",
+    "api_key_scope": "The API key lacks the scope this endpoint needs, or is read-only and the request writes.",
+    "idempotency_key_invalid": "The Idempotency-Key header is empty, longer than 255 characters or not printable "
+                               "ASCII.",
+    "idempotency_in_progress": "A request with this Idempotency-Key is still running; retry shortly.",
+    "idempotency_mismatch": "This Idempotency-Key was used for a different request (method, path or body).",
     # Team and invitations.
     "last_owner": "The change would leave the business without an owner.",
     "invite_not_pending": "The invitation was already accepted or revoked.",
@@ -97,6 +104,9 @@ ERROR_CODES: dict[str, str] = {
     "already_subscribed": "The business is on that plan already.",
     "wallet_empty": "The business is billed through its reseller's prepaid wallet and the balance is zero or less: "
                     "nothing is sent until the reseller tops it up (incoming messages still arrive).",
+    # Outbound webhooks (apps/developer, docs/webhooks-outbound.md).
+    "webhook_endpoint_limit": "The business has as many webhook endpoints as it may; delete one first.",
+    "webhook_delivery_redacted": "The event's data were erased with its contact, so it can't be sent again.",
     # Webhooks (Meta's and Stripe's calls to us).
     "invalid_signature": "The webhook's signature (X-Hub-Signature-256, Stripe-Signature) is missing or wrong.",
     "verification_failed": "The webhook subscription's hub.verify_token does not match.",

@@ -34,6 +34,7 @@ from apps.messaging.consent import ledger_categories, opted_out_of
 from apps.messaging.conversations import preview_of
 from apps.messaging.models import Conversation, Message, MessageEvent
 from apps.messaging.outbox import MAX_ATTEMPTS
+from apps.messaging.signals import message_statuses_changed
 from apps.whatsapp.builders import normalize_message
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError
@@ -199,6 +200,7 @@ def messages_send(*, number: PhoneNumber, message_ids: list[uuid.UUID]) -> list[
 def _record(answers) -> list[Sent]:
     now = timezone.now()
     sent, failed, retry, unknown, events, outcomes = [], [], [], [], [], []
+    moved = []  # (message id, status) that changed: outbound webhooks (apps.messaging.signals)
     for (message_id, _to, _payload, attempts), wamid, exc in answers:
         if exc is None:
             sent.append((message_id, wamid))
@@ -232,8 +234,9 @@ def _record(answers) -> list[Sent]:
             cursor.execute(
                 f"""UPDATE {table} m SET status = %s, wamid = v.wamid, sent_at = %s, updated_at = %s
                     FROM unnest(%s::uuid[], %s::text[]) AS v(id, wamid)
-                    WHERE m.id = v.id AND m.status IN (%s, %s)""",
+                    WHERE m.id = v.id AND m.status IN (%s, %s) RETURNING m.id""",
                 [Status.SENT, now, now, ids, wamids, Status.QUEUED, Status.SENDING])
+            moved = [(row[0], Status.SENT) for row in cursor.fetchall()]
             # A status webhook got here first: keep its (later) status, but record the wamid.
             cursor.execute(
                 f"""UPDATE {table} m SET wamid = v.wamid FROM unnest(%s::uuid[], %s::text[]) AS v(id, wamid)
@@ -243,14 +246,17 @@ def _record(answers) -> list[Sent]:
                 f"""UPDATE {table} m SET status = %s, error_code = v.code, error_title = v.title,
                         error_details = v.details, failed_at = %s, updated_at = %s
                     FROM unnest(%s::uuid[], %s::int[], %s::text[], %s::text[]) AS v(id, code, title, details)
-                    WHERE m.id = v.id AND m.status <> %s""",
+                    WHERE m.id = v.id AND m.status <> %s RETURNING m.id""",
                 [Status.FAILED, now, now, [f[0] for f in failed], [f[1] for f in failed], [f[2] for f in failed],
                  [f[3] for f in failed], Status.FAILED])
+            moved += [(row[0], Status.FAILED) for row in cursor.fetchall()]
         if retry:
             cursor.execute(
                 f"""UPDATE {table} SET status = %s, claimed_at = NULL, updated_at = %s
                     WHERE id = ANY(%s::uuid[]) AND status = %s""", [Status.QUEUED, now, retry, Status.SENDING])
         MessageEvent.objects.bulk_create(events)
+        if moved:
+            message_statuses_changed.send(sender=Message, changes=moved)
         if sent:
             contacts_touch_outbound(list(Message.objects.filter(id__in=[s[0] for s in sent], contact__isnull=False)
                                          .values_list("contact_id", flat=True)), at=now)

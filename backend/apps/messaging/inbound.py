@@ -15,6 +15,7 @@ from apps.contacts.services import contact_for_sender, contact_touch_inbound
 from apps.messaging.automations import automations_run
 from apps.messaging.conversations import conversation_for, conversation_on_inbound
 from apps.messaging.models import Message
+from apps.messaging.signals import message_received
 from apps.whatsapp.models import PhoneNumber
 from apps.whatsapp.webhook_events import InboundMessage
 from tenants.billing.usage import MESSAGES_RECEIVED, usage_add_here
@@ -38,6 +39,8 @@ def inbound_store(number: PhoneNumber, messages: Sequence[InboundMessage]) -> li
         if created and contact is not None:
             contact_touch_inbound(contact, at=at)
             _into_conversation(row, contact=contact, number=number, at=at)
+        if created:
+            message_received.send(sender=Message, message=row)
         stored.append(row)
     return stored
 

@@ -31,6 +31,7 @@ from apps.core.errors import ApplicationError
 from apps.messaging import conversations, rate_limit, statuses
 from apps.messaging.consent import consent_require
 from apps.messaging.models import Message, MessageEvent
+from apps.messaging.signals import message_statuses_changed
 from apps.messaging.tasks import message_send_task
 from apps.whatsapp.builders import normalize_message
 from apps.whatsapp.client import GraphClient
@@ -188,6 +189,8 @@ def _mark_sent(message: Message, *, wamid: str) -> None:
     if not updated:  # a status webhook got here first; keep its (later) status, but record the wamid
         Message.objects.filter(pk=message.pk, wamid__isnull=True).update(wamid=wamid)
     _event(message, Status.SENT, wamid=wamid)
+    if updated:
+        message_statuses_changed.send(sender=Message, changes=[(message.pk, Status.SENT)])
     conversations.message_changed(message)
     if message.contact_id:
         contact_touch_outbound(message.contact_id, at=now)
@@ -218,9 +221,10 @@ def _send_failed(message: Message, exc: GraphError) -> Outcome:
 
 
 def _mark_failed(message: Message, *, code: int | None, title: str, details: str = "") -> None:
-    Message.objects.filter(pk=message.pk).exclude(status=Status.FAILED).update(
-        status=Status.FAILED, error_code=code, error_title=title[:300], error_details=details or "",
-        failed_at=timezone.now())
+    if Message.objects.filter(pk=message.pk).exclude(status=Status.FAILED).update(
+            status=Status.FAILED, error_code=code, error_title=title[:300], error_details=details or "",
+            failed_at=timezone.now()):
+        message_statuses_changed.send(sender=Message, changes=[(message.pk, Status.FAILED)])
     _event(message, Status.FAILED, code=code, title=title, details=details)
     conversations.message_changed(message)
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from apps.core.redis import redis_client
 from apps.messaging import live
 from apps.messaging.models import Message, MessageEvent, PendingStatus
+from apps.messaging.signals import message_statuses_changed
 from tenants.billing.usage import message_metric, usage_add_here
 from tenants.billing.wallet import Delivered, wallet_charge_delivered
 
@@ -180,6 +181,9 @@ def statuses_apply(updates, *, hold: bool = True) -> list[uuid.UUID | None]:
         _save(changed)
     MessageEvent.objects.bulk_create(batch.events)
     PendingStatus.objects.bulk_create(held)
+    moved = [(e.message_id, e.status) for e in batch.events if "ignored" not in e.detail]
+    if moved:
+        message_statuses_changed.send(sender=Message, changes=moved)
     # In name order: concurrent changes then take the counters' row locks in one order too (no deadlock).
     for metric, n in sorted(batch.metrics.items()):
         usage_add_here(metric, n)

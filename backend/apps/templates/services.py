@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from apps.core.errors import ApplicationError, Conflict
 from apps.templates.models import Template, TemplateEvent
+from apps.templates.signals import template_status_changed
 from apps.templates.validation import definition_problems
 from apps.whatsapp.client import RESUMABLE_UPLOAD_LIMITS, GraphClient
 from apps.whatsapp.errors import BuilderError, GraphError, TransientError
@@ -392,10 +393,13 @@ def template_update_apply(*, template: Template, kind: str, value: str, changes:
     if attention:
         changes = {**changes, "attention": attention[:64], "attention_since": timezone.now()}
     changed = [field for field, new in changes.items() if getattr(template, field) != new]
+    previous_status = template.status
     for field in changed:
         setattr(template, field, changes[field])
     if changed:
         template.save(update_fields=[*changed, "updated_at"])
+    if "status" in changed:
+        template_status_changed.send(sender=Template, template=template, previous_status=previous_status)
     return TemplateEvent.objects.create(template=template, kind=kind, value=value[:64], detail=detail,
                                         fingerprint=fingerprint)
 

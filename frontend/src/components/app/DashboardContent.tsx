@@ -3,17 +3,13 @@
 import Link from "next/link";
 import type { ComponentType } from "react";
 
-import { CampaignsIcon, InboxIcon, TemplatesIcon, UsersIcon } from "@/components/icons";
+import { DashboardAnalytics } from "@/components/analytics/DashboardAnalytics";
+import { InboxIcon, TemplatesIcon, UsersIcon } from "@/components/icons";
 import { RoleBadge } from "@/components/team/RoleBadge";
-import { Badge, buttonClasses, Card, CardBody, CardHeader } from "@/components/ui";
+import { buttonClasses, Card, CardBody, CardHeader } from "@/components/ui";
 import { WhatsAppDashboardCard } from "@/components/whatsapp/WhatsAppDashboardCard";
 import { PageHeader } from "./PageHeader";
 import { useSession } from "./SessionProvider";
-
-// Pages that are really not built yet (their own pages say so too).
-const COMING = [
-  { href: "/campaigns", label: "Campaigns", icon: CampaignsIcon, text: "Send templates to many contacts." },
-];
 
 /** A dashboard card that says what a part of the app is for and links to it. */
 function LinkCard({ title, icon: Icon, text, href, action, primary = false }: {
@@ -40,7 +36,7 @@ function LinkCard({ title, icon: Icon, text, href, action, primary = false }: {
   );
 }
 
-/** What exists today (your business, your role, your team, the inbox) and what is on its way. No made-up numbers. */
+/** The business's figures (DashboardAnalytics: real numbers from the daily tables), then where to go next. */
 export function DashboardContent() {
   const { user } = useSession();
   const canManageTeam = user.capabilities.manage_team;
@@ -48,6 +44,8 @@ export function DashboardContent() {
   return (
     <>
       <PageHeader title={user.tenant.name} description="Your ConvoNest dashboard." />
+
+      <DashboardAnalytics />
 
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
@@ -87,27 +85,6 @@ export function DashboardContent() {
 
         <WhatsAppDashboardCard />
       </div>
-
-      <section aria-labelledby="coming-soon" className="mt-10">
-        <h2 id="coming-soon" className="mb-4 text-base font-semibold text-slate-900">
-          On the way
-        </h2>
-        <ul className="grid gap-4 sm:grid-cols-2">
-          {COMING.map(({ href, label, icon: Icon, text }) => (
-            <li key={href}>
-              <Link href={href} className="flex h-full items-start gap-3 rounded-xl border border-slate-200 bg-white p-4 hover:border-brand-300">
-                <Icon className="size-5 shrink-0 text-slate-400" />
-                <span>
-                  <span className="flex items-center gap-2 font-medium text-slate-900">
-                    {label} <Badge tone="amber">Coming soon</Badge>
-                  </span>
-                  <span className="mt-1 block text-sm text-slate-600">{text}</span>
-                </span>
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </section>
     </>
   );
 }

@@ -15,6 +15,25 @@ vi.mock("./PasswordChangeForm", () => ({ PasswordChangeForm: () => null }));
 vi.mock("@/components/branding/DomainsPanel", () => ({
   DomainsPanel: ({ scope, canManage }: { scope: string; canManage: boolean }) => <p>{`domains panel: ${scope}, manage ${canManage}`}</p>,
 }));
+vi.mock("./developer/ApiKeys", () => ({ ApiKeys: () => <p>api keys</p> }));
+vi.mock("./developer/Webhooks", () => ({ Webhooks: () => <p>webhooks</p> }));
+
+describe("Settings → Developers", () => {
+  it("is a section (#developers) with the API keys for owners and admins, not agents", () => {
+    viewer = testUser("admin");
+    const { unmount } = render(<SettingsContent />);
+    expect(screen.getByRole("heading", { name: "Developers" }).closest("section")?.id).toBe("developers");
+    expect(screen.getByRole("link", { name: "Developers" }).getAttribute("href")).toBe("#developers");
+    expect(screen.getByText("api keys")).toBeDefined();
+    expect(screen.getByText("webhooks")).toBeDefined();
+    unmount();
+
+    viewer = testUser("agent");
+    render(<SettingsContent />);
+    expect(screen.queryByRole("link", { name: "Developers" })).toBeNull();
+    expect(screen.queryByText("api keys")).toBeNull();
+  });
+});
 
 describe("Settings → Domains", () => {
   it("is a section (#domains) with the business's domains for owners and admins", () => {

@@ -9,11 +9,13 @@ import { RoleBadge } from "@/components/team/RoleBadge";
 import { TeamSection } from "@/components/team/TeamSection";
 import { WhatsAppSection } from "@/components/whatsapp/WhatsAppSection";
 import { Card, CardBody, CardHeader } from "@/components/ui";
+import { ApiKeys } from "./developer/ApiKeys";
+import { Webhooks } from "./developer/Webhooks";
 import { PasswordChangeForm } from "./PasswordChangeForm";
 
 /**
- * Settings: Account (who you are, password), Team, WhatsApp and, for owners and admins, Domains. Sections have anchors
- * (#account, #team, #whatsapp, #domains); Contacts, Inbox and Billing have pages of their own.
+ * Settings: Account (who you are, password), Team, WhatsApp and, for owners and admins, Domains and Developers (API
+ * keys). Sections have anchors (#account, #team, #whatsapp, #domains, #developers); Contacts, Inbox and Billing have pages of their own.
  */
 export function SettingsContent() {
   const { user } = useSession();
@@ -42,6 +44,11 @@ export function SettingsContent() {
         {user.capabilities.manage_settings ? (
           <a href="#domains" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
             Domains
+          </a>
+        ) : null}
+        {user.capabilities.manage_settings ? (
+          <a href="#developers" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+            Developers
           </a>
         ) : null}
         <a href="/settings/contacts" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
@@ -106,6 +113,16 @@ export function SettingsContent() {
             Domains
           </h2>
           <DomainsPanel scope="business" canManage />
+        </section>
+      ) : null}
+
+      {user.capabilities.manage_settings ? (
+        <section id="developers" aria-labelledby="developers-heading" className="mt-12 scroll-mt-20 space-y-6">
+          <h2 id="developers-heading" className="text-lg font-semibold text-slate-900">
+            Developers
+          </h2>
+          <ApiKeys />
+          <Webhooks />
         </section>
       ) : null}
     </>

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/analytics/overview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The dashboard: messages, rates, response and resolution times, open conversations, spend, campaigns and per-person figures for the days `from`..`to` (at most 366, the business's dates), from the daily tables (docs/analytics.md). */
+        get: operations["analytics_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/handoff/": {
         parameters: {
             query?: never;
@@ -893,6 +910,217 @@ export interface paths {
         put?: never;
         /** @description The agent has read the thread: unread clears and the customer sees blue ticks. */
         post: operations["conversations_mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/api-keys/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: the business's API keys (never their secrets). POST: create one; the answer holds the key, once. */
+        get: operations["developer_api_keys_list"];
+        put?: never;
+        /** @description GET: the business's API keys (never their secrets). POST: create one; the answer holds the key, once. */
+        post: operations["developer_api_keys_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/api-keys/{key_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["developer_api_keys_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Revoke: the key stops working at once. */
+        delete: operations["developer_api_keys_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/api-keys/{key_id}/rotate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A new secret for the key (returned once as `key`); the old one stops working at once. */
+        post: operations["developer_api_keys_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/webhooks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The business's webhook endpoints. POST adds one; its answer carries the signing secret, once. */
+        get: operations["developer_webhooks_list"];
+        put?: never;
+        /** @description The business's webhook endpoints. POST adds one; its answer carries the signing secret, once. */
+        post: operations["developer_webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/webhooks/{endpoint_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["developer_webhooks_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["developer_webhooks_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["developer_webhooks_update"];
+        trace?: never;
+    };
+    "/api/developer/webhooks/{endpoint_id}/deliveries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An endpoint's deliveries, newest first. */
+        get: operations["developer_webhooks_deliveries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/webhooks/{endpoint_id}/enable/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Turn a disabled endpoint back on: the deliveries that waited are attempted at once. */
+        post: operations["developer_webhooks_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/webhooks/{endpoint_id}/roll-secret/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A new signing secret, shown once. The old one keeps signing (a second v1 in ConvoNest-Signature) for
+         *     OUTBOUND_WEBHOOK_SECRET_OVERLAP_HOURS (24 by default), so the receiver can switch over.
+         */
+        post: operations["developer_webhooks_roll_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/webhooks/{endpoint_id}/test/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Send a `ping` event now and answer with its delivery (one attempt, no retries), whether the endpoint is active
+         *     or disabled.
+         */
+        post: operations["developer_webhooks_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/webhooks/deliveries/{delivery_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One delivery with its payload and every attempt (request headers, answer, error, duration). */
+        get: operations["developer_webhooks_deliveries_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/webhooks/deliveries/{delivery_id}/replay/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send the same event again (same event id and payload) as a new delivery, attempted shortly. */
+        post: operations["developer_webhooks_deliveries_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/developer/webhooks/event-types/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The events an endpoint can subscribe to, with what each means (docs/webhooks-outbound.md has the payloads). */
+        get: operations["developer_webhooks_event_types"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2237,6 +2465,169 @@ export interface components {
             /** @default 240 */
             decide_after_minutes: number;
         };
+        AnalyticsAgent: {
+            agent_id: number;
+            name: string;
+            replies: number;
+            first_responses: number;
+            /** Format: double */
+            first_response_seconds_mean: number | null;
+            resolutions: number;
+            /** Format: double */
+            resolution_seconds_mean: number | null;
+        };
+        AnalyticsCampaign: {
+            id: number;
+            name: string;
+            status: string;
+            /** Format: date-time */
+            started_at: string;
+            recipients: number;
+            sent: number;
+            delivered: number;
+            read: number;
+            replied: number;
+            failed: number;
+        };
+        AnalyticsDay: {
+            /** Format: date */
+            day: string;
+            messages_in: number;
+            messages_out: number;
+            sent: number;
+            delivered: number;
+            read: number;
+            failed: number;
+        };
+        AnalyticsOpenConversations: {
+            assignee_id: number | null;
+            name: string;
+            count: number;
+        };
+        AnalyticsOverview: {
+            /** Format: date */
+            to: string;
+            /** @description The business's time zone: it decides the days */
+            time_zone: string;
+            /**
+             * @description business: every conversation's figures; own: an agent's own (they don't see every conversation)
+             *
+             *     * `business` - business
+             *     * `own` - own
+             */
+            scope: components["schemas"]["ScopeEnum"];
+            totals: components["schemas"]["AnalyticsTotals"];
+            series: components["schemas"]["AnalyticsDay"][];
+            open_conversations: components["schemas"]["AnalyticsOpenConversations"][];
+            agents: components["schemas"]["AnalyticsAgent"][];
+            spend: components["schemas"]["AnalyticsSpend"] | null;
+            campaigns: components["schemas"]["AnalyticsCampaign"][];
+            /** Format: date */
+            from: string;
+        };
+        AnalyticsSpend: {
+            /**
+             * @description wallet: the wholesale wallet's charges; rate_card: an estimate at Meta's rates
+             *
+             *     * `wallet` - wallet
+             *     * `rate_card` - rate_card
+             */
+            basis: components["schemas"]["BasisEnum"];
+            currency: string;
+            /** Format: decimal */
+            total: string;
+            by_category: components["schemas"]["AnalyticsSpendLine"][];
+        };
+        AnalyticsSpendLine: {
+            category: string;
+            billable: number;
+            /** Format: decimal */
+            amount: string;
+        };
+        AnalyticsTotals: {
+            messages_in: number;
+            messages_out: number;
+            /** @description outbound messages now sent, delivered or read */
+            sent: number;
+            delivered: number;
+            read: number;
+            failed: number;
+            /**
+             * Format: double
+             * @description delivered / sent
+             */
+            delivery_rate: number | null;
+            /**
+             * Format: double
+             * @description read / delivered
+             */
+            read_rate: number | null;
+            first_responses: number;
+            /** Format: double */
+            first_response_seconds_mean: number | null;
+            resolutions: number;
+            /** Format: double */
+            resolution_seconds_mean: number | null;
+        };
+        ApiKey: {
+            id: number;
+            name: string;
+            /** @description The key's first characters (`cn_live_` and 8 more), to recognise it */
+            prefix: string;
+            scopes: components["schemas"]["ApiKeyScopeEnum"][];
+            /** @description Requests a minute */
+            readonly rate_limit: number;
+            /** Format: email */
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            rotated_at: string | null;
+            /** Format: date-time */
+            last_used_at: string | null;
+            last_used_ip: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
+        };
+        ApiKeyCreateRequest: {
+            name: string;
+            scopes: components["schemas"]["ApiKeyScopeEnum"][];
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** @description Requests a minute; default the installation's */
+            rate_limit?: number | null;
+        };
+        ApiKeyCreated: {
+            id: number;
+            name: string;
+            /** @description The key's first characters (`cn_live_` and 8 more), to recognise it */
+            prefix: string;
+            scopes: components["schemas"]["ApiKeyScopeEnum"][];
+            /** @description Requests a minute */
+            readonly rate_limit: number;
+            /** Format: email */
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            rotated_at: string | null;
+            /** Format: date-time */
+            last_used_at: string | null;
+            last_used_ip: string | null;
+            /** Format: date-time */
+            expires_at: string | null;
+            /** @description The whole key. Shown this once: store it now, it can't be read again. */
+            key: string;
+        };
+        /**
+         * @description * `messages` - Send and read messages
+         *     * `templates` - Manage message templates
+         *     * `contacts` - Manage contacts
+         *     * `campaigns` - Run campaigns
+         *     * `read_only` - Read only (GET) within the other scopes
+         * @enum {string}
+         */
+        ApiKeyScopeEnum: "messages" | "templates" | "contacts" | "campaigns" | "read_only";
         AttributeDefinition: {
             id: number;
             key: string;
@@ -2286,6 +2677,12 @@ export interface components {
             /** @description The template as this contact gets it with the mapping */
             preview: components["schemas"]["TemplateDraftPreview"];
         };
+        /**
+         * @description * `wallet` - wallet
+         *     * `rate_card` - rate_card
+         * @enum {string}
+         */
+        BasisEnum: "wallet" | "rate_card";
         Billing: {
             plan: components["schemas"]["BillingPlan"];
             status: components["schemas"]["BillingStatusEnum"];
@@ -3381,6 +3778,19 @@ export interface components {
          * @enum {string}
          */
         OnExistingEnum: "update" | "skip";
+        PaginatedApiKeyList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["ApiKey"][];
+        };
         PaginatedAttributeDefinitionList: {
             /**
              * Format: uri
@@ -3731,6 +4141,32 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["WebhookChange"][];
+        };
+        PaginatedWebhookDeliveryList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["WebhookDelivery"][];
+        };
+        PaginatedWebhookEndpointList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["WebhookEndpoint"][];
         };
         PaginatedWebhookEventList: {
             /**
@@ -4105,6 +4541,12 @@ export interface components {
             category?: string;
             message_send_ttl_seconds?: number;
         };
+        PatchedWebhookEndpointUpdateRequest: {
+            /** Format: uri */
+            url?: string;
+            events?: components["schemas"]["WebhookEventTypeEnum"][];
+            description?: string;
+        };
         Person: {
             id: number;
             /** Format: email */
@@ -4223,6 +4665,12 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "owner" | "admin" | "agent";
+        /**
+         * @description * `business` - business
+         *     * `own` - own
+         * @enum {string}
+         */
+        ScopeEnum: "business" | "own";
         Segment: {
             id: number;
             name: string;
@@ -4932,6 +5380,23 @@ export interface components {
             messages: number;
             amount_micros: number;
         };
+        WebhookAttempt: {
+            number: number;
+            url: string;
+            request_headers: {
+                [key: string]: string;
+            };
+            response_status: number | null;
+            response_headers: {
+                [key: string]: string;
+            };
+            /** @description The first 2 KB */
+            response_body: string;
+            error: string;
+            duration_ms: number;
+            /** Format: date-time */
+            created_at: string;
+        };
         /** @description Enough to find and replay a change; never the payload (it holds other businesses' customers' data). */
         WebhookChange: {
             id: number;
@@ -4959,6 +5424,149 @@ export interface components {
             requeued: boolean;
             /** @description The change after the replay */
             change: components["schemas"]["WebhookChange"];
+        };
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @description The ConvoNest-Delivery header
+             */
+            id: string;
+            endpoint_id: number;
+            event_type: components["schemas"]["WebhookDeliveryEventTypeEnum"];
+            /**
+             * Format: uuid
+             * @description The body's `id`: the same for a retry and a replay (dedupe on it)
+             */
+            event_id: string;
+            status: components["schemas"]["WebhookDeliveryStatusEnum"];
+            attempts: number;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            /** Format: uuid */
+            replay_of_id: string | null;
+            last_response_status: number | null;
+            /** @description The first 2 KB of the last answer */
+            last_response_body: string;
+            last_error: string;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        WebhookDeliveryDetail: {
+            /**
+             * Format: uuid
+             * @description The ConvoNest-Delivery header
+             */
+            id: string;
+            endpoint_id: number;
+            event_type: components["schemas"]["WebhookDeliveryEventTypeEnum"];
+            /**
+             * Format: uuid
+             * @description The body's `id`: the same for a retry and a replay (dedupe on it)
+             */
+            event_id: string;
+            status: components["schemas"]["WebhookDeliveryStatusEnum"];
+            attempts: number;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            /** Format: uuid */
+            replay_of_id: string | null;
+            last_response_status: number | null;
+            /** @description The first 2 KB of the last answer */
+            last_response_body: string;
+            last_error: string;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The body sent: {id, type, created_at, data} */
+            payload: {
+                [key: string]: unknown;
+            };
+            attempt_rows: components["schemas"]["WebhookAttempt"][];
+        };
+        /**
+         * @description * `call.updated` - call.updated
+         *     * `campaign.finished` - campaign.finished
+         *     * `contact.created` - contact.created
+         *     * `contact.opted_in` - contact.opted_in
+         *     * `contact.opted_out` - contact.opted_out
+         *     * `contact.updated` - contact.updated
+         *     * `message.received` - message.received
+         *     * `message.status_changed` - message.status_changed
+         *     * `ping` - ping
+         *     * `template.status_changed` - template.status_changed
+         * @enum {string}
+         */
+        WebhookDeliveryEventTypeEnum: "call.updated" | "campaign.finished" | "contact.created" | "contact.opted_in" | "contact.opted_out" | "contact.updated" | "message.received" | "message.status_changed" | "ping" | "template.status_changed";
+        /**
+         * @description * `pending` - Pending (not attempted yet)
+         *     * `succeeded` - Succeeded (a 2xx answer)
+         *     * `failed` - Failed (the last attempt failed; the next one is scheduled)
+         *     * `dead` - Dead (every attempt of the schedule failed)
+         * @enum {string}
+         */
+        WebhookDeliveryStatusEnum: "pending" | "succeeded" | "failed" | "dead";
+        WebhookEndpoint: {
+            id: number;
+            url: string;
+            description: string;
+            events: components["schemas"]["WebhookEventTypeEnum"][];
+            is_active: boolean;
+            /** @description Why it was disabled (empty while active) */
+            disabled_reason: string;
+            /** Format: date-time */
+            disabled_at: string | null;
+            /** @description Failed attempts in a row (a success resets it) */
+            failure_streak: number;
+            /** Format: date-time */
+            failing_since: string | null;
+            /** Format: date-time */
+            last_success_at: string | null;
+            /** Format: date-time */
+            last_failure_at: string | null;
+            created_by_email: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        WebhookEndpointCreateRequest: {
+            /**
+             * Format: uri
+             * @description http(s); a public address (no private network)
+             */
+            url: string;
+            events: components["schemas"]["WebhookEventTypeEnum"][];
+            /** @default  */
+            description: string;
+        };
+        WebhookEndpointWithSecret: {
+            id: number;
+            url: string;
+            description: string;
+            events: components["schemas"]["WebhookEventTypeEnum"][];
+            is_active: boolean;
+            /** @description Why it was disabled (empty while active) */
+            disabled_reason: string;
+            /** Format: date-time */
+            disabled_at: string | null;
+            /** @description Failed attempts in a row (a success resets it) */
+            failure_streak: number;
+            /** Format: date-time */
+            failing_since: string | null;
+            /** Format: date-time */
+            last_success_at: string | null;
+            /** Format: date-time */
+            last_failure_at: string | null;
+            created_by_email: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The signing secret (whsec_…). Shown only now: store it. */
+            secret: string;
         };
         /** @description An event's processing state; never its body. */
         WebhookEvent: {
@@ -4991,6 +5599,24 @@ export interface components {
             /** @description The event after the replay */
             event: components["schemas"]["WebhookEvent"];
         };
+        WebhookEventType: {
+            /** @description One of the WebhookEventTypeEnum values */
+            type: string;
+            description: string;
+        };
+        /**
+         * @description * `call.updated` - call.updated
+         *     * `campaign.finished` - campaign.finished
+         *     * `contact.created` - contact.created
+         *     * `contact.opted_in` - contact.opted_in
+         *     * `contact.opted_out` - contact.opted_out
+         *     * `contact.updated` - contact.updated
+         *     * `message.received` - message.received
+         *     * `message.status_changed` - message.status_changed
+         *     * `template.status_changed` - template.status_changed
+         * @enum {string}
+         */
+        WebhookEventTypeEnum: "call.updated" | "campaign.finished" | "contact.created" | "contact.opted_in" | "contact.opted_out" | "contact.updated" | "message.received" | "message.status_changed" | "template.status_changed";
         /** @description Every error: a stable `code`, a sentence for people, and messages per field. */
         ErrorEnvelope: {
             code: components["schemas"]["ErrorCode"];
@@ -5005,6 +5631,8 @@ export interface components {
          *
          *     * `already_connected` - This WhatsApp account or number is connected to another ConvoNest business.
          *     * `already_subscribed` - The business is on that plan already.
+         *     * `api_key_not_allowed` - API keys can't call this endpoint: it is not part of the public API.
+         *     * `api_key_scope` - The API key lacks the scope this endpoint needs, or is read-only and the request writes.
          *     * `attribute_in_use` - Segments use this attribute: change them first.
          *     * `authentication_failed` - The credentials or token were refused (expired, ended, or for another business).
          *     * `bad_request` - Django refused the request as a whole (too many fields, a suspicious header).
@@ -5023,6 +5651,9 @@ export interface components {
          *     * `events_service_busy` - The events service has too many live connections; try again shortly.
          *     * `events_service_only` - Live updates are served by the events service, not the API server.
          *     * `file_too_large` - The uploaded file is larger than imports accept.
+         *     * `idempotency_in_progress` - A request with this Idempotency-Key is still running; retry shortly.
+         *     * `idempotency_key_invalid` - The Idempotency-Key header is empty, longer than 255 characters or not printable ASCII.
+         *     * `idempotency_mismatch` - This Idempotency-Key was used for a different request (method, path or body).
          *     * `import_running` - The import is still running: it can be deleted when it has finished.
          *     * `invalid_mapping` - The column mapping is not an object of column name to target.
          *     * `invalid_request` - A business rule said no (ApplicationError's default when no code is given).
@@ -5075,12 +5706,14 @@ export interface components {
          *     * `validation_error` - Some input is invalid; `errors` says which field and why.
          *     * `verification_failed` - The webhook subscription's hub.verify_token does not match.
          *     * `wallet_empty` - The business is billed through its reseller's prepaid wallet and the balance is zero or less: nothing is sent until the reseller tops it up (incoming messages still arrive).
+         *     * `webhook_delivery_redacted` - The event's data were erased with its contact, so it can't be sent again.
+         *     * `webhook_endpoint_limit` - The business has as many webhook endpoints as it may; delete one first.
          *     * `whatsapp_rejected` - Meta's Graph API refused the request; the message quotes its reason.
          *     * `window_closed` - The 24-hour customer service window is closed: only a template can be sent.
          * @example validation_error
          * @enum {string}
          */
-        ErrorCode: "already_connected" | "already_subscribed" | "attribute_in_use" | "authentication_failed" | "bad_request" | "billing_feature_unavailable" | "billing_unavailable" | "business_suspended" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "daily_limit" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "file_too_large" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invalid_transition" | "invite_not_pending" | "last_admin" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_customer" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "no_reseller" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "plan_limit" | "primary_domain" | "read_only" | "request_too_large" | "reseller_access_revoked" | "same_contact" | "server_error" | "template_edit_limit" | "template_invalid" | "template_not_editable" | "template_not_sendable" | "template_parameters" | "template_refused" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "wallet_empty" | "whatsapp_rejected" | "window_closed";
+        ErrorCode: "already_connected" | "already_subscribed" | "api_key_not_allowed" | "api_key_scope" | "attribute_in_use" | "authentication_failed" | "bad_request" | "billing_feature_unavailable" | "billing_unavailable" | "business_suspended" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "daily_limit" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "file_too_large" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_mismatch" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invalid_transition" | "invite_not_pending" | "last_admin" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_customer" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "no_reseller" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "plan_limit" | "primary_domain" | "read_only" | "request_too_large" | "reseller_access_revoked" | "same_contact" | "server_error" | "template_edit_limit" | "template_invalid" | "template_not_editable" | "template_not_sendable" | "template_parameters" | "template_refused" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "wallet_empty" | "webhook_delivery_redacted" | "webhook_endpoint_limit" | "whatsapp_rejected" | "window_closed";
         /** @description A filter: {} for every contact, or a group. At most 50 conditions and 4 levels of groups. */
         FilterDocument: Record<string, never> | components["schemas"]["FilterGroup"];
         /** @description "all" (and) or "any" (or) of conditions and groups. */
@@ -5172,6 +5805,39 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    analytics_overview: {
+        parameters: {
+            query?: {
+                /** @description First day, the business's date (default: 29 days before `to`) */
+                from?: string;
+                /** @description Last day, the business's date (default: today there) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsOverview"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     auth_handoff: {
         parameters: {
             query?: never;
@@ -5207,7 +5873,13 @@ export interface operations {
     auth_login_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5239,7 +5911,13 @@ export interface operations {
     auth_logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5267,7 +5945,13 @@ export interface operations {
     auth_password_change_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5299,7 +5983,13 @@ export interface operations {
     auth_password_reset_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5331,7 +6021,13 @@ export interface operations {
     auth_password_reset_confirm_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5483,7 +6179,13 @@ export interface operations {
     billing_checkout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5524,7 +6226,13 @@ export interface operations {
     billing_portal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5708,7 +6416,13 @@ export interface operations {
     campaigns_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5833,7 +6547,13 @@ export interface operations {
     campaigns_cancel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 campaign_id: number;
             };
@@ -5863,7 +6583,13 @@ export interface operations {
     campaigns_pause: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 campaign_id: number;
             };
@@ -5964,7 +6690,13 @@ export interface operations {
     campaigns_resume: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 campaign_id: number;
             };
@@ -5994,7 +6726,13 @@ export interface operations {
     campaigns_retarget: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 campaign_id: number;
             };
@@ -6028,7 +6766,13 @@ export interface operations {
     campaigns_start: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 campaign_id: number;
             };
@@ -6062,7 +6806,13 @@ export interface operations {
     campaigns_audience: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6129,7 +6879,13 @@ export interface operations {
     canned_replies_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6265,7 +7021,13 @@ export interface operations {
     contacts_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6425,7 +7187,13 @@ export interface operations {
     contacts_consent_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 contact_id: number;
             };
@@ -6459,7 +7227,13 @@ export interface operations {
     contacts_erase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 contact_id: number;
             };
@@ -6521,7 +7295,13 @@ export interface operations {
     contacts_merge: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 contact_id: number;
             };
@@ -6588,7 +7368,13 @@ export interface operations {
     contacts_attributes_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6713,7 +7499,13 @@ export interface operations {
     contacts_bulk: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6853,7 +7645,13 @@ export interface operations {
     contacts_imports_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6976,7 +7774,13 @@ export interface operations {
     contacts_imports_inspect: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7041,7 +7845,13 @@ export interface operations {
     contacts_segments_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7196,7 +8006,13 @@ export interface operations {
     contacts_segments_preview: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7425,7 +8241,13 @@ export interface operations {
     conversations_reply: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 conversation_id: number;
             };
@@ -7494,7 +8316,13 @@ export interface operations {
     conversations_notes_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 conversation_id: number;
             };
@@ -7528,7 +8356,13 @@ export interface operations {
     conversations_mark_read: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 conversation_id: number;
             };
@@ -7542,6 +8376,577 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_api_keys_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedApiKeyList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_api_keys_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_api_keys_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_api_keys_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_api_keys_rotate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookEndpointList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedWebhookEndpointUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_deliveries_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Only this event type */
+                event_type?: "call.updated" | "campaign.finished" | "contact.created" | "contact.opted_in" | "contact.opted_out" | "contact.updated" | "message.received" | "message.status_changed" | "ping" | "template.status_changed";
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Only deliveries in this status */
+                status?: "dead" | "failed" | "pending" | "succeeded";
+            };
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookDeliveryList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_enable: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_roll_secret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_test: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_deliveries_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_deliveries_replay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    developer_webhooks_event_types: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEventType"][];
                 };
             };
             /** @description Error */
@@ -7586,7 +8991,13 @@ export interface operations {
     domains_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7647,7 +9058,13 @@ export interface operations {
     domains_verify: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 claim_id: number;
             };
@@ -7811,7 +9228,13 @@ export interface operations {
     messages_send: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7903,7 +9326,13 @@ export interface operations {
     messages_mark_read: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 message_id: string;
             };
@@ -7937,7 +9366,13 @@ export interface operations {
     messages_send_template: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9632,7 +11067,13 @@ export interface operations {
     team_invites_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9986,7 +11427,13 @@ export interface operations {
     templates_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10114,7 +11561,13 @@ export interface operations {
     templates_acknowledge: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 template_id: number;
             };
@@ -10178,7 +11631,13 @@ export interface operations {
     templates_preview: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 template_id: number;
             };
@@ -10212,7 +11671,13 @@ export interface operations {
     templates_preview_draft: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10244,7 +11709,13 @@ export interface operations {
     templates_sync: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10311,7 +11782,13 @@ export interface operations {
     templates_uploads_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10374,7 +11851,13 @@ export interface operations {
     whatsapp_embedded_signup_finish: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10439,7 +11922,13 @@ export interface operations {
     whatsapp_numbers_connect: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10500,7 +11989,13 @@ export interface operations {
     whatsapp_numbers_refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 number_id: number;
             };

@@ -251,3 +251,22 @@ export type CustomDomainCreate = Schemas["CustomDomainCreateRequest"];
 export type PartnerBrand = Schemas["PartnerBrand"];
 export type PartnerBrandPatch = Schemas["PatchedPartnerBrandRequest"];
 export type PartnerLogoUpload = Schemas["PartnerLogoUploadRequest"];
+
+/** The public API's keys (Settings → Developers): listed without their secret; `key` only on create and rotate. */
+export type ApiKey = Schemas["ApiKey"];
+export type ApiKeyCreated = Schemas["ApiKeyCreated"];
+export type ApiKeyCreate = Schemas["ApiKeyCreateRequest"];
+export type ApiKeyScope = Schemas["ApiKeyScopeEnum"];
+
+/** The dashboard (GET /api/analytics/overview/). */
+export type AnalyticsOverview = Schemas["AnalyticsOverview"];
+
+// Outbound webhooks (apps/developer, docs/webhooks-outbound.md).
+export type WebhookEndpoint = Schemas["WebhookEndpoint"];
+export type WebhookEndpointWithSecret = Schemas["WebhookEndpointWithSecret"];
+export type WebhookEndpointCreate = Schemas["WebhookEndpointCreateRequest"];
+export type WebhookEventType = Schemas["WebhookEventTypeEnum"];
+export type WebhookEventTypeInfo = Schemas["WebhookEventType"];
+export type WebhookDelivery = Schemas["WebhookDelivery"];
+export type WebhookDeliveryDetail = Schemas["WebhookDeliveryDetail"];
+export type WebhookDeliveryStatus = Schemas["WebhookDeliveryStatusEnum"];

@@ -88,6 +88,11 @@ export const messageKeys = {
   detail: (id: string) => ["messages", "detail", id] as const,
 };
 
+/** The dashboard: its figures for a range of the business's days. */
+export const analyticsKeys = {
+  overview: (from: string, to: string) => ["analytics", "overview", from, to] as const,
+};
+
 /** Billing: the overview (the billing page and the app-wide banners share it). */
 export const billingKeys = {
   overview: () => ["billing", "overview"] as const,
@@ -134,4 +139,17 @@ export const staffKeys = {
 export const brandingKeys = {
   domains: (scope: DomainScope) => ["branding", "domains", scope] as const,
   brand: () => ["branding", "brand"] as const,
+};
+
+/** The developer platform: the public API's keys. */
+export const apiKeyKeys = {
+  list: () => ["developer", "api-keys"] as const,
+};
+
+/** Outbound webhooks: the endpoints, each one's delivery log, one delivery with its attempts. */
+export const webhookKeys = {
+  list: () => ["developer", "webhooks"] as const,
+  eventTypes: () => ["developer", "webhooks", "event-types"] as const,
+  deliveries: (endpointId: number, status: string) => ["developer", "webhooks", endpointId, "deliveries", status] as const,
+  delivery: (id: string) => ["developer", "webhooks", "delivery", id] as const,
 };
