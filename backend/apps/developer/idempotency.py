@@ -12,9 +12,10 @@ request that outlived its claim can't overwrite a newer one.
 
 Who is calling is decided before the view, from the credentials themselves: a live API key (by its id) or a valid
 session of this business (by its user id), each checked as their authentication does. A request with neither is
-not made idempotent (the view refuses it anyway). Not kept, so a retry runs again: 5xx answers, 401, 403 and 429
-(nothing happened, or the caller may retry later), streamed answers, answers that set cookies, and answers a view
-marks `idempotency_not_kept` (a secret shown once: a new or rotated API key is never stored in Redis). Multipart
+not made idempotent (the view refuses it anyway). Not kept, so a retry runs again: every error answer (4xx and
+5xx: a refused request changed nothing, so the caller may fix the body or retry later under the same key, as with
+Stripe), streamed answers, answers that set cookies, and answers a view marks `idempotency_not_kept` (a secret
+shown once: a new or rotated API key is never stored in Redis). Multipart
 uploads are not covered (their bodies are not read into memory here).
 """
 import hashlib
@@ -40,7 +41,6 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Content-Type", "Location")
-NOT_KEPT_STATUSES = {401, 403, 429}
 # A view sets this on an answer that must not be stored (it shows a secret once, e.g. a new API key).
 NOT_KEPT_ATTRIBUTE = "idempotency_not_kept"
 
@@ -134,8 +134,7 @@ class IdempotencyMiddleware:
         except BaseException:
             client.eval(_FINISH, 1, redis_key, running, "", 0)
             raise
-        keep = (not response.streaming and response.status_code < 500
-                and response.status_code not in NOT_KEPT_STATUSES
+        keep = (not response.streaming and response.status_code < 400
                 and not response.cookies  # a session's cookies are for this answer only
                 and not getattr(response, NOT_KEPT_ATTRIBUTE, False))
         record = ""

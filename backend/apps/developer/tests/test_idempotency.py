@@ -82,6 +82,17 @@ def test_refusals_are_not_kept(alpha):
                         HTTP_IDEMPOTENCY_KEY="k").status_code == 201
 
 
+def test_a_validation_error_is_not_kept_so_the_fixed_body_runs_under_the_same_key(alpha):
+    """Bad input changes nothing (a 400 stores nothing), so, as with Stripe, the caller fixes the body and retries
+    with the same key: it runs, rather than answering the old error or a mismatch."""
+    client = key_client(alpha, create_key(alpha, ["contacts"])["key"])
+    bad = client.post("/api/contacts/", {"phone": "not a phone"}, format="json", HTTP_IDEMPOTENCY_KEY="c-1")
+    assert bad.status_code == 400
+    fixed = client.post("/api/contacts/", {"phone": "+14155550123"}, format="json", HTTP_IDEMPOTENCY_KEY="c-1")
+    assert fixed.status_code == 201 and "Idempotent-Replayed" not in fixed
+    assert _contacts(alpha) == 1
+
+
 def test_a_message_sent_twice_with_one_key_is_sent_once(alpha, graph_sandbox):
     """The quick start's promise: curl the send twice with one Idempotency-Key, one message."""
     demo = graph_sandbox.demo
