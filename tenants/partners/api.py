@@ -50,7 +50,7 @@ class NotOnConsole(ApplicationError):
     default_code = "not_found"
 
 
-def _console_only(request) -> None:
+def require_console(request) -> None:
     """Console sign-in exists only on the console's host: elsewhere it is not a route."""
     if not on_console(request):
         raise NotOnConsole("Not found.")
@@ -81,7 +81,7 @@ class SessionSerializer(serializers.Serializer):
         return capability_flags(member)
 
 
-def _session_response(member: PartnerMember, status_code: int = 200) -> Response:
+def session_response(member: PartnerMember, status_code: int = 200) -> Response:
     access, refresh = partner_tokens_for(member.user, member.reseller)
     response = Response(SessionSerializer(member).data, status=status_code)
     set_jwt_cookies(response, access, refresh)
@@ -103,7 +103,7 @@ class LoginApi(SameOriginRequired, APIView):
 
     @extend_schema(request=InputSerializer, responses=SessionSerializer, operation_id="partners_auth_login")
     def post(self, request):
-        _console_only(request)
+        require_console(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         email, ip = data.validated_data["email"].strip().lower(), client_ident(request)
@@ -120,7 +120,7 @@ class LoginApi(SameOriginRequired, APIView):
             login_record_failure(email=email, ip=ip)
             raise serializers.ValidationError({"non_field_errors": ["The email or password is not correct."]})
         login_record_success(email=email, ip=ip)
-        return _session_response(PartnerMember(user=user, reseller=membership.reseller, role=membership.role))
+        return session_response(PartnerMember(user=user, reseller=membership.reseller, role=membership.role))
 
 
 class HandoffApi(SameOriginRequired, APIView):
@@ -135,12 +135,12 @@ class HandoffApi(SameOriginRequired, APIView):
 
     @extend_schema(request=InputSerializer, responses=SessionSerializer, operation_id="partners_auth_handoff")
     def post(self, request):
-        _console_only(request)
+        require_console(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user, reseller = services.console_handoff_consume(token=data.validated_data["token"])
         role = ResellerMembership.objects.values_list("role", flat=True).get(user=user, reseller=reseller)
-        return _session_response(PartnerMember(user=user, reseller=reseller, role=role))
+        return session_response(PartnerMember(user=user, reseller=reseller, role=role))
 
 
 class LogoutApi(SameOriginRequired, APIView):
@@ -151,7 +151,7 @@ class LogoutApi(SameOriginRequired, APIView):
 
     @extend_schema(request=None, responses={204: None}, operation_id="partners_auth_logout")
     def post(self, request):
-        _console_only(request)
+        require_console(request)
         raw = request.COOKIES.get(rest_auth_settings.JWT_AUTH_REFRESH_COOKIE)
         if raw:
             try:
@@ -170,7 +170,7 @@ class TokenRefreshApi(SameOriginRequired, get_refresh_view()):
 
     @extend_schema(operation_id="partners_auth_token_refresh")
     def post(self, request, *args, **kwargs):
-        _console_only(request)
+        require_console(request)
         return super().post(request, *args, **kwargs)
 
 

@@ -11,7 +11,7 @@ from apps.core.csrf import SameOriginRequired
 from apps.core.pagination import CursorPagination
 from tenants.models import ResellerRole, User
 from tenants.partners import selectors, services
-from tenants.partners.api import ResellerSerializer, SessionSerializer, _console_only, _session_response
+from tenants.partners.api import ResellerSerializer, SessionSerializer, require_console, session_response
 from tenants.partners.permissions import PartnerApi, PartnerCapability, PartnerMember, partner_requires
 
 CanManageTeam = partner_requires(PartnerCapability.MANAGE_TEAM)
@@ -141,7 +141,7 @@ class InviteLookupApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer, operation_id="partners_team_invites_lookup")
     def post(self, request):
-        _console_only(request)
+        require_console(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invite = services.invite_for_token(token=data.validated_data["token"])
@@ -167,9 +167,9 @@ class InviteAcceptApi(SameOriginRequired, APIView):
 
     @extend_schema(request=InputSerializer, responses=SessionSerializer, operation_id="partners_team_invites_accept")
     def post(self, request):
-        _console_only(request)
+        require_console(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user, reseller = services.invite_accept(client=client_ident(request), **data.validated_data)
         role = reseller.memberships.values_list("role", flat=True).get(user=user)
-        return _session_response(PartnerMember(user=user, reseller=reseller, role=role), status.HTTP_200_OK)
+        return session_response(PartnerMember(user=user, reseller=reseller, role=role), status.HTTP_200_OK)

@@ -1,9 +1,10 @@
 /** A handful of 24×24 stroke icons, drawn here so no icon library is needed. Decorative: aria-hidden. */
 import type { SVGProps } from "react";
 
-type IconProps = SVGProps<SVGSVGElement>;
+export type IconProps = SVGProps<SVGSVGElement>;
 
-function Svg({ children, ...props }: IconProps) {
+/** The frame every icon is drawn in (the partner console's icons too). */
+export function Svg({ children, ...props }: IconProps) {
   return (
     <svg
       viewBox="0 0 24 24"

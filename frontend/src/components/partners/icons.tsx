@@ -1,25 +1,5 @@
 /** The console's own navigation icons, drawn like components/icons.tsx (24×24 strokes, decorative). */
-import type { SVGProps } from "react";
-
-type IconProps = SVGProps<SVGSVGElement>;
-
-function Svg({ children, ...props }: IconProps) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      className="size-5"
-      {...props}
-    >
-      {children}
-    </svg>
-  );
-}
+import { Svg, type IconProps } from "@/components/icons";
 
 /** A storefront: client businesses. */
 export const BusinessIcon = (p: IconProps) => (
