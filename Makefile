@@ -25,11 +25,11 @@ PYTEST_ARGS   ?=
 ARGS          ?=
 
 .PHONY: help install python-deps node-deps chromium dev test test-all test-backend test-frontend audit \
-        api check-api e2e lint bench-signup bench-webhook bench-import bench-materialise bench-campaign bench-analytics status clean-data compose-config
+        api check-api e2e lint bench-signup bench-webhook bench-webhook-smoke wrk bench-import bench-materialise bench-campaign bench-analytics status clean-data compose-config k8s-validate
 
 help: ## list the targets (default)
 	@echo "usage: make <target>"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z][a-zA-Z_-]*:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z][a-zA-Z0-9_-]*:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # --- setup -----------------------------------------------------------------------------------------
 
@@ -92,7 +92,7 @@ clean-data: ## stop the embedded PostgreSQL/Redis and delete .data (the local da
 test: install ## every suite, as CI runs it (PostgreSQL/Redis started once for all of them)
 	$(WITH_SERVICES) --purpose test -- $(MAKE) --keep-going test-all
 
-test-all: lint audit test-backend test-frontend check-api e2e ## the suites in turn (make test wraps this)
+test-all: lint audit test-backend bench-webhook-smoke test-frontend check-api e2e ## the suites in turn (make test wraps this)
 
 test-backend: $(PIP_STAMP) ## backend tests: pytest -q (PYTEST_ARGS="-k signup -x" narrows them)
 	@code=0; $(WITH_SERVICES) --purpose test -- $(VENV)/bin/pytest -q $(PYTEST_ARGS) || code=$$?; \
@@ -138,8 +138,21 @@ lint: $(PIP_STAMP) node-deps ## ruff, the import contracts (import-linter, pypro
 bench-signup: $(PIP_STAMP) ## signup benchmark: seconds to a usable tenant (bench/signup/run.py)
 	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.signup.run
 
-bench-webhook: $(PIP_STAMP) ## webhook ingest: events/s through the endpoint / a trivial view (bench/webhook)
+bench-webhook: $(PIP_STAMP) wrk ## webhook ingest / a trivial view (wrk), routing rates, stored == handled (bench/webhook)
 	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.webhook.run $(ARGS)
+
+bench-webhook-smoke: $(PIP_STAMP) ## seconds of bench-webhook (Python generator): every accepted event stored and handled
+	$(WITH_SERVICES) --purpose test -- $(PY) -m bench.webhook.run --smoke
+
+wrk:
+	@if command -v wrk >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's wrk (the load generator of make bench-webhook)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq wrk; \
+	else \
+	  echo "warning: wrk is missing and this is not root: bench-webhook falls back to its Python generator" >&2; \
+	fi
 
 bench-import: $(PIP_STAMP) ## contact import: rows/s / raw COPY of the same file (bench/import)
 	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.import.run $(ARGS)
@@ -152,6 +165,9 @@ bench-materialise: $(PIP_STAMP) ## campaign recipients from 1M contacts: seconds
 
 bench-analytics: $(PIP_STAMP) ## dashboard on 10M messages: overview p50/p95 ms vs the raw query (bench/analytics)
 	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.analytics.run $(ARGS)
+
+k8s-validate: $(PIP_STAMP) ## validate deploy/k8s offline: Kubernetes schemas (kubernetes-validate) and our rules; make test runs it too
+	$(WITH_SERVICES) --purpose test -- $(VENV)/bin/pytest -q backend/convonest/tests/test_k8s_manifests.py
 
 compose-config: $(PIP_STAMP) ## validate docker-compose.yml (needs the compose CLI only, not a Docker engine)
 	@if docker compose version >/dev/null 2>&1; then docker compose config -q; \

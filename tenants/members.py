@@ -22,6 +22,7 @@ class Capability(StrEnum):
     RUN_CAMPAIGNS = "run_campaigns"
     BILLING = "billing"
     MANAGE_RESELLER_ACCESS = "manage_reseller_access"  # let the business's reseller in, or keep it out (audit L8)
+    VIEW_AUDIT_LOG = "view_audit_log"  # read and export who did what (apps.audit)
 
 
 # The owner's alone: billing, and whether the reseller's people get in (a reseller admin acts as an admin here, so
@@ -44,6 +45,7 @@ REFUSALS: dict[Capability, str] = {
     Capability.RUN_CAMPAIGNS: "Only owners and admins can run campaigns.",
     Capability.BILLING: "Only the owner can manage billing.",
     Capability.MANAGE_RESELLER_ACCESS: "Only the owner can change the reseller's access.",
+    Capability.VIEW_AUDIT_LOG: "Only owners and admins can read the audit log.",
 }
 
 

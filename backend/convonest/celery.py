@@ -35,7 +35,8 @@ def _refuse_insecure_start(**kwargs) -> None:
 
 app.conf.beat_schedule = {
     "refill-schema-pool": {"task": "tenants.tasks.schema_pool_refill", "schedule": 60.0},
-    "sweep-webhook-events": {"task": "tenants.tasks.webhook_events_sweep", "schedule": 60.0},
+    # The webhook router, besides its wake-ups after inserts: leases run out, back-offs end, Redis was down.
+    "sweep-webhook-events": {"task": "tenants.tasks.webhook_events_sweep", "schedule": 5.0},
     "reconcile-stuck-sends": {"task": "apps.messaging.tasks.messages_reconcile_all", "schedule": 300.0},
     "redact-webhook-bodies": {"task": "tenants.tasks.webhook_retention", "schedule": 600.0},
     "cleanups": {"task": "tenants.tasks.cleanups", "schedule": 3600.0},

@@ -82,6 +82,7 @@ TENANT_APPS = [
     "apps.campaigns",
     "apps.developer",  # the public API's keys (and outbound webhooks)
     "apps.analytics",  # the dashboard: daily tables kept by triggers (docs/analytics.md)
+    "apps.audit",  # who did what, from where: written in each change's transaction (docs/audit-log.md)
     "apps.demo",  # manage.py bootstrap_demo (no models)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -107,6 +108,7 @@ RESERVED_SLUGS = {
 
 MIDDLEWARE = [
     "apps.core.middleware.TrustedProxyMiddleware",
+    "apps.audit.middleware.AuditOriginMiddleware",  # the request id, and the real client's address for the audit log
     "tenants.hosts.HostMiddleware",  # resolves request.tenant (or the partner console); must precede everything else
     "apps.core.input_guards.RejectNulMiddleware",  # 400 for NUL in the path or query string
     "tenants.billing.middleware.ReadOnlyMiddleware",  # 402 read_only for writes of a business that stopped paying
@@ -270,7 +272,6 @@ SPECTACULAR_SETTINGS = {
         "MessageDirectionEnum": "apps.messaging.models.Message.Direction",
         "ConversationStatusEnum": "apps.messaging.models.Conversation.Status",
         "InviteStatusEnum": ["pending", "accepted", "revoked", "expired"],
-        "TeamEventActionEnum": "apps.accounts.models.TeamEvent.Action",
         "ConsentStateEnum": "apps.contacts.models.ConsentState",
         "ConsentActionEnum": "apps.contacts.models.ConsentAction",
         "ContactImportStatusEnum": "apps.contacts.models.ImportStatus",
@@ -367,8 +368,14 @@ TENANT_ROWS_RETENTION = [("messaging.PendingStatus", "created_at", "PENDING_STAT
 # Meta's webhook POSTs reach 3 MB; this endpoint reads its body with its own cap (the rest of the site keeps
 # Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB).
 WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 5 * 1024 * 1024)
-# Routing webhook events: a lease per enqueued task, exponential back-off after failures, then `dead`.
-WEBHOOK_ROUTE_LEASE_SECONDS = env_int("WEBHOOK_ROUTE_LEASE_SECONDS", 600)
+# Routing webhook events (tenants.ingress.claim): routers claim up to WEBHOOK_ROUTE_BATCH due events at a time and
+# hold them by a lease (a router that dies leaves them to the next claim once it runs out); a router task runs at
+# most WEBHOOK_ROUTER_RUN_SECONDS, then wakes a fresh one; the wake flag lets one task be published per wake
+# (tenants.ingress.wake) and expires in case that task is lost. Failures back off exponentially, then `dead`.
+WEBHOOK_ROUTE_BATCH = env_int("WEBHOOK_ROUTE_BATCH", 100)
+WEBHOOK_ROUTE_LEASE_SECONDS = env_int("WEBHOOK_ROUTE_LEASE_SECONDS", 120)
+WEBHOOK_ROUTER_RUN_SECONDS = env_int("WEBHOOK_ROUTER_RUN_SECONDS", 30)
+WEBHOOK_ROUTER_WAKE_EXPIRY_SECONDS = env_int("WEBHOOK_ROUTER_WAKE_EXPIRY_SECONDS", 10)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60)
 WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 12)
@@ -439,6 +446,33 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(REPO_DIR / ".data" / "media"))
 CONTACT_IMPORT_MAX_BYTES = env_int("CONTACT_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_DIR / ".data" / "static"
+# File storage: local (MEDIA_ROOT, STATIC_ROOT) in dev and tests; S3-compatible (django-storages) when a bucket is
+# named, which a deployment with more than one machine needs (docs/runbook.md): message media under media/
+# (private, only ever streamed through the API, signed URLs), static files under static/ (public, or a CDN domain).
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY come from the environment (or the pod's cloud identity).
+S3_BUCKET = env_str("AWS_STORAGE_BUCKET_NAME", "") or env_str("S3_BUCKET", "")
+if S3_BUCKET:
+    _S3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,  # MinIO, R2, Spaces...; unset: AWS
+        "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+        "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "") or None,  # "path" for most S3-compatible servers
+        "signature_version": "s3v4",
+        "default_acl": None,  # the bucket's own policy decides
+    }
+    STORAGES = {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            **_S3, "location": env_str("AWS_MEDIA_LOCATION", "media"), "file_overwrite": False,
+            "querystring_auth": True, "querystring_expire": 300}},
+        "staticfiles": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            **_S3, "location": env_str("AWS_STATIC_LOCATION", "static"), "file_overwrite": True,
+            "querystring_auth": False, "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN", "") or None}},
+    }
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

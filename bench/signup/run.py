@@ -68,7 +68,7 @@ def _run(sizes: list[int], signups: int) -> int:
         assert response.status_code == 201, response.content
         tenant = Tenant.objects.get(slug=slug)
         with connection.cursor() as cursor:  # usable: its tables answer
-            cursor.execute(f'SELECT count(*) FROM "{tenant.schema_name}".accounts_teamevent')
+            cursor.execute(f'SELECT count(*) FROM "{tenant.schema_name}".audit_auditevent')
         elapsed = time.perf_counter() - started
         connection.set_schema_to_public()
         return elapsed

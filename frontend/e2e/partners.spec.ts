@@ -127,6 +127,14 @@ test("a reseller signs up, creates two client businesses, funds one's wallet and
     await expect(page.getByText(`${company} bills this business`)).toBeVisible();
   });
 
+  await test.step("inside, the business's audit log names the reseller's staff who came in", async () => {
+    await page.goto(`${tenantOrigin}/settings/audit`);
+    const entry = page.getByRole("row").filter({ hasText: "Reseller staff entered the business" });
+    await expect(entry).toHaveCount(1);
+    await expect(entry.getByRole("button", { name: email }).first()).toBeVisible();
+    await expect(entry.getByText("Reseller staff", { exact: true })).toBeVisible();
+  });
+
   await test.step("the console's activity log shows what happened", async () => {
     await page.goto(`${CONSOLE_ORIGIN}/partners/activity`);
     await expect(page.getByTestId("activity-row").filter({ hasText: "Business entered" })).toHaveCount(1);

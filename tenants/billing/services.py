@@ -9,6 +9,7 @@ from django.utils import timezone
 from apps.core.errors import ApplicationError
 from tenants.billing import stripe_client
 from tenants.billing.models import Plan, StripeEvent, Subscription, SubscriptionStatus
+from tenants.billing.signals import subscription_changed
 from tenants.billing.subscriptions import subscription_for, trial_plan
 from tenants.members import Member
 from tenants.models import Tenant
@@ -132,6 +133,17 @@ def _apply_invoice(sub: Subscription, obj: dict, event_type: str, now) -> str:
     return f"invoice: subscription {sub.status}"
 
 
+def _state(sub: Subscription) -> dict:
+    return {"plan": sub.plan.code, "status": sub.status}
+
+
+def _changed(sub: Subscription, before: dict, *, source: str) -> None:
+    """Tell the business's audit log (in this transaction) when its plan or status moved."""
+    changes = {name: [before[name], value] for name, value in _state(sub).items() if before[name] != value}
+    if changes:
+        subscription_changed.send(sender=Subscription, tenant=sub.tenant, changes=changes, source=source)
+
+
 HANDLED = {
     "customer.subscription.created": _apply_subscription, "customer.subscription.updated": _apply_subscription,
     "customer.subscription.deleted": _apply_subscription, "customer.subscription.paused": _apply_subscription,
@@ -163,9 +175,11 @@ def stripe_event_handle(event: dict) -> str:
     elif created < sub.stripe_state_at:
         outcome = "ignored: older than the state applied"
     else:
+        before = _state(sub)
         outcome = handler(sub, obj, event_type, timezone.now())
         sub.stripe_state_at = max(sub.stripe_state_at, created)
         sub.save()
+        _changed(sub, before, source="stripe")
     row.tenant_id = sub.tenant_id if sub else None
     row.outcome = outcome[:200]
     row.save(update_fields=["tenant", "outcome"])
@@ -209,6 +223,8 @@ def subscription_wholesale(tenant: Tenant, *, plan_code: str | None = None) -> S
     if plan is None:
         raise ApplicationError("No such plan.", code="validation_error", errors={"plan": ["Choose a plan for sale."]})
     sub = subscription_for(tenant, for_update=True)
+    before = _state(sub)
     sub.plan, sub.status, sub.trial_end, sub.unpaid_since = plan, SubscriptionStatus.ACTIVE, None, None
     sub.save(update_fields=["plan", "status", "trial_end", "unpaid_since", "updated_at"])
+    _changed(sub, before, source="reseller")
     return sub

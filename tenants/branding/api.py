@@ -49,6 +49,10 @@ class _Owner:
     def actor_email(self, request) -> str:
         return request.user.email
 
+    def actor(self, request):
+        """Who acts, for the business's audit log (None on the console: the reseller keeps its own activity)."""
+        return None
+
 
 class _ClaimList(_Owner, APIView):
     def get(self, request):
@@ -58,19 +62,19 @@ class _ClaimList(_Owner, APIView):
         data = ClaimInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         claim = domains.claim_create(domain=data.validated_data["domain"], actor_email=self.actor_email(request),
-                                     **self.owner(request))
+                                     actor=self.actor(request), **self.owner(request))
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 
 class _ClaimVerify(_Owner, APIView):
     def post(self, request, claim_id: int):
-        claim = domains.claim_verify(domains.access_claim(claim_id, **self.owner(request)))
+        claim = domains.claim_verify(domains.access_claim(claim_id, **self.owner(request)), actor=self.actor(request))
         return Response(ClaimSerializer(claim).data)
 
 
 class _ClaimDetail(_Owner, APIView):
     def delete(self, request, claim_id: int):
-        domains.claim_delete(domains.access_claim(claim_id, **self.owner(request)))
+        domains.claim_delete(domains.access_claim(claim_id, **self.owner(request)), actor=self.actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -82,6 +86,9 @@ class _BusinessOwner(_Owner):
 
     def owner(self, request) -> dict:
         return {"tenant": request.member.tenant}
+
+    def actor(self, request):
+        return request.member
 
 
 class DomainListApi(_BusinessOwner, _ClaimList):

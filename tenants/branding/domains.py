@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.core.errors import Conflict
 from tenants.branding import dns
 from tenants.branding.models import DomainClaim
+from tenants.branding.signals import domain_changed
 from tenants.models import Domain, Reseller, Tenant
 
 CHALLENGE_PREFIX = "_convonest"
@@ -61,8 +62,13 @@ def access_claim(claim_id, *, tenant: Tenant | None = None, reseller: Reseller |
         raise Http404 from None
 
 
+def _changed(claim: DomainClaim, change: str, actor) -> None:
+    if claim.tenant_id is not None:  # a business's domain: in its audit log (a reseller's: its own activity)
+        domain_changed.send(sender=DomainClaim, tenant=claim.tenant, claim=claim, change=change, actor=actor)
+
+
 def claim_create(*, domain: str, actor_email: str, tenant: Tenant | None = None,
-                 reseller: Reseller | None = None) -> DomainClaim:
+                 reseller: Reseller | None = None, actor=None) -> DomainClaim:
     domain = _normalise(domain)
     problem = domain_problem(domain)
     if problem:
@@ -71,13 +77,15 @@ def claim_create(*, domain: str, actor_email: str, tenant: Tenant | None = None,
         raise ValidationError({"domain": ["This domain is already in use."]})
     try:
         with transaction.atomic():
-            return DomainClaim.objects.create(domain=domain, tenant=tenant, reseller=reseller,
-                                              token=secrets.token_hex(16), created_by_email=actor_email)
+            claim = DomainClaim.objects.create(domain=domain, tenant=tenant, reseller=reseller,
+                                               token=secrets.token_hex(16), created_by_email=actor_email)
+            _changed(claim, "added", actor)
+            return claim
     except IntegrityError:
         raise ValidationError({"domain": ["This domain is already claimed."]}) from None
 
 
-def claim_verify(claim: DomainClaim) -> DomainClaim:
+def claim_verify(claim: DomainClaim, *, actor=None) -> DomainClaim:
     """Look for the TXT record now; once found the domain serves. Checking again after that changes nothing."""
     if claim.verified_at is not None:
         return claim
@@ -95,18 +103,20 @@ def claim_verify(claim: DomainClaim) -> DomainClaim:
             if claim.tenant_id is not None:
                 Domain.objects.get_or_create(domain=claim.domain, defaults={"tenant_id": claim.tenant_id,
                                                                             "is_primary": False})
+            _changed(claim, "verified", actor)
         claim.save()
     return claim
 
 
 @transaction.atomic
-def claim_delete(claim: DomainClaim) -> None:
+def claim_delete(claim: DomainClaim, *, actor=None) -> None:
     """Stop serving the domain (if it did) and forget the claim. The business's own subdomain always stays."""
     if claim.tenant_id is not None:
         served = Domain.objects.filter(domain=claim.domain, tenant_id=claim.tenant_id)
         if served.filter(is_primary=True).exists():
             raise Conflict("This domain is the business's primary address.", code="primary_domain")
         served.delete()
+    _changed(claim, "removed", actor)
     claim.delete()
 
 

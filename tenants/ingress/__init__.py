@@ -2,8 +2,10 @@
 
 In the order an event travels:
 - webhook_api.py: the endpoint (public host): verify the signature, store raw, answer 200 at once;
-- store.py: the raw store (`WebhookEvent`, one INSERT ... ON CONFLICT per POST), routing enqueued after commit;
-- tasks.py: the route task and the sweeper (beat) that re-enqueues events whose lease ran out;
+- store.py: the raw store (`WebhookEvent`, one INSERT ... ON CONFLICT per POST), a router woken after commit;
+- wake.py: at most one router task published per wake-up (a Redis flag), not one per event;
+- claim.py: routers claim due events in batches (FOR UPDATE SKIP LOCKED, leases, order per number);
+- tasks.py: the router task (woken, and run by beat every few seconds) and the one-event route task;
 - router.py: split an event into `WebhookChange` rows, route each, run its handler in the business's schema;
 - routes.py: routing keys: checked, then phone_number_id / WABA id -> business (cached);
 - registry.py: field -> handler; the tenant apps register theirs (apps.webhooks), so ingress imports none;

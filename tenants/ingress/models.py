@@ -25,14 +25,20 @@ class WebhookEvent(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
-    # Until then a route task is (or may be) queued or running, so the sweeper leaves the event alone; after a
-    # failure it is the back-off (tenants.ingress.router).
+    # Until then a router holds the event (it claimed it in a batch and is routing it); after a failure it is
+    # the back-off (tenants.ingress.router). None: due now.
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The first phone_number_id in the body ("" for fields without a number): events with the same key are
+    # claimed in id order, never two routers at once (tenants.ingress.claim).
+    order_key = models.CharField(max_length=32, blank=True, default="")
     error = models.TextField(blank=True, help_text="Why the last attempt failed, or why the event is dead")
     redacted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "received_at"], name="webhook_event_pending")]
+        indexes = [models.Index(fields=["status", "received_at"], name="webhook_event_pending"),
+                   # The router's claim: the events still to route, by order key and arrival.
+                   models.Index(fields=["order_key", "id"], name="webhook_event_due",
+                                condition=models.Q(status__in=["received", "failed"]))]
 
     def __str__(self) -> str:
         return f"webhook {self.pk} ({self.status})"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 class ResellerEvent(models.Model):
     """The reseller's side of the audit: who in the reseller did what, to which business. The business keeps its
-    own side (TeamEvent in its schema) for what reseller staff do to it, such as entering it."""
+    own side (its audit log, in its schema) for what reseller staff do to it, such as entering it."""
 
     class Action(models.TextChoices):
         RESELLER_CREATED = "reseller_created", "Reseller created"

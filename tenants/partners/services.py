@@ -34,7 +34,7 @@ HANDOFF_SALT = "convonest.partners-handoff"
 HANDOFF_MAX_AGE = 300
 
 # Sent after a reseller's person enters a business, and after the business turns its reseller's access off or on:
-# the business's own audit (TeamEvent, in its schema) is written by the tenant app that owns it (apps.accounts).
+# the business's own audit log (apps.audit, in its schema) is written by the tenant app that owns it (apps.accounts).
 business_entered = Signal()  # tenant, user, role
 # Sent inside the suspension's transaction: tenant apps stop what would still go out (campaigns pause).
 business_suspended = Signal()  # tenant

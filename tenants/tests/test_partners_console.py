@@ -200,7 +200,7 @@ def _enter(partner_client, business) -> APIClient:
 
 
 def test_entering_signs_reseller_staff_in_with_the_role_their_reseller_role_grants_and_is_audited(agency, alpha):
-    from apps.accounts.models import TeamEvent
+    from apps.audit.models import AuditEvent
 
     agency.adopt(alpha)
     admin_inside = _enter(agency.client(), alpha)
@@ -212,8 +212,13 @@ def test_entering_signs_reseller_staff_in_with_the_role_their_reseller_role_gran
     entered = ResellerEvent.objects.filter(reseller=agency.reseller, action="business_entered", tenant=alpha.tenant)
     assert sorted(entered.values_list("actor_email", flat=True)) == [agency.admin.email, support.email]
     with schema_context(alpha.tenant.schema_name):
-        log = TeamEvent.objects.filter(action="reseller_entered")
-        assert sorted(log.values_list("actor_email", flat=True)) == [agency.admin.email, support.email]
+        log = AuditEvent.objects.filter(action="team.reseller_entered")
+        assert sorted(log.values_list("actor_label", flat=True)) == [agency.admin.email, support.email]
+        assert set(log.values_list("actor_type", flat=True)) == {"reseller"}
+        assert {e.detail["reseller"] for e in log} == {agency.reseller.name}
+        # Once inside, what they do is theirs too, as the reseller's staff (the sign-in through the handoff here).
+        signed_in = AuditEvent.objects.filter(action="auth.login", actor_label=support.email).get()
+        assert signed_in.actor_type == "reseller" and signed_in.detail["method"] == "handoff"
     # The business sees them in its team list as reseller access.
     people = alpha.client(alpha.owner).get("/api/team/reseller-access/").json()
     assert {p["email"] for p in people} == {agency.admin.email, support.email}

@@ -40,7 +40,7 @@ def test_signup_takes_a_pooled_schema_that_already_has_the_tenant_tables(public_
     assert public_client.post("/api/signup/", GOOD, format="json").status_code == 201
 
     assert pool_size() == before - 1
-    assert "accounts_teamevent" in _tables_in("t_acme_flowers")
+    assert "audit_auditevent" in _tables_in("t_acme_flowers")
 
 
 def test_signup_migrates_a_schema_inline_when_the_pool_is_empty(public_client):
@@ -48,7 +48,7 @@ def test_signup_migrates_a_schema_inline_when_the_pool_is_empty(public_client):
 
     assert public_client.post("/api/signup/", GOOD, format="json").status_code == 201
 
-    assert "accounts_teamevent" in _tables_in("t_acme_flowers")
+    assert "audit_auditevent" in _tables_in("t_acme_flowers")
 
 
 def test_a_pooled_schema_built_by_older_migrations_is_never_handed_out(public_client):

@@ -21,6 +21,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import UntypedToken
 
 from apps.accounts.serializers import LoginResultSerializer
+from apps.accounts.services import password_change, session_started
 from apps.core.csrf import SameOriginRequired
 from apps.core.errors import envelope
 from tenants.auth import TENANT_CLAIM, current_tenant_id
@@ -104,7 +105,7 @@ class PasswordChangeApi(PasswordChangeView):
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        serializer.save()
+        password_change(actor=request.member, serializer=serializer)
         return login_response(request, request.user)
 
 
@@ -137,4 +138,5 @@ class HandoffApi(SameOriginRequired, APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = login_handoff_consume(token=data.validated_data["token"], tenant=request.tenant)
+        session_started(user=user, tenant=request.tenant, method="handoff")
         return login_response(request, user)

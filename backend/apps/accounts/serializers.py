@@ -8,7 +8,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from apps.accounts.services import password_reset_request
+from apps.accounts.services import password_reset_request, session_started
 from apps.core.client_ip import client_ident
 from tenants.auth import TENANT_CLAIM, current_tenant_id
 from tenants.login_throttle import login_check_allowed, login_record_failure, login_record_success
@@ -84,6 +84,7 @@ class LoginSerializer(serializers.Serializer):
             login_record_failure(email=email, ip=ip)
             raise serializers.ValidationError("The email or password is not correct.", code="invalid_login")
         login_record_success(email=email, ip=ip)
+        session_started(user=user, tenant=request.tenant, method="password")
         attrs["user"] = user
         return attrs
 

@@ -1,6 +1,6 @@
-"""Team changes as the tenant sees them: the control-plane write plus the business's own activity log.
+"""Team changes as the tenant sees them: the control-plane write plus the business's audit log.
 
-Membership and invites live in the public schema (tenants.services); the log lives in the tenant's
+Membership and invites live in the public schema (tenants.services); the audit log lives in the tenant's
 schema. Both are written in one transaction, on the tenant's connection (search_path: tenant, public).
 """
 from django.conf import settings
@@ -12,19 +12,25 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import schema_context
 
-from apps.accounts.models import TeamEvent
+from apps.audit.context import automation
+from apps.audit.recorder import record
 from tenants import services as control
 from tenants.login_throttle import email_digest, window_count
-from tenants.members import Member
+from tenants.members import Member, member_of
 from tenants.models import Invite, Membership, Tenant, User
 from tenants.partners.models import ResellerEvent
 from tenants.partners.services import event_log
 from tenants.selectors import tenant_role_for
 
+STRIPE = automation("stripe", "Stripe billing")
 
-def _record(action: str, *, actor: User | None, subject_email: str, **detail) -> None:
-    TeamEvent.objects.create(action=action, actor_email=actor.email if actor else "",
-                             subject_email=subject_email, detail=detail)
+
+def _record(actor: Member, action: str, *, subject: User | None = None, subject_email: str = "", **detail) -> None:
+    """A team change in the audit log: its target is the person it concerned (a member, or an invited address)."""
+    if subject is not None:
+        record(actor, action, target_type="user", target_id=subject.pk, target_label=subject.email, detail=detail)
+    else:
+        record(actor, action, target_type="invite", target_label=subject_email, detail=detail)
 
 
 @transaction.atomic
@@ -32,29 +38,29 @@ def team_role_change(*, membership: Membership, role: str, actor: Member) -> Mem
     old_role = membership.role
     membership = control.member_role_change(membership=membership, role=role, actor=actor)
     if old_role != role:
-        _record(TeamEvent.Action.ROLE_CHANGED, actor=actor.user, subject_email=membership.user.email, old=old_role,
-                new=role)
+        record(actor, "team.role_changed", target_type="user", target_id=membership.user.pk,
+               target_label=membership.user.email, changes={"role": [old_role, role]})
     return membership
 
 
 @transaction.atomic
 def team_member_remove(*, membership: Membership, actor: Member) -> None:
-    email, role = membership.user.email, membership.role
+    user, role = membership.user, membership.role
     control.member_remove(membership=membership, actor=actor)
-    _record(TeamEvent.Action.MEMBER_REMOVED, actor=actor.user, subject_email=email, role=role)
+    _record(actor, "team.member_removed", subject=user, role=role)
 
 
 @transaction.atomic
 def team_invite(*, email: str, role: str, actor: Member) -> Invite:
     invite, _token = control.invite_create(email=email, role=role, actor=actor)
-    _record(TeamEvent.Action.INVITE_SENT, actor=actor.user, subject_email=invite.email, role=role)
+    _record(actor, "team.invite_sent", subject_email=invite.email, role=role)
     return invite
 
 
 @transaction.atomic
 def team_invite_revoke(*, invite: Invite, actor: Member) -> None:
     control.invite_revoke(invite=invite)
-    _record(TeamEvent.Action.INVITE_REVOKED, actor=actor.user, subject_email=invite.email)
+    _record(actor, "team.invite_revoked", subject_email=invite.email)
 
 
 @transaction.atomic
@@ -62,8 +68,22 @@ def team_join(*, tenant: Tenant, token: str, password: str, first_name: str = ""
               client: str | None = None) -> User:
     user = control.invite_accept(tenant=tenant, token=token, password=password, first_name=first_name,
                                  last_name=last_name, client=client)
-    _record(TeamEvent.Action.MEMBER_JOINED, actor=user, subject_email=user.email)
+    _record(member_of(user=user, tenant=tenant), "team.member_joined", subject=user)
     return user
+
+
+@transaction.atomic
+def session_started(*, user: User, tenant: Tenant, method: str) -> None:
+    """A sign-in to the business (password, or a single-use handoff link), in its audit log with where from."""
+    record(member_of(user=user, tenant=tenant), "auth.login", detail={"method": method})
+
+
+@transaction.atomic
+def password_change(*, actor: Member, serializer) -> None:
+    """dj-rest-auth's change (it checked the old password), with the audit event in the same transaction."""
+    serializer.save()
+    record(actor, "auth.password_changed", target_type="user", target_id=actor.user.pk,
+           target_label=actor.user.email)
 
 
 # --- Password reset -----------------------------------------------------------------------------
@@ -112,23 +132,36 @@ def password_reset_mail_send(*, tenant_id: int, email: str) -> bool:
 
 
 def record_reseller_entry(*, tenant: Tenant, user: User, role: str, **_) -> None:
-    """The business's side of a reseller person entering it (business_entered): in its own team log."""
+    """The business's side of a reseller person entering it (business_entered): in its own audit log."""
+    with schema_context(tenant.schema_name), transaction.atomic():
+        _record(Member(user=user, tenant=tenant, role=role), "team.reseller_entered", subject=user, role=role)
+
+
+def record_domain_change(*, tenant: Tenant, claim, change: str, actor: Member | None, **_) -> None:
+    """A custom domain of the business added, verified or removed (tenants.branding's domain_changed)."""
     with schema_context(tenant.schema_name):
-        _record(TeamEvent.Action.RESELLER_ENTERED, actor=user, subject_email=user.email, role=role,
-                reseller=tenant.reseller.name if tenant.reseller_id else "")
+        record(actor, f"domain.{change}", target_type="domain", target_id=claim.pk, target_label=claim.domain)
+
+
+def record_subscription_change(*, tenant: Tenant, changes: dict, source: str, **_) -> None:
+    """The plan or status moved (tenants.billing's subscription_changed): Stripe's events, or the reseller's wallet."""
+    by = STRIPE if source == "stripe" else automation("reseller_billing", "Reseller billing")
+    with schema_context(tenant.schema_name):
+        record(by, "billing.subscription_changed", target_type="subscription", target_label=tenant.name,
+               changes=changes)
 
 
 @transaction.atomic
 def reseller_access_set(*, actor: Member, enabled: bool) -> Tenant:
     """The owner lets the business's reseller in, or keeps it out (its people lose their roles here at once).
-    Recorded on both sides: this business's team log and the reseller's."""
+    Recorded on both sides: this business's audit log and the reseller's."""
     tenant = Tenant.objects.select_for_update().get(pk=actor.tenant.pk)
     if tenant.reseller_id is None or tenant.reseller_access == enabled:
         return tenant
     tenant.reseller_access = enabled
     tenant.save(update_fields=["reseller_access"])
-    _record(TeamEvent.Action.RESELLER_ACCESS_RESTORED if enabled else TeamEvent.Action.RESELLER_ACCESS_REVOKED,
-            actor=actor.user, subject_email="", reseller=tenant.reseller.name)
+    record(actor, "team.reseller_access_changed", target_type="reseller", target_id=tenant.reseller_id,
+           target_label=tenant.reseller.name, changes={"reseller_access": [not enabled, enabled]})
     event_log(tenant.reseller, ResellerEvent.Action.ACCESS_RESTORED if enabled else ResellerEvent.Action.ACCESS_REVOKED,
               actor=actor.user, tenant=tenant)
     return tenant

@@ -9,7 +9,6 @@ from rest_framework.views import APIView
 
 from apps.accounts import services
 from apps.accounts.auth_api import login_response
-from apps.accounts.models import TeamEvent
 from apps.accounts.serializers import LoginResultSerializer
 from apps.core.client_ip import client_ident
 from apps.core.csrf import SameOriginRequired
@@ -191,24 +190,6 @@ class InviteAcceptApi(SameOriginRequired, APIView):
         data.is_valid(raise_exception=True)
         user = services.team_join(tenant=request.tenant, client=client_ident(request), **data.validated_data)
         return login_response(request, user)
-
-
-class TeamEventSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    action = serializers.ChoiceField(choices=TeamEvent.Action.choices)
-    actor_email = serializers.EmailField()
-    subject_email = serializers.EmailField()
-    detail = serializers.DictField()
-    created_at = serializers.DateTimeField()
-
-
-@extend_schema_view(get=extend_schema(operation_id="team_activity_list"))
-class TeamActivityApi(ListAPIView):
-    """The team's activity log, newest first (owners and admins)."""
-
-    permission_classes = [CanManageTeam]
-    serializer_class = TeamEventSerializer
-    queryset = TeamEvent.objects.all()
 
 
 class ResellerAccessSerializer(serializers.Serializer):

@@ -18,7 +18,6 @@ urlpatterns = [
     path("team/invites/lookup/", team_api.InviteLookupApi.as_view(), name="team-invite-lookup"),
     path("team/invites/accept/", team_api.InviteAcceptApi.as_view(), name="team-invite-accept"),
     path("team/invites/<uuid:invite_id>/", team_api.InviteDetailApi.as_view(), name="team-invite"),
-    path("team/activity/", team_api.TeamActivityApi.as_view(), name="team-activity"),
     path("team/reseller-access/", team_api.ResellerAccessListApi.as_view(), name="team-reseller-access"),
     path("team/reseller-access/settings/", team_api.ResellerAccessSettingsApi.as_view(),
          name="team-reseller-access-settings"),

@@ -25,7 +25,7 @@ from apps.campaigns.serializers import (
     CampaignWriteSerializer,
     RecipientSerializer,
 )
-from apps.contacts.serializers import CSV_RESPONSE, CsvRenderer
+from apps.core.csv_export import CSV_RESPONSE, CsvRenderer
 from apps.core.errors import ApplicationError
 from apps.core.pagination import CursorPagination
 from apps.templates.selectors import access_template

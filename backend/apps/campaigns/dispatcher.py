@@ -17,6 +17,10 @@ transaction); a `queued` message is sent by whoever claims it (the next dispatch
 lease expires); a `sending` one is never sent again by the dispatcher (the status webhook or the outbox's
 reconciler settles it). So after a kill nobody is sent twice and nobody is skipped.
 
+Audit: the dispatcher acts as the `campaign_dispatcher` automation (bound for its whole run) and records status
+changes only (a pause with its cause, the end of the campaign; the scheduled start as `campaign_scheduler`), never
+per batch or recipient: the audit log costs the 1,000 msg/s loop nothing.
+
 Back-off: 130429 (throughput) halves the rate and recovers it step by step (AIMD); 131056 (pair rate) delays that
 recipient; a surge of 131049 (Meta's per-person marketing limit, reported in status webhooks) halves the rate too.
 """
@@ -35,10 +39,18 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from apps.audit.context import acting_as
 from apps.campaigns import audience as audiences
 from apps.campaigns import due, funnel, limits
 from apps.campaigns.models import Campaign, CampaignRecipient
-from apps.campaigns.services import S, business_time_zone, campaign_transition, template_problem
+from apps.campaigns.services import (
+    DISPATCHER,
+    S,
+    business_time_zone,
+    campaign_finish,
+    campaign_start_due,
+    template_problem,
+)
 from apps.contacts.models import Contact
 from apps.contacts.selectors import recipient_of
 from apps.core.errors import ApplicationError
@@ -75,7 +87,8 @@ def campaign_dispatch(campaign_id: int, *, run_seconds: float | None = None) -> 
         return "busy"
     dispatcher = _Dispatcher(campaign_id, token)
     try:
-        return dispatcher.run(run_seconds or settings.CAMPAIGN_DISPATCH_SECONDS)
+        with acting_as(DISPATCHER):
+            return dispatcher.run(run_seconds or settings.CAMPAIGN_DISPATCH_SECONDS)
     finally:
         dispatcher.close()
         Campaign.objects.filter(pk=campaign_id, lease_token=token).update(lease_token=None, lease_until=None)
@@ -131,7 +144,7 @@ class _Dispatcher:
                 if campaign.schedule_at and campaign.schedule_at > timezone.now():
                     due.campaign_due(campaign.pk, campaign.schedule_at)
                     return "waiting"
-                campaign = campaign_transition(campaign, S.RUNNING, started_at=timezone.now())
+                campaign = campaign_start_due(campaign)
             if campaign.status != S.RUNNING:
                 return campaign.status
             lease_until = _lease_until()
@@ -178,7 +191,7 @@ class _Dispatcher:
             if exc.code == "number_disconnected":
                 self.guarded_at = 0.0
                 return self._guard(campaign) or "failed"
-            self._pause(campaign, f"Paused by ConvoNest: {exc.detail}")
+            self._pause(campaign, f"Paused by ConvoNest: {exc.detail}", exc.code or "refused")
             return "paused"
         if not ids:
             return self._collect(campaign, wait=True) if self.inflight else self._idle(campaign)
@@ -316,14 +329,16 @@ class _Dispatcher:
             CampaignRecipient.objects.filter(message_id__in=[o.message_id for o in stopped]).update(
                 state=R.PENDING, message=None)
             self._pause(campaign, f"Paused by ConvoNest: WhatsApp answered {first.error_code} "
-                                  f"({explanation.title}). {explanation.action}")
+                                  f"({explanation.title}). {explanation.action}",
+                        CAMPAIGN_STOPPERS[first.error_code], error_code=first.error_code)
         return "paused"
 
-    def _pause(self, campaign: Campaign, reason: str) -> None:
+    def _pause(self, campaign: Campaign, reason: str, cause: str, **detail) -> None:
+        """Pause it by itself (the audit log's `campaign_dispatcher`, bound in campaign_dispatch), saying why."""
         from apps.campaigns.services import campaign_pause
 
         try:
-            campaign_pause(member=None, campaign=campaign, reason=reason)
+            campaign_pause(member=None, campaign=campaign, reason=reason, cause=cause, detail=detail)
         except ApplicationError:  # a member paused or cancelled it meanwhile
             pass
 
@@ -361,18 +376,21 @@ class _Dispatcher:
         self.guarded_at = now
         number = campaign.phone_number
         if number.disconnected_at is not None:
-            campaign_transition(campaign, S.FAILED, reason="The sending number was disconnected from the business.",
-                                completed_at=timezone.now())
+            campaign_finish(campaign, S.FAILED, cause="number_disconnected", completed_at=timezone.now(),
+                            reason="The sending number was disconnected from the business.")
             due.campaign_not_due(campaign.pk)
             return "failed"
         if (number.quality_rating or "").upper() == "RED":
             self._pause(campaign, "Paused by ConvoNest: the number's quality rating dropped to RED. Sending more "
-                                  "now risks a block; resume once quality recovers.")
+                                  "now risks a block; resume once quality recovers.", "quality_red")
             return "paused"
         for variant in campaign.variants.select_related("template"):
             problem = template_problem(variant.template, number)
             if problem:
-                self._pause(campaign, f"Paused by ConvoNest: template {variant.template.name} — {problem}")
+                cause = {"PAUSED": "template_paused", "DISABLED": "template_disabled"}.get(
+                    (variant.template.status or "").upper(), "template_not_sendable")
+                self._pause(campaign, f"Paused by ConvoNest: template {variant.template.name} — {problem}", cause,
+                            template_id=variant.template_id)
                 return "paused"
         if campaign.quiet_hours and now - self.quiet_at > QUIET_EVERY:
             self.quiet_at = now
@@ -403,8 +421,8 @@ class _Dispatcher:
             return ""
         if CampaignRecipient.objects.filter(campaign=campaign, state=R.HELD).exists():
             return self._wait(campaign, "ab_decision", campaign.decide_at or timezone.now(), "")
-        campaign_transition(campaign, S.COMPLETED, completed_at=timezone.now(), waiting_reason="", next_run_at=None,
-                            rate_current=0)
+        campaign_finish(campaign, S.COMPLETED, cause="all_sent", completed_at=timezone.now(), waiting_reason="",
+                        next_run_at=None, rate_current=0)
         due.campaign_not_due(campaign.pk)
         return "completed"
 
@@ -427,8 +445,8 @@ class _Dispatcher:
         if campaign.quiet_hours:
             quiet_hours_defer(campaign)
         if counts.recipients == 0:
-            campaign_transition(campaign, S.COMPLETED, completed_at=now, reason="No one to send to: everyone in the "
-                                "audience was excluded or the audience is empty.")
+            campaign_finish(campaign, S.COMPLETED, cause="no_recipients", completed_at=now,
+                            reason="No one to send to: everyone in the audience was excluded or the audience is empty.")
             due.campaign_not_due_on_commit(campaign)
             return False
         return True

@@ -62,6 +62,10 @@ class Campaign(models.Model):
         return f"{self.name} ({self.status})"
 
     @property
+    def audit_label(self) -> str:
+        return self.name
+
+    @property
     def is_final(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.CANCELLED, self.Status.FAILED)
 

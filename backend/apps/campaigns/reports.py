@@ -1,20 +1,13 @@
 """The campaign report as CSV: one line per recipient, streamed with a server-side cursor."""
-import csv
-
 from apps.campaigns.selectors import recipient_stage
-from apps.contacts.exports import safe_cell
+from apps.core.csv_export import csv_writer, safe_cell
 
 COLUMNS = ["recipient_id", "contact_id", "name", "to", "variant", "state", "error_code", "error_title",
            "skip_reason", "sent_at", "delivered_at", "read_at", "failed_at"]
 
 
-class _Line:
-    def write(self, line: str) -> str:
-        return line
-
-
 def recipients_csv(recipients, batch: int = 2000):
-    writer = csv.writer(_Line())
+    writer = csv_writer()
     yield writer.writerow(COLUMNS)
     for r in recipients.iterator(chunk_size=batch):
         message = r.message if r.message_id else None

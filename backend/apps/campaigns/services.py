@@ -6,6 +6,11 @@
     campaign_pause / campaign_resume / campaign_cancel   by a member; the dispatcher pauses by itself too
                       (apps.campaigns.dispatcher) through `campaign_transition`
     campaign_retarget   a new draft for a funnel stage of a campaign that ran
+    campaign_start_due / campaign_finish   the scheduler's start and the dispatcher's end of a campaign
+
+Each write is recorded in the audit log (apps.audit) in its own transaction: by the member (or API key) who made
+it, or by the `campaign_scheduler` / `campaign_dispatcher` automations. Status changes only, never a recipient or
+a batch: the dispatcher's hot path writes no audit rows.
 
 The status moves only along TRANSITIONS, by a compare-and-set UPDATE: of two concurrent starts one wins and the
 other gets 409 `invalid_transition`, so a campaign can't run twice (and its dispatcher holds a lease besides).
@@ -20,6 +25,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
+from apps.audit.context import automation
+from apps.audit.recorder import diff, record
 from apps.campaigns import audience as audiences
 from apps.campaigns import due, limits
 from apps.campaigns.models import Campaign, CampaignRecipient, CampaignVariant
@@ -44,6 +51,8 @@ TRANSITIONS = {
     S.PAUSED: {S.RUNNING, S.CANCELLED},
 }
 MAX_VARIANTS = 4
+SCHEDULER = automation("campaign_scheduler", "Campaign scheduler")
+DISPATCHER = automation("campaign_dispatcher", "Campaign dispatcher")
 
 
 def _require(member: Member) -> None:
@@ -137,6 +146,23 @@ def _write_variants(campaign: Campaign, variants: list[tuple[Template, dict]]) -
                                          for i, (t, m) in enumerate(variants)])
 
 
+def _audited(campaign: Campaign) -> dict:
+    """What an edit can change, as the audit log shows it: JSON values, the number by its display number, templates
+    by id, an audience of picked contacts by their count (ids only ever, and 10,000 of them help nobody)."""
+    audience = dict(campaign.audience or {})
+    if isinstance(audience.get("contact_ids"), list):
+        audience["contact_ids"] = f"{len(audience['contact_ids'])} contacts"
+    variants = list(campaign.variants.order_by("index").values_list("template_id", "mapping"))
+    return {
+        "name": campaign.name, "phone_number": campaign.phone_number.display_phone_number, "audience": audience,
+        "templates": [t for t, _ in variants], "mappings": [m for _, m in variants],
+        "schedule_at": campaign.schedule_at.isoformat() if campaign.schedule_at else None,
+        "throughput_cap": campaign.throughput_cap, "quiet_hours": campaign.quiet_hours,
+        "send_at_local_time": campaign.send_at_local_time.isoformat() if campaign.send_at_local_time else None,
+        "reply_window_hours": campaign.reply_window_hours, "ab_test": campaign.ab_test,
+    }
+
+
 @transaction.atomic
 def campaign_create(*, member: Member, data: dict) -> Campaign:
     _require(member)
@@ -145,6 +171,7 @@ def campaign_create(*, member: Member, data: dict) -> Campaign:
     campaign = Campaign.objects.create(phone_number=number, audience=audiences.audience_clean(data.get("audience")),
                                        created_by_email=member.user.email, **_fields(data))
     _write_variants(campaign, variants)
+    record(member, "campaign.created", target=campaign)
     return campaign
 
 
@@ -155,6 +182,7 @@ def campaign_update(*, member: Member, campaign: Campaign, data: dict) -> Campai
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != S.DRAFT:
         raise _not_allowed(campaign, "edit")
+    before = _audited(campaign)
     number = number_for_sending(data["phone_number_id"]) if "phone_number_id" in data else campaign.phone_number
     for name, value in _fields(data).items():
         setattr(campaign, name, value)
@@ -170,6 +198,9 @@ def campaign_update(*, member: Member, campaign: Campaign, data: dict) -> Campai
                                               for v in current[1:]]}
         _write_variants(campaign, _variants(member, merged, number))
     campaign.save()
+    changes = diff(before, _audited(campaign))
+    if changes:  # a PATCH that changes nothing is no event
+        record(member, "campaign.updated", target=campaign, changes=changes)
     return campaign
 
 
@@ -178,6 +209,7 @@ def campaign_delete(*, member: Member, campaign: Campaign) -> None:
     _require(member)
     if not Campaign.objects.filter(pk=campaign.pk, status=S.DRAFT).delete()[0]:
         raise _not_allowed(campaign, "delete")
+    record(member, "campaign.deleted", target=campaign)
 
 
 def sample_previews(template: Template, mapping, contact_ids: list[int]) -> dict[int, dict]:
@@ -242,13 +274,36 @@ def campaign_start(*, member: Member, campaign: Campaign, split_across_days: boo
                     f"{size:,} recipients; {budget.remaining:,} of {budget.limit:,} left in the last 24 hours."]})
     require_within(connection.tenant, Limit.CAMPAIGNS_PER_MONTH)  # 402 plan_limit
     now = timezone.now()
+    detail = {"audience_size": size, "split_across_days": split_across_days}
     if campaign.schedule_at and campaign.schedule_at > now:
         campaign = campaign_transition(campaign, S.SCHEDULED, action="start", split_across_days=split_across_days,
                                        next_run_at=campaign.schedule_at)
+        record(member, "campaign.scheduled", target=campaign,
+               detail={**detail, "schedule_at": campaign.schedule_at.isoformat()})
     else:
         campaign = campaign_transition(campaign, S.RUNNING, action="start", split_across_days=split_across_days,
                                        started_at=now, next_run_at=now)
+        record(member, "campaign.started", target=campaign, detail=detail)
     due.campaign_due_on_commit(campaign)
+    return campaign
+
+
+@transaction.atomic
+def campaign_start_due(campaign: Campaign) -> Campaign:
+    """The scheduler starts a scheduled campaign when its time has come (the dispatcher calls this)."""
+    scheduled_for = campaign.schedule_at
+    campaign = campaign_transition(campaign, S.RUNNING, started_at=timezone.now())
+    record(SCHEDULER, "campaign.started", target=campaign,
+           detail={"scheduled_for": scheduled_for.isoformat() if scheduled_for else None})
+    return campaign
+
+
+@transaction.atomic
+def campaign_finish(campaign: Campaign, to: str, *, cause: str, reason: str = "", **fields) -> Campaign:
+    """The dispatcher ends a campaign: completed (everyone handled, or no one to send to) or failed (its number was
+    disconnected). `cause` is the machine-readable why, for the audit log; `reason` the text people read."""
+    campaign = campaign_transition(campaign, to, reason=reason, **fields)
+    record(DISPATCHER, "campaign.finished", target=campaign, detail={"status": to, "reason": cause})
     return campaign
 
 
@@ -263,13 +318,19 @@ def _unqueue(campaign: Campaign) -> None:
 
 
 @transaction.atomic
-def campaign_pause(*, member: Member | None, campaign: Campaign, reason: str = "") -> Campaign:
+def campaign_pause(*, member: Member | None, campaign: Campaign, reason: str = "", cause: str = "",
+                   detail: dict | None = None) -> Campaign:
+    """Pause by a member, or (member None) by whoever is acting: the dispatcher (bound by `acting_as` in
+    apps.campaigns.dispatcher), the control plane suspending the business. `cause` is the machine-readable why
+    (template_paused, quality_red, business_suspended, ...) the audit log records with `detail`."""
     if member is not None:
         _require(member)
         reason = reason or f"Paused by {member.user.email}."
     campaign = campaign_transition(campaign, S.PAUSED, reason=reason, action="pause", waiting_reason="",
                                    next_run_at=None)
     _unqueue(campaign)
+    about = {**({"reason": cause} if cause else {}), **(detail or {})}
+    record(member, "campaign.paused", target=campaign, detail=about or None)
     return campaign
 
 
@@ -287,6 +348,7 @@ def campaign_resume(*, member: Member, campaign: Campaign) -> Campaign:
     now = timezone.now()
     campaign = campaign_transition(campaign, S.RUNNING, action="resume", started_at=campaign.started_at or now,
                                    next_run_at=now)
+    record(member, "campaign.resumed", target=campaign)
     due.campaign_due_on_commit(campaign)
     return campaign
 
@@ -300,6 +362,7 @@ def campaign_cancel(*, member: Member, campaign: Campaign) -> Campaign:
     CampaignRecipient.objects.filter(campaign=campaign, state__in=[CampaignRecipient.State.PENDING,
                                                                    CampaignRecipient.State.HELD]).update(
         state=CampaignRecipient.State.SKIPPED, skip_reason="cancelled")
+    record(member, "campaign.cancelled", target=campaign)
     due.campaign_not_due_on_commit(campaign)
     return campaign
 
@@ -321,6 +384,7 @@ def campaign_retarget(*, member: Member, campaign: Campaign, stage: str, name: s
         retarget_stage=stage, throughput_cap=campaign.throughput_cap, quiet_hours=campaign.quiet_hours,
         reply_window_hours=campaign.reply_window_hours, created_by_email=member.user.email)
     CampaignVariant.objects.create(campaign=retarget, index=0, template=first.template, mapping=first.mapping)
+    record(member, "campaign.created", target=retarget, detail={"retarget_of": campaign.pk, "stage": stage})
     return retarget
 
 
@@ -330,7 +394,7 @@ def campaigns_pause_all(*, reason: str) -> int:
     paused = 0
     for campaign in Campaign.objects.filter(status__in=[S.RUNNING, S.SCHEDULED]):
         try:
-            campaign_pause(member=None, campaign=campaign, reason=reason)
+            campaign_pause(member=None, campaign=campaign, reason=reason, cause="business_suspended")
             paused += 1
         except Conflict:  # it finished or was paused meanwhile
             continue

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.contacts import filter_schema, services, values
-from apps.contacts.exports import contact_data_export, contacts_csv
+from apps.contacts.exports import contact_export, contacts_csv, contacts_export_record
 from apps.contacts.filter_schema import FilterField
 from apps.contacts.models import ConsentAction, ConsentCategory, ConsentEvent, ConsentSource
 from apps.contacts.selectors import (
@@ -28,14 +28,13 @@ from apps.contacts.selectors import (
     contact_settings_get,
 )
 from apps.contacts.serializers import (
-    CSV_RESPONSE,
     QUERY_PARAMETERS,
     ConsentEventSerializer,
     ContactSerializer,
     CountSerializer,
-    CsvRenderer,
     contacts_from_params,
 )
+from apps.core.csv_export import CSV_RESPONSE, CsvRenderer
 from apps.core.errors import ApplicationError
 from apps.core.pagination import CursorPagination
 from apps.core.schema import NOT_SPACE, REQUEST_RULES
@@ -124,7 +123,8 @@ class ContactListApi(ListAPIView):
     def post(self, request):
         data = ContactWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        contact = services.contact_create(data=data.validated_data, actor_email=request.user.email)
+        contact = services.contact_create(actor=request.member, data=data.validated_data,
+                                          actor_email=request.user.email)
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
@@ -150,13 +150,13 @@ class ContactDetailApi(ManagersFor, APIView):
         contact = access_contact(contact_id)
         data = ContactWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        contact = services.contact_update(contact=contact, data=data.validated_data)
+        contact = services.contact_update(actor=request.member, contact=contact, data=data.validated_data)
         return Response(ContactSerializer(contact).data)
 
     @extend_schema(operation_id="contacts_destroy", responses={204: None})
     def delete(self, request, contact_id: int):
         contact = access_contact(contact_id)
-        services.contacts_delete(queryset=contact_list().filter(pk=contact.pk))
+        services.contact_delete(actor=request.member, contact=contact)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -193,7 +193,8 @@ class ContactConsentApi(ListAPIView):
         contact = access_contact(contact_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        event = services.consent_record(contact=contact, actor_email=request.user.email, **data.validated_data)
+        event = services.consent_record(actor=request.member, contact=contact, actor_email=request.user.email,
+                                        **data.validated_data)
         return Response(self.OutputSerializer({"event": event, "contact": contact}).data,
                         status=status.HTTP_201_CREATED)
 
@@ -233,8 +234,8 @@ class ContactMergeApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         merged = access_contact(data.validated_data["merge_id"])
-        record = services.contact_merge(survivor=survivor, merged=merged, prefer=data.validated_data["prefer"],
-                                        actor_email=request.user.email)
+        record = services.contact_merge(actor=request.member, survivor=survivor, merged=merged,
+                                        prefer=data.validated_data["prefer"], actor_email=request.user.email)
         return Response(self.OutputSerializer({"contact": record.survivor, "merge": record}).data)
 
 
@@ -245,8 +246,7 @@ class ContactDataExportApi(APIView):
 
     @extend_schema(operation_id="contacts_data_export", responses={200: dict})
     def get(self, request, contact_id: int):
-        contact = access_contact(contact_id)
-        return Response(contact_data_export(contact, list(attribute_definition_list())))
+        return Response(contact_export(actor=request.member, contact=access_contact(contact_id)))
 
 
 class ContactEraseApi(APIView):
@@ -261,7 +261,7 @@ class ContactEraseApi(APIView):
 
     @extend_schema(operation_id="contacts_erase", request=None, responses=OutputSerializer)
     def post(self, request, contact_id: int):
-        contact = services.contact_erase(contact=access_contact(contact_id))
+        contact = services.contact_erase(actor=request.member, contact=access_contact(contact_id))
         return Response(self.OutputSerializer(contact).data)
 
 
@@ -322,6 +322,11 @@ class ContactBulkApi(APIView):
                                      filter_document=params["filter"] or None,
                                      default_region=contact_settings_get().default_region)
         matched = queryset.count()
+        # What was selected, for the audit log: never the search text nor the filter's values (a person's name,
+        # email or number), only the fields it tests.
+        selection = {"selection": "ids", "matched": matched} if "ids" in params else {
+            "selection": "filter", "matched": matched, "filter_fields": filter_schema.filter_fields(params["filter"]),
+            "segment": params.get("segment"), "search": bool(params.get("q"))}
         tags = []
         if params["action"] != "delete":
             try:
@@ -329,11 +334,11 @@ class ContactBulkApi(APIView):
             except ValueError as exc:
                 raise ApplicationError(str(exc), code="validation_error", errors={"tags": [str(exc)]}) from None
         if params["action"] == "tag":
-            affected = services.contacts_tag(queryset=queryset, tags=tags)
+            affected = services.contacts_tag(actor=request.member, queryset=queryset, tags=tags, selection=selection)
         elif params["action"] == "untag":
-            affected = services.contacts_untag(queryset=queryset, tags=tags)
+            affected = services.contacts_untag(actor=request.member, queryset=queryset, tags=tags, selection=selection)
         else:
-            affected = services.contacts_delete(queryset=queryset)
+            affected = services.contacts_delete(actor=request.member, queryset=queryset, selection=selection)
         return Response({"action": params["action"], "matched": matched, "affected": affected})
 
 
@@ -347,6 +352,7 @@ class ContactExportCsvApi(APIView):
     def get(self, request):
         queryset = contacts_from_params(request.query_params)
         definitions = list(attribute_definition_list())
+        contacts_export_record(actor=request.member, params=request.query_params)
         tenant = connection.tenant
 
         def lines():

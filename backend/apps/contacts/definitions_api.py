@@ -58,7 +58,8 @@ class ContactSettingsApi(APIView):
         data.is_valid(raise_exception=True)
         settings = contact_settings_get()
         if "default_region" in data.validated_data:
-            settings = services.contact_settings_update(default_region=data.validated_data["default_region"])
+            settings = services.contact_settings_update(actor=request.member,
+                                                        default_region=data.validated_data["default_region"])
         return Response(ContactSettingsSerializer(settings).data)
 
 
@@ -117,7 +118,7 @@ class AttributeListApi(ListAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        definition = services.attribute_definition_create(**data.validated_data)
+        definition = services.attribute_definition_create(actor=request.member, **data.validated_data)
         return Response(AttributeDefinitionSerializer(definition).data, status=status.HTTP_201_CREATED)
 
 
@@ -139,12 +140,14 @@ class AttributeDetailApi(APIView):
         definition = access_attribute_definition(attribute_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        definition = services.attribute_definition_update(definition=definition, **data.validated_data)
+        definition = services.attribute_definition_update(actor=request.member, definition=definition,
+                                                          **data.validated_data)
         return Response(AttributeDefinitionSerializer(definition).data)
 
     @extend_schema(operation_id="contacts_attributes_destroy", responses={204: None})
     def delete(self, request, attribute_id: int):
-        services.attribute_definition_delete(definition=access_attribute_definition(attribute_id))
+        services.attribute_definition_delete(actor=request.member,
+                                             definition=access_attribute_definition(attribute_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -200,7 +203,8 @@ class SegmentListApi(ListAPIView):
     def post(self, request):
         data = SegmentWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        segment = services.segment_create(actor_email=request.user.email, **data.validated_data)
+        segment = services.segment_create(actor=request.member, actor_email=request.user.email,
+                                          **data.validated_data)
         return Response(SegmentSerializer(segment).data, status=status.HTTP_201_CREATED)
 
 
@@ -218,11 +222,12 @@ class SegmentDetailApi(APIView):
         data = SegmentWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = {k: v for k, v in data.validated_data.items() if k in request.data}
-        return Response(SegmentSerializer(services.segment_update(segment=segment, **fields)).data)
+        segment = services.segment_update(actor=request.member, segment=segment, **fields)
+        return Response(SegmentSerializer(segment).data)
 
     @extend_schema(operation_id="contacts_segments_destroy", responses={204: None})
     def delete(self, request, segment_id: int):
-        access_segment(segment_id).delete()
+        services.segment_delete(actor=request.member, segment=access_segment(segment_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,43 +1,29 @@
-"""Contacts out: streaming CSV of any filter, a person's full data (JSON), an import's error report.
+"""Contacts out: streaming CSV of any filter (apps.core.csv_export), a person's full data (JSON), an import's error
+report."""
+import json
 
-CSV cells that a spreadsheet would run as a formula (=, @, +, - followed by something that isn't a
-number) get a leading apostrophe (OWASP "CSV injection"); phone numbers like +91... stay as they are.
-"""
-import csv
-import re
-
+from django.db import transaction
 from django.utils import timezone
 
+from apps.audit.recorder import record
+from apps.contacts.filter_schema import filter_fields
 from apps.contacts.models import AttributeDefinition, Contact, ContactImport
-from apps.contacts.selectors import consent_event_list, import_error_list, merge_record_list
+from apps.contacts.selectors import (
+    attribute_definition_list,
+    consent_event_list,
+    import_error_list,
+    merge_record_list,
+)
+from apps.core.csv_export import csv_writer, safe_cell
 
 BASE_COLUMNS = ["id", "phone", "wa_user_id", "name", "email", "language", "tags", "marketing_consent",
                 "utility_consent", "first_seen_at", "last_seen_at", "last_inbound_at", "last_outbound_at",
                 "created_at"]
-_NUMBERISH = re.compile(r"[+-][\d\s().-]*")
-
-
-def safe_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if text and (text[0] in "=@\t\r" or (text[0] in "+-" and not _NUMBERISH.fullmatch(text))):
-        return "'" + text
-    return text
-
-
-class _Line:
-    """csv.writer target that hands back each line instead of buffering the file."""
-
-    def write(self, line: str) -> str:
-        return line
 
 
 def contacts_csv(queryset, definitions: list[AttributeDefinition], batch: int = 2000):
     """Lines of the CSV export, read with a server-side cursor `batch` rows at a time."""
-    writer = csv.writer(_Line())
+    writer = csv_writer()
     keys = [d.key for d in definitions]
     yield writer.writerow(BASE_COLUMNS + keys)
     fields = [c for c in BASE_COLUMNS if c != "tags"] + ["tags", "attributes"]
@@ -50,7 +36,7 @@ def contacts_csv(queryset, definitions: list[AttributeDefinition], batch: int = 
 
 
 def import_errors_csv(contact_import: ContactImport, batch: int = 2000):
-    writer = csv.writer(_Line())
+    writer = csv_writer()
     yield writer.writerow(["row", "column", "value", "reason"])
     rows = import_error_list(contact_import=contact_import).values_list("row_number", "column", "value", "reason")
     for row_number, column, value, reason in rows.iterator(chunk_size=batch):
@@ -86,3 +72,28 @@ def contact_data_export(contact: Contact, definitions: list[AttributeDefinition]
 
 def _iso(moment):
     return moment.isoformat() if moment else None
+
+
+# --- Exports are reads, recorded in the audit log all the same (who took the data out) ---------------------------
+
+@transaction.atomic
+def contact_export(*, actor, contact: Contact) -> dict:
+    """A person's full data (a data access request), recorded as `contact.exported`."""
+    record(actor, "contact.exported", target=contact, target_label="")
+    return contact_data_export(contact, list(attribute_definition_list()))
+
+
+@transaction.atomic
+def contacts_export_record(*, actor, params) -> None:
+    """A CSV export is starting (it streams after the view returns): `contacts.exported` with the selection. The
+    search text and the filter's values are left out (they may be a person's name, email or number); the fields the
+    filter tests, the segment and the tags are kept."""
+    raw_filter = params.get("filter") or None
+    try:
+        document = json.loads(raw_filter) if raw_filter else None
+    except json.JSONDecodeError:
+        document = raw_filter
+    record(actor, "contacts.exported", detail={
+        "format": "csv", "filter_fields": filter_fields(document), "segment": params.get("segment") or None,
+        "tags": [t for t in params.getlist("tag") if t.strip()] if hasattr(params, "getlist") else [],
+        "search": bool(params.get("q"))})

@@ -93,3 +93,22 @@ def add_filter_schema(result, generator, request, public):
                     parameter.pop("schema", None)
                     parameter["content"] = {"application/json": {"schema": REF}}
     return result
+
+
+def filter_fields(document) -> list[str]:
+    """The fields a filter document tests, without the values it compares them to (a value may be a person's email
+    or number): what the audit log says about a selection."""
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("field"), str):
+                found.add(node["field"])
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(document)
+    return sorted(found)

@@ -101,12 +101,12 @@ def _set_clause(mode: str, identity: str) -> str:
     return ",\n".join(sets)
 
 
-def upsert(cursor, *, import_id: int, mode: str) -> dict[int, int]:
-    """Both upserts for the staged chunk; outcome -> count."""
+def upsert(cursor, *, import_id: int, mode: str, changed: dict[int, list[int]] | None = None) -> dict[int, int]:
+    """Both upserts for the staged chunk; outcome -> count. With `changed` (only when someone wants the contacts one by
+    one: outbound webhooks), the ids written are collected in it by outcome, at the price of returning every row."""
     counts: dict[int, int] = {}
     for identity, where in (("phone", "s.phone IS NOT NULL"), ("wa_user_id", "s.phone IS NULL")):
-        cursor.execute(f"""
-            WITH written AS (
+        insert = f"""
                 INSERT INTO contacts_contact AS c (
                     phone, wa_user_id, wa_id, name, email, language, tags, attributes, marketing_consent,
                     utility_consent, first_seen_at, created_at, updated_at, import_id, import_outcome)
@@ -117,13 +117,34 @@ def upsert(cursor, *, import_id: int, mode: str) -> dict[int, int]:
                 ORDER BY s.{identity}  -- neighbouring keys: fewer index pages touched, locks taken in one order
                 ON CONFLICT ({identity}) WHERE {identity} IS NOT NULL DO UPDATE SET
                 {_set_clause(mode, identity)}
-                RETURNING c.import_outcome
-            )
-            SELECT import_outcome, count(*) FROM written GROUP BY import_outcome
-        """, {"id": import_id})
-        for outcome, count in cursor.fetchall():
-            counts[outcome] = counts.get(outcome, 0) + count
+        """
+        if changed is None:
+            cursor.execute(f"""
+                WITH written AS ({insert} RETURNING c.import_outcome)
+                SELECT import_outcome, count(*) FROM written GROUP BY import_outcome
+            """, {"id": import_id})
+            for outcome, count in cursor.fetchall():
+                counts[outcome] = counts.get(outcome, 0) + count
+            continue
+        cursor.execute(f"{insert} RETURNING c.id, c.import_outcome", {"id": import_id})
+        for pk, outcome in cursor.fetchall():
+            counts[outcome] = counts.get(outcome, 0) + 1
+            changed.setdefault(outcome, []).append(pk)
     return counts
+
+
+def changed_contacts(changed: dict[int, list[int]]) -> tuple[list[int], list[int]]:
+    """(created ids, updated ids) of a chunk's `changed`: a later duplicate of a contact this import wrote (which fills
+    its blanks) counts as updated; skipped contacts are unchanged. A contact created by the phone upsert and met
+    again by the user-id upsert is created only."""
+    created = changed.get(CREATED, [])
+    seen = set(created)
+    updated = []
+    for pk in changed.get(UPDATED, []) + changed.get(MERGED, []):
+        if pk not in seen:
+            seen.add(pk)
+            updated.append(pk)
+    return created, updated
 
 
 class _Clock:
@@ -169,9 +190,11 @@ def apply_suppressions(cursor, *, import_id: int) -> None:
         """, [*params, import_id])
 
 
-def save_chunk(*, import_id: int, mode: str, chunk, with_suppressions: bool, phases: dict | None = None) -> dict:
+def save_chunk(*, import_id: int, mode: str, chunk, with_suppressions: bool, phases: dict | None = None,
+               changed: dict | None = None) -> dict:
     """Write one chunk (the caller holds the transaction). Returns the counters to add; adds each step's
-    seconds to `phases` when given (the job's log line and the benchmark's breakdown)."""
+    seconds to `phases` when given (the job's log line and the benchmark's breakdown), and the ids written to
+    `changed` when given (see upsert)."""
     clock = _Clock(phases)
     with connection.cursor() as cursor:
         create_staging(cursor)
@@ -182,7 +205,7 @@ def save_chunk(*, import_id: int, mode: str, chunk, with_suppressions: bool, pha
         if chunk.has_user_ids:
             errors += reject_user_id_clashes(cursor)
             clock.lap("db_user_id_clashes")
-        outcomes = upsert(cursor, import_id=import_id, mode=mode)
+        outcomes = upsert(cursor, import_id=import_id, mode=mode, changed=changed)
         clock.lap("db_upsert")
         if with_suppressions:
             apply_suppressions(cursor, import_id=import_id)

@@ -17,8 +17,11 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.contacts import import_sql, values
+from apps.audit.context import acting_as, automation
+from apps.audit.recorder import record
+from apps.contacts import import_sql, signals, values
 from apps.contacts.csv_files import (
+    IGNORE,
     CsvProblem,
     count_lines,
     read_layout,
@@ -27,15 +30,17 @@ from apps.contacts.csv_files import (
     text_stream,
 )
 from apps.contacts.import_rows import RowReader, read_chunks
-from apps.contacts.models import ContactImport, ImportStatus, OnExisting
+from apps.contacts.models import Contact, ContactImport, ImportStatus, OnExisting
 from apps.contacts.selectors import attribute_definition_list, contact_list, contact_settings_get
 from apps.contacts.storage import import_file_delete, import_file_open, import_file_save
 from apps.core.errors import ApplicationError, Conflict
 from tenants.billing.limits import Limit, require_within
+from tenants.members import Member
 
 logger = logging.getLogger(__name__)
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
+IMPORTER = automation("contact_import", "Contact import")  # who finishes an import, in the audit log
 STALE_AFTER = timedelta(minutes=5)  # a running import without a heartbeat this long is resumed
 MIN_CHUNK, MAX_CHUNK = 5_000, 20_000  # memory is bounded by ~3 chunks
 _DONE = object()
@@ -67,8 +72,8 @@ def import_inspect(*, sample, encoding: str | None = None) -> dict:
 
 
 @transaction.atomic
-def import_create(*, upload, mapping: dict | None, on_existing: str, tags: list[str], encoding: str | None,
-                  actor_email: str) -> ContactImport:
+def import_create(*, actor: Member | None = None, upload, mapping: dict | None, on_existing: str, tags: list[str],
+                  encoding: str | None, actor_email: str = "") -> ContactImport:
     """Check the upload (encoding, header, mapping), store it, queue the job. Problems with the file
     as a whole are ApplicationErrors with a code (empty_file, no_header, unknown_columns, ...)."""
     from apps.contacts.tasks import contact_import_run
@@ -98,17 +103,23 @@ def import_create(*, upload, mapping: dict | None, on_existing: str, tags: list[
     job = ContactImport.objects.create(
         file_name=(getattr(upload, "name", "") or "contacts.csv")[:255], file_path=path, file_size=size,
         encoding=layout.encoding, delimiter=layout.delimiter, mapping=resolved, on_existing=on_existing,
-        tags=extra_tags, created_by_email=actor_email)
+        tags=extra_tags, created_by_email=actor_email or (actor.user.email if actor is not None else ""))
+    record(actor, "contacts.imported", target=job,
+           detail={"file_size": size, "on_existing": on_existing, "tags": extra_tags,
+                   "fields": _fields_written(job)})
     transaction.on_commit(lambda: contact_import_run.delay(job.pk))
     return job
 
 
-def import_delete(*, contact_import: ContactImport) -> None:
+@transaction.atomic
+def import_delete(*, actor: Member | None = None, contact_import: ContactImport) -> None:
     """Forget a finished import: its row, its error report (which may quote people's data), its file."""
     if contact_import.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         raise Conflict("The import is still running; delete it when it has finished.", code="import_running")
-    import_file_delete(contact_import.file_path)
+    record(actor, "contacts.import_deleted", target=contact_import)
+    path = contact_import.file_path
     contact_import.delete()
+    transaction.on_commit(lambda: import_file_delete(path), robust=True)
 
 
 def _claim(import_id: int) -> bool:
@@ -143,16 +154,29 @@ def import_run(*, import_id: int, phases: dict | None = None) -> None:
         else:
             message = ("The import stopped unexpectedly. Rows before the stop were saved; "
                        "import the file again to finish.")
-        ContactImport.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, failure=message[:500],
-                                                       finished_at=timezone.now())
+        with transaction.atomic():
+            ContactImport.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, failure=message[:500],
+                                                           finished_at=timezone.now())
+            _record_finished(job.pk)
         import_file_delete(job.file_path)
         return
     now = timezone.now()
-    ContactImport.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, total_rows=F("processed_rows"),
-                                                   finished_at=now, heartbeat_at=now)
+    with transaction.atomic():
+        ContactImport.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, total_rows=F("processed_rows"),
+                                                       finished_at=now, heartbeat_at=now)
+        _record_finished(job.pk)
     import_file_delete(job.file_path)
     phases["total"] = time.perf_counter() - started
     logger.info("contact import %s done: %s", job.pk, ", ".join(f"{k} {v:.2f}s" for k, v in sorted(phases.items())))
+
+
+def _record_finished(import_id: int) -> None:
+    """The audit log's `contacts.import_finished`, by the import (an automation), with its counts (no row data)."""
+    job = ContactImport.objects.get(pk=import_id)
+    with acting_as(IMPORTER):
+        record(None, "contacts.import_finished", target=job, detail={
+            "status": job.status, "rows": job.processed_rows, "created": job.created, "updated": job.updated,
+            "skipped": job.skipped, "duplicates": job.duplicates, "errors": job.errors})
 
 
 def _run(job: ContactImport, phases: dict) -> None:
@@ -187,12 +211,31 @@ def _write_chunks(job: ContactImport, chunks, with_suppressions: bool, phases: d
             # both and the redelivered task redoes that chunk.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
+            # Contacts one by one only when someone listens (outbound webhooks): else no per-row work at all.
+            changed = {} if signals.contact_events_wanted(("created", "updated")) else None
             counts = import_sql.save_chunk(import_id=job.pk, mode=job.on_existing, chunk=chunk,
-                                           with_suppressions=with_suppressions, phases=phases)
+                                           with_suppressions=with_suppressions, phases=phases, changed=changed)
+            if changed:
+                created, updated = import_sql.changed_contacts(changed)
+                signals.contacts_changed_in_bulk.send(sender=Contact, created_ids=created, updated_ids=updated,
+                                                      fields=_fields_written(job))
             clock = time.perf_counter()
             ContactImport.objects.filter(pk=job.pk).update(
                 heartbeat_at=timezone.now(), **{k: F(k) + v for k, v in counts.items()})
         phases["db_counters"] = phases.get("db_counters", 0.0) + time.perf_counter() - clock
+
+
+def _fields_written(job: ContactImport) -> list[str]:
+    """The contact fields an import may set (the `changed` of its contact.updated events)."""
+    fields = set()
+    for target in job.mapping.values():
+        if target == IGNORE:
+            continue
+        fields.add("name" if target in ("first_name", "last_name") else
+                   target if target in values.BUILTIN_FIELDS else "attributes")
+    if job.tags:
+        fields.add("tags")
+    return sorted(fields)
 
 
 def _headers(job: ContactImport) -> list[str]:

@@ -14,8 +14,9 @@ from apps.contacts.exports import import_errors_csv
 from apps.contacts.imports import import_create, import_delete, import_inspect
 from apps.contacts.models import OnExisting
 from apps.contacts.selectors import access_import, attribute_definition_list, import_list
-from apps.contacts.serializers import CSV_RESPONSE, ContactImportSerializer, CsvRenderer
+from apps.contacts.serializers import ContactImportSerializer
 from apps.contacts.values import BUILTIN_FIELDS
+from apps.core.csv_export import CSV_RESPONSE, CsvRenderer
 from apps.core.input_guards import MultiPartParser
 from apps.core.pagination import CursorPagination
 from tenants.permissions import CanManageContacts
@@ -74,8 +75,9 @@ class ImportListApi(ListAPIView):
         data.is_valid(raise_exception=True)
         params = data.validated_data
         tags = [t for raw in params["tags"] for t in raw.split(",") if t.strip()]
-        job = import_create(upload=params["file"], mapping=params.get("mapping"), on_existing=params["on_existing"],
-                            tags=tags, encoding=params.get("encoding"), actor_email=request.user.email)
+        job = import_create(actor=request.member, upload=params["file"], mapping=params.get("mapping"),
+                            on_existing=params["on_existing"], tags=tags, encoding=params.get("encoding"),
+                            actor_email=request.user.email)
         return Response(ContactImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -121,7 +123,7 @@ class ImportDetailApi(APIView):
 
     @extend_schema(operation_id="contacts_imports_destroy", responses={204: None})
     def delete(self, request, import_id: int):
-        import_delete(contact_import=access_import(import_id))
+        import_delete(actor=request.member, contact_import=access_import(import_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -51,6 +51,10 @@ class AttributeDefinition(models.Model):
     def __str__(self) -> str:
         return self.key
 
+    @property
+    def audit_label(self) -> str:  # how the audit log names it
+        return f"{self.label} ({self.key})"
+
 
 class ConsentState(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
@@ -200,6 +204,10 @@ class Segment(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_label(self) -> str:  # how the audit log names it
+        return self.name
+
 
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -244,6 +252,10 @@ class ContactImport(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.pk} of {self.file_name}"
+
+    @property
+    def audit_label(self) -> str:  # the file's name (its rows stay out of the log)
+        return self.file_name
 
 
 class ContactImportError(models.Model):

@@ -2,10 +2,8 @@
 import json
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from apps.contacts.models import (
     ConsentAction,
@@ -125,17 +123,3 @@ class ContactImportSerializer(serializers.Serializer):
 
     def get_error_report_url(self, job) -> str | None:
         return f"/api/contacts/imports/{job.pk}/errors.csv" if job.errors else None
-
-
-class CsvRenderer(BaseRenderer):
-    """Lets `Accept: text/csv` reach the CSV views; anything that isn't a stream (errors) is JSON."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return JSONRenderer().render(data, renderer_context=renderer_context)
-
-
-CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.STR}

@@ -4,6 +4,11 @@ writes the Contact table: messaging and webhooks come here.
 
 Everything runs in the current tenant schema. Services raise ApplicationError (with a code) for
 business rules and Django ValidationError for field errors; both render in the API's envelope.
+
+The audit log (apps.audit) gets one event per change a member or an API key makes, in the change's transaction;
+services take that `actor` first. Contacts are named there by id only: field names, never values. What runs without
+a member (a customer's first message, a STOP keyword) passes no actor to contact_create/update and consent_record,
+and is not audited (the consent ledger keeps consent's own history); deletions and erasures are audited always.
 """
 import datetime as dt
 
@@ -13,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from apps.audit.recorder import diff, record
 from apps.contacts import signals, values
 from apps.contacts.filters import FilterError, filter_attribute_keys, validate_filter
 from apps.contacts.identity import identity_hash, identity_hash_sql
@@ -40,6 +46,7 @@ from apps.contacts.selectors import (
     suppressed_categories,
 )
 from apps.core.errors import ApplicationError, Conflict
+from tenants.members import Member
 
 PROFILE_FIELDS = ("phone", "wa_user_id", "name", "email", "language")
 OPT_OUT_ONLY_SOURCES = {ConsentSource.KEYWORD, ConsentSource.META_PREFERENCE}
@@ -48,13 +55,17 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 
 # --- Settings -------------------------------------------------------------------------------------
 
-def contact_settings_update(*, default_region: str) -> ContactSettings:
+@transaction.atomic
+def contact_settings_update(*, actor: Member | None = None, default_region: str) -> ContactSettings:
     region = default_region.strip().upper()
     if region and not region_is_known(region):
         raise ValidationError({"default_region": ["Not a country code we know (use ISO 3166, e.g. IN, GB, US)."]})
     settings = contact_settings_get()
+    before = {"default_region": settings.default_region}
     settings.default_region = region
     settings.save()
+    record(actor, "contacts.settings_changed", target_type="contactsettings", target_label="Contact settings",
+           changes=diff(before, {"default_region": region}))
     return settings
 
 
@@ -79,21 +90,26 @@ def _clean_choices(type_: str, choices: list[str]) -> list[str]:
     return cleaned
 
 
-def attribute_definition_create(*, key: str, label: str, type: str, choices: list[str]) -> AttributeDefinition:
+@transaction.atomic
+def attribute_definition_create(*, actor: Member | None = None, key: str, label: str, type: str,
+                                choices: list[str]) -> AttributeDefinition:
     try:
         key = values.clean_key(key)
     except ValueError as exc:
         raise ValidationError({"key": [str(exc)]}) from None
     if AttributeDefinition.objects.filter(key=key).exists():
         raise ValidationError({"key": ["An attribute with this key exists."]})
-    return AttributeDefinition.objects.create(key=key, label=label.strip() or key, type=type,
-                                              choices=_clean_choices(type, choices))
+    definition = AttributeDefinition.objects.create(key=key, label=label.strip() or key, type=type,
+                                                    choices=_clean_choices(type, choices))
+    record(actor, "attribute.created", target=definition, detail={"type": type, "choices": definition.choices})
+    return definition
 
 
 @transaction.atomic
-def attribute_definition_update(*, definition: AttributeDefinition, label: str | None = None,
-                                choices: list[str] | None = None) -> AttributeDefinition:
+def attribute_definition_update(*, actor: Member | None = None, definition: AttributeDefinition,
+                                label: str | None = None, choices: list[str] | None = None) -> AttributeDefinition:
     """Label and choices change; key and type don't (stored values and segments depend on them)."""
+    before = {"label": definition.label, "choices": list(definition.choices)}
     if label is not None:
         definition.label = label.strip() or definition.key
     if choices is not None:
@@ -110,11 +126,13 @@ def attribute_definition_update(*, definition: AttributeDefinition, label: str |
                                code="choice_in_use")
         definition.choices = new
     definition.save()
+    record(actor, "attribute.updated", target=definition,
+           changes=diff(before, {"label": definition.label, "choices": list(definition.choices)}))
     return definition
 
 
 @transaction.atomic
-def attribute_definition_delete(*, definition: AttributeDefinition) -> int:
+def attribute_definition_delete(*, actor: Member | None = None, definition: AttributeDefinition) -> int:
     """Delete the definition and every contact's value of it. Refused while a segment uses it."""
     users = [s.name for s in Segment.objects.all() if definition.key in _segment_keys(s)]
     if users:
@@ -124,6 +142,7 @@ def attribute_definition_delete(*, definition: AttributeDefinition) -> int:
         cursor.execute("UPDATE contacts_contact SET attributes = attributes - %s WHERE attributes ? %s",
                        [definition.key, definition.key])
         cleared = cursor.rowcount
+    record(actor, "attribute.deleted", target=definition, detail={"values_cleared": cleared})
     definition.delete()
     return cleared
 
@@ -209,7 +228,7 @@ def _check_identity_free(cleaned: dict, *, exclude_id=None) -> None:
 
 
 @transaction.atomic
-def contact_create(*, data: dict, actor_email: str = "") -> Contact:
+def contact_create(*, actor: Member | None = None, data: dict, actor_email: str = "") -> Contact:
     region = contact_settings_get().default_region
     cleaned = _clean_profile(data, region=region)
     if not cleaned.get("phone") and not cleaned.get("wa_user_id"):
@@ -223,6 +242,9 @@ def contact_create(*, data: dict, actor_email: str = "") -> Contact:
         raise _identity_conflict(exc) from None
     _apply_suppressions(contact)
     signals.contact_created.send(sender=Contact, contact=contact)
+    if actor is not None:
+        record(actor, "contact.created", target=contact, target_label="",
+               detail={"fields": sorted({*cleaned, *(["attributes"] if attributes else [])})})
     return contact
 
 
@@ -307,7 +329,7 @@ def contacts_touch_outbound(contact_ids: list[int], *, at: dt.datetime) -> None:
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, data: dict) -> Contact:
+def contact_update(*, actor: Member | None = None, contact: Contact, data: dict) -> Contact:
     region = contact_settings_get().default_region
     cleaned = _clean_profile(data, region=region)
     identity = {f: cleaned.get(f, getattr(contact, f)) for f in ("phone", "wa_user_id")}
@@ -327,6 +349,8 @@ def contact_update(*, contact: Contact, data: dict) -> Contact:
     if changed_identity:
         _apply_suppressions(contact)
     signals.contact_updated.send(sender=Contact, contact=contact, fields=sorted(cleaned))
+    if actor is not None:  # the field names only: values are personal data
+        record(actor, "contact.updated", target=contact, target_label="", detail={"fields": sorted(cleaned)})
     return contact
 
 
@@ -337,8 +361,7 @@ def _ids_sql(queryset: QuerySet[Contact]) -> tuple[str, tuple]:
         return "SELECT id FROM contacts_contact WHERE false", ()
 
 
-@transaction.atomic
-def contacts_delete(*, queryset: QuerySet[Contact]) -> int:
+def _delete(queryset: QuerySet[Contact]) -> int:
     """Delete contacts set-based (a bulk delete may cover a million rows; Django's cascade would load
     them all). Opt-outs survive as suppression hashes, so a re-import doesn't message them again."""
     ids_sql, params = _ids_sql(queryset)
@@ -354,6 +377,20 @@ def contacts_delete(*, queryset: QuerySet[Contact]) -> int:
         deleted = cursor.rowcount
         cursor.execute("DROP TABLE contact_delete_ids")
     return deleted
+
+
+@transaction.atomic
+def contacts_delete(*, actor: Member | None = None, queryset: QuerySet[Contact], selection: dict | None = None) -> int:
+    """A bulk delete (see _delete); `selection` says what was selected, for the audit log (no contact data)."""
+    deleted = _delete(queryset)
+    record(actor, "contacts.bulk_changed", detail={"action": "delete", "count": deleted, **(selection or {})})
+    return deleted
+
+
+@transaction.atomic
+def contact_delete(*, actor: Member | None = None, contact: Contact) -> None:
+    _delete(Contact.objects.filter(pk=contact.pk))
+    record(actor, "contact.deleted", target=contact, target_label="")
 
 
 def _suppress_sql(cursor, ids_sql: str) -> None:
@@ -374,26 +411,41 @@ def _suppress_sql(cursor, ids_sql: str) -> None:
         """, hash_params)
 
 
-def contacts_tag(*, queryset: QuerySet[Contact], tags: list[str]) -> int:
+def _bulk_tags(sql: str, *, actor: Member | None, queryset: QuerySet[Contact], tags: list[str], action: str,
+               selection: dict | None) -> int:
+    """One UPDATE of the selection's tags. The ids it changed are read back (RETURNING) only when someone wants the
+    contacts one by one (outbound webhooks): then `contacts_changed_in_bulk` carries them."""
     ids_sql, params = _ids_sql(queryset)
+    wanted = signals.contact_events_wanted(("updated",))
     with connection.cursor() as cursor:
-        cursor.execute(f"""
-            UPDATE contacts_contact SET updated_at = now(), tags = ARRAY(
-                SELECT DISTINCT t COLLATE "C" FROM unnest(tags || %s::varchar[]) AS t ORDER BY 1)
-            WHERE id IN ({ids_sql}) AND NOT tags @> %s::varchar[]
-        """, [tags, *params, tags])
-        return cursor.rowcount
+        cursor.execute(sql.format(ids_sql=ids_sql) + (" RETURNING id" if wanted else ""), [tags, *params, tags])
+        affected = cursor.rowcount
+        changed = [row[0] for row in cursor.fetchall()] if wanted else []
+    if changed:
+        signals.contacts_changed_in_bulk.send(sender=Contact, created_ids=[], updated_ids=changed, fields=["tags"])
+    record(actor, "contacts.bulk_changed", detail={"action": action, "count": affected, "tags": list(tags),
+                                                   **(selection or {})})
+    return affected
 
 
-def contacts_untag(*, queryset: QuerySet[Contact], tags: list[str]) -> int:
-    ids_sql, params = _ids_sql(queryset)
-    with connection.cursor() as cursor:
-        cursor.execute(f"""
-            UPDATE contacts_contact SET updated_at = now(), tags = ARRAY(
-                SELECT t FROM unnest(tags) AS t WHERE t <> ALL(%s::varchar[]) ORDER BY t COLLATE "C")
-            WHERE id IN ({ids_sql}) AND tags && %s::varchar[]
-        """, [tags, *params, tags])
-        return cursor.rowcount
+@transaction.atomic
+def contacts_tag(*, actor: Member | None = None, queryset: QuerySet[Contact], tags: list[str],
+                 selection: dict | None = None) -> int:
+    return _bulk_tags("""
+        UPDATE contacts_contact SET updated_at = now(), tags = ARRAY(
+            SELECT DISTINCT t COLLATE "C" FROM unnest(tags || %s::varchar[]) AS t ORDER BY 1)
+        WHERE id IN ({ids_sql}) AND NOT tags @> %s::varchar[]
+    """, actor=actor, queryset=queryset, tags=tags, action="tag", selection=selection)
+
+
+@transaction.atomic
+def contacts_untag(*, actor: Member | None = None, queryset: QuerySet[Contact], tags: list[str],
+                   selection: dict | None = None) -> int:
+    return _bulk_tags("""
+        UPDATE contacts_contact SET updated_at = now(), tags = ARRAY(
+            SELECT t FROM unnest(tags) AS t WHERE t <> ALL(%s::varchar[]) ORDER BY t COLLATE "C")
+        WHERE id IN ({ids_sql}) AND tags && %s::varchar[]
+    """, actor=actor, queryset=queryset, tags=tags, action="untag", selection=selection)
 
 
 # --- Consent --------------------------------------------------------------------------------------
@@ -418,8 +470,9 @@ def _refresh_consent_state(contact_id: int) -> None:
 
 
 @transaction.atomic
-def consent_record(*, contact: Contact, category: str, action: str, source: str, proof: str = "",
-                   keyword: str = "", actor_email: str = "", occurred_at: dt.datetime | None = None) -> ConsentEvent:
+def consent_record(*, actor: Member | None = None, contact: Contact, category: str, action: str, source: str,
+                   proof: str = "", keyword: str = "", actor_email: str = "",
+                   occurred_at: dt.datetime | None = None) -> ConsentEvent:
     """Append one event to the ledger and update the contact's state column in the same transaction.
 
     The state is the latest event by `occurred_at`, so an opt-in proven with an older form doesn't
@@ -445,6 +498,9 @@ def consent_record(*, contact: Contact, category: str, action: str, source: str,
     _refresh_consent_state(contact.pk)
     contact.refresh_from_db(fields=["marketing_consent", "utility_consent", "updated_at"])
     signals.consent_recorded.send(sender=Contact, contact=contact, event=event)
+    if actor is not None:  # no proof text: it may quote the person
+        record(actor, "contact.consent_changed", target=contact, target_label="",
+               detail={"category": category, "action": action, "source": source, "consent_event_id": event.pk})
     return event
 
 
@@ -479,8 +535,8 @@ def _latest(*moments):
 
 
 @transaction.atomic
-def contact_merge(*, survivor: Contact, merged: Contact, prefer: dict[str, str], actor_email: str = "") -> \
-        ContactMergeRecord:
+def contact_merge(*, actor: Member | None = None, survivor: Contact, merged: Contact, prefer: dict[str, str],
+                  actor_email: str = "") -> ContactMergeRecord:
     """Fold `merged` into `survivor`, then delete it. For each profile field the survivor's value wins
     unless it is empty or `prefer[field] == "merged"`; `prefer["attributes"]` decides clashing keys.
     Tags are united, consent events move (the state is re-derived from the joined ledger)."""
@@ -522,18 +578,22 @@ def contact_merge(*, survivor: Contact, merged: Contact, prefer: dict[str, str],
     ContactMergeRecord.objects.filter(survivor_id=merged.pk).update(survivor_id=survivor.pk,
                                                                    survivor_ref=survivor.pk)
     signals.contacts_merged.send(sender=Contact, survivor_id=survivor.pk, merged_id=merged.pk)
-    record = ContactMergeRecord.objects.create(
+    merge_record = ContactMergeRecord.objects.create(
         survivor=survivor, survivor_ref=survivor.pk, merged_id=merged.pk, actor_email=actor_email,
         field_winners=winners, merged_snapshot=snapshot, moved_consent_events=moved)
     Contact.objects.filter(pk=merged.pk).delete()
     survivor.refresh_from_db()
-    return record
+    taken = sorted({f for f in PROFILE_FIELDS if winners[f] == "merged"} | {"attributes", "tags"})
+    signals.contact_updated.send(sender=Contact, contact=survivor, fields=taken)
+    record(actor, "contact.merged", target=survivor, target_label="",
+           detail={"merged_id": merged.pk, "field_winners": winners, "moved_consent_events": moved})
+    return merge_record
 
 
 # --- Erasure --------------------------------------------------------------------------------------
 
 @transaction.atomic
-def contact_erase(*, contact: Contact) -> Contact:
+def contact_erase(*, actor: Member | None = None, contact: Contact) -> Contact:
     """Remove the person's data, keep a tombstone row (same id, so other modules' references hold).
 
     - name, email, language, wa_id, tags, attributes and activity dates are cleared; phone and user id
@@ -563,6 +623,7 @@ def contact_erase(*, contact: Contact) -> Contact:
         first_seen_at=None, last_seen_at=None, last_inbound_at=None, last_outbound_at=None,
         erased_at=timezone.now(), updated_at=timezone.now())
     signals.contact_erased.send(sender=Contact, contact_id=contact.pk)
+    record(actor, "contact.erased", target=contact, target_label="")
     contact.refresh_from_db()
     return contact
 
@@ -576,16 +637,22 @@ def filter_validate(document) -> dict:
         raise ValidationError({"filter": [str(exc)]}) from None
 
 
-def segment_create(*, name: str, description: str, filter: dict, actor_email: str) -> Segment:
+@transaction.atomic
+def segment_create(*, actor: Member | None = None, name: str, description: str, filter: dict,
+                   actor_email: str = "") -> Segment:
     name = name.strip()
     if Segment.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": ["A segment with this name exists."]})
-    return Segment.objects.create(name=name, description=description.strip(), filter=filter_validate(filter),
-                                  created_by_email=actor_email)
+    segment = Segment.objects.create(name=name, description=description.strip(), filter=filter_validate(filter),
+                                     created_by_email=actor_email or (actor.user.email if actor is not None else ""))
+    record(actor, "segment.created", target=segment, detail={"filter": segment.filter})
+    return segment
 
 
-def segment_update(*, segment: Segment, name: str | None = None, description: str | None = None,
-                   filter: dict | None = None) -> Segment:
+@transaction.atomic
+def segment_update(*, actor: Member | None = None, segment: Segment, name: str | None = None,
+                   description: str | None = None, filter: dict | None = None) -> Segment:
+    before = {"name": segment.name, "description": segment.description, "filter": segment.filter}
     if name is not None:
         name = name.strip()
         if Segment.objects.filter(name__iexact=name).exclude(pk=segment.pk).exists():
@@ -596,4 +663,12 @@ def segment_update(*, segment: Segment, name: str | None = None, description: st
     if filter is not None:
         segment.filter = filter_validate(filter)
     segment.save()
+    record(actor, "segment.updated", target=segment,
+           changes=diff(before, {"name": segment.name, "description": segment.description, "filter": segment.filter}))
     return segment
+
+
+@transaction.atomic
+def segment_delete(*, actor: Member | None = None, segment: Segment) -> None:
+    record(actor, "segment.deleted", target=segment)
+    segment.delete()

@@ -26,3 +26,19 @@ contact_updated = Signal()
 
 # A consent event was recorded (the contact's state columns are current). kwargs: contact, event (ConsentEvent)
 consent_recorded = Signal()
+
+# Asked before a bulk change (a chunk of an import, a bulk tag or untag): do receivers want its contacts one by one?
+# A receiver answers True when it does (apps.developer: an endpoint subscribes to contact.created or .updated), so a
+# business nobody listens to pays nothing per contact. kwargs: kinds (of "created", "updated"). See
+# `contact_events_wanted` below.
+contact_events_wanted_asked = Signal()
+
+# Contacts were created or changed in bulk, sent only when someone wanted them (`contact_events_wanted`), inside the
+# change's transaction (an import's chunk: its transaction, so the work is bounded by the chunk's size).
+# kwargs: created_ids, updated_ids (lists of ids), fields (the contact fields the change may have set)
+contacts_changed_in_bulk = Signal()
+
+
+def contact_events_wanted(kinds: tuple[str, ...]) -> bool:
+    """Whether any receiver wants the contacts of a bulk change one by one (a cached lookup in the listener)."""
+    return any(answer for _, answer in contact_events_wanted_asked.send(sender=None, kinds=kinds))

@@ -1,10 +1,12 @@
 """Who is the client? The one place a request's client address is derived (throttles, login counter).
 
-A peer in TRUSTED_PROXY_IPS (nginx, the Next.js dev proxy) forwards the client in X-Forwarded-For:
+A peer in TRUSTED_PROXY_IPS (nginx, the Next.js dev proxy; addresses, or networks such as a Kubernetes pod range
+where the ingress controller's address changes with every pod) forwards the client in X-Forwarded-For:
 nginx *appends* the address it sees to whatever the client sent, so only the right-most entries were
 written by our proxies; everything to their left is the client's own claim. We walk from the right,
 skip our own proxies, and take the first other address. From any other peer the header is ignored.
 """
+import functools
 import ipaddress
 
 from django.conf import settings
@@ -22,8 +24,22 @@ def _parse(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     return ip
 
 
-def _trusted() -> set:
-    return {ip for ip in map(_parse, settings.TRUSTED_PROXY_IPS) if ip is not None}
+@functools.cache
+def _networks(entries: frozenset[str]) -> tuple:
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue  # settings' checks report a malformed entry; here it simply trusts nothing
+    return tuple(networks)
+
+
+def is_trusted_proxy(address) -> bool:
+    """Whether `address` (a string or a parsed address) is one of our proxies (TRUSTED_PROXY_IPS)."""
+    ip = _parse(address) if isinstance(address, str) else address
+    return ip is not None and any(ip in net for net in _networks(frozenset(settings.TRUSTED_PROXY_IPS))
+                                  if net.version == ip.version)
 
 
 def client_ip(request) -> str:
@@ -34,8 +50,7 @@ def client_ip(request) -> str:
     remote = _parse(remote_raw)
     if remote is None:
         return remote_raw
-    trusted = _trusted()
-    if remote not in trusted:
+    if not is_trusted_proxy(remote):
         return str(remote)
     for hop in reversed(meta.get("HTTP_X_FORWARDED_FOR", "").split(",")):
         if not hop.strip():
@@ -43,7 +58,7 @@ def client_ip(request) -> str:
         ip = _parse(hop)
         if ip is None:
             return str(remote)
-        if ip not in trusted:
+        if not is_trusted_proxy(ip):
             return str(ip)
     return str(remote)
 

@@ -4,9 +4,10 @@ This is the one place a request's schema is chosen. Nothing else may pick a sche
 """
 import logging
 
-from django.conf import settings
 from django.http import JsonResponse
 from django_tenants.middleware.main import TenantMainMiddleware
+
+from apps.core.client_ip import is_trusted_proxy
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ class TrustedProxyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.META.get("REMOTE_ADDR") not in settings.TRUSTED_PROXY_IPS:
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
             request.META.pop("HTTP_X_FORWARDED_HOST", None)
             request.META.pop("HTTP_X_FORWARDED_PROTO", None)
         return self.get_response(request)

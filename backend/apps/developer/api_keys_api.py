@@ -1,6 +1,7 @@
 """`/api/developer/api-keys/`: a business's API keys. Owners and admins (manage_settings) manage them; the full key
 is in the answer to create and rotate only (`key`), never in a list or a log."""
-from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -26,9 +27,16 @@ class ApiKeySerializer(serializers.Serializer):
     last_used_at = serializers.DateTimeField(allow_null=True)
     last_used_ip = serializers.IPAddressField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
+    previous_key_expires_at = serializers.SerializerMethodField(
+        help_text="After a rotation with a grace period: until when the previous secret still works (else null)")
 
     def get_rate_limit(self, key: ApiKey) -> int:
         return limit_for(key)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_previous_key_expires_at(self, key: ApiKey) -> str | None:
+        expires = key.previous_key_expires_at
+        return serializers.DateTimeField().to_representation(expires) if expires and expires > timezone.now() else None
 
 
 @extend_schema_serializer(component_name="ApiKeyCreated")
@@ -82,7 +90,7 @@ class ApiKeyDetailApi(APIView):
 
     @extend_schema(responses={204: None}, operation_id="developer_api_keys_revoke")
     def delete(self, request, key_id: int):
-        """Revoke: the key stops working at once."""
+        """Revoke: the key stops working at once (a previous secret in its grace period too)."""
         services.api_key_revoke(actor=request.member, api_key=access_api_key(request.member, key_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -90,9 +98,20 @@ class ApiKeyDetailApi(APIView):
 class ApiKeyRotateApi(APIView):
     permission_classes = [CanManageSettings]
 
-    @extend_schema(request=None, responses=ApiKeyCreatedSerializer, operation_id="developer_api_keys_rotate")
+    @extend_schema_serializer(component_name="ApiKeyRotate")
+    class InputSerializer(serializers.Serializer):
+        grace_hours = serializers.IntegerField(
+            required=False, default=services.ROTATION_GRACE_HOURS, min_value=0,
+            max_value=services.MAX_ROTATION_GRACE_HOURS,
+            help_text="How long the previous secret keeps working (hours, 0 to 168; 0 ends it at once). Rotating "
+                      "again within the grace period ends the older secret at once.")
+
+    @extend_schema(request=InputSerializer, responses=ApiKeyCreatedSerializer, operation_id="developer_api_keys_rotate")
     def post(self, request, key_id: int):
-        """A new secret for the key (returned once as `key`); the old one stops working at once."""
-        api_key, key = services.api_key_rotate(actor=request.member,
-                                               api_key=access_api_key(request.member, key_id))
+        """A new secret for the key (returned once as `key`); the previous one keeps working for `grace_hours`
+        (default 24), shown as `previous_key_expires_at`."""
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        api_key, key = services.api_key_rotate(actor=request.member, api_key=access_api_key(request.member, key_id),
+                                               grace_hours=data.validated_data["grace_hours"])
         return _secret_once(Response({**ApiKeySerializer(api_key).data, "key": key}))

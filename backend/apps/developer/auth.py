@@ -6,6 +6,8 @@
   creator, or taking their rights, stops the key on its next request.
 - Only the views in `public_api.PUBLIC_API` accept keys, each needing one scope; a `read_only` key may only read.
   Refusals are 403 before any view code runs.
+- After a rotation the previous secret keeps working for the rotation's grace period (`previous_key_expires_at`,
+  at most 7 days); revoking ends both at once.
 - Rate limited per key (ratelimit.py); `last_used_at`/`last_used_ip` are written at most once a minute.
 - A bearer key carries no ambient credential, so the same-origin check of cookie writes (apps.core.csrf) does not
   apply. Tokens that don't start with `cn_live_` fall through to the session authentication.
@@ -15,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -69,13 +72,20 @@ def _refuse(message: str) -> exceptions.AuthenticationFailed:
 
 
 def find_key(token: str) -> ApiKey | None:
-    """The live key this token is, in the current schema."""
-    key = ApiKey.objects.select_related("created_by").filter(secret_hash=keys.hash_key(token)).first()
+    """The live key this token is, in the current schema: its current secret, or the secret before its last rotation
+    while that rotation's grace period lasts. Revoked or expired, neither works."""
+    digest = keys.hash_key(token)
     now = timezone.now()
-    if key is None or not keys.matches(token, key.secret_hash) or key.revoked_at is not None \
-            or (key.expires_at is not None and key.expires_at <= now):
+    key = ApiKey.objects.select_related("created_by").filter(
+        Q(secret_hash=digest) | Q(previous_secret_hash=digest, previous_key_expires_at__gt=now)).first()
+    if key is None or key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
         return None
-    return key
+    if keys.matches(token, key.secret_hash):
+        return key
+    previous_live = key.previous_key_expires_at is not None and key.previous_key_expires_at > now
+    if previous_live and key.previous_secret_hash and keys.matches(token, key.previous_secret_hash):
+        return key
+    return None
 
 
 class ApiKeyAuthentication(BaseAuthentication):

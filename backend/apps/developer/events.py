@@ -22,8 +22,10 @@ logger = logging.getLogger(__name__)
 EVENT_TYPES: dict[str, str] = {
     "message.received": "A customer's message arrived (stored once: a redelivered webhook emits nothing).",
     "message.status_changed": "A message the business sent moved on: sent, delivered, read or failed.",
-    "contact.created": "A contact was added (by a member, the API, or a customer's first message).",
-    "contact.updated": "A member or the API changed a contact's profile, tags or attributes.",
+    "contact.created": "A contact was added (by a member, the API, a CSV import, or a customer's first message).",
+    "contact.updated": "A member, the API, a CSV import or a bulk action changed a contact's profile, tags or "
+                       "attributes.",
+    "contact.deleted": "A contact was deleted (one, in bulk, or merged into another contact).",
     "contact.opted_out": "A contact opted out of a category (STOP keyword, Meta's preference, a member).",
     "contact.opted_in": "A contact opted (back) in to a category.",
     "campaign.finished": "A campaign ended: completed, cancelled or failed.",

@@ -21,6 +21,10 @@ class ApiKey(models.Model):
     # `cn_live_` + 8 characters of the secret's start: shown in lists and logs, identifies the key, proves nothing.
     prefix = models.CharField(max_length=32, unique=True)
     secret_hash = models.CharField(max_length=64, unique=True)  # sha256 hex of the whole key
+    # After a rotation with a grace period, the secret before it still works until `previous_key_expires_at`
+    # (services.api_key_rotate): callers switch over without an outage. One previous secret at most.
+    previous_secret_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    previous_key_expires_at = models.DateTimeField(null=True, blank=True)
     scopes = ArrayField(models.CharField(max_length=16, choices=ApiKeyScope.choices), default=list)
     # Requests a minute; null: the setting API_KEY_RATE_LIMIT.
     rate_limit = models.PositiveIntegerField(null=True, blank=True)
@@ -38,6 +42,11 @@ class ApiKey(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names the key: its name and public prefix (never the secret)."""
         return f"{self.name} ({self.prefix}…)"
 
 

@@ -27,6 +27,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.audit.context import acting_as, automation
+from apps.audit.recorder import record
 from apps.developer.events import PING
 from apps.developer.webhook_models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from apps.developer.webhook_signing import HEADER, signature_header
@@ -38,6 +40,7 @@ Status = WebhookDelivery.Status
 DUE = (Status.PENDING, Status.FAILED)
 EXCERPT = 2048
 USER_AGENT = "ConvoNest-Webhooks/1.0"
+DELIVERY = automation("webhook_delivery", "Webhook delivery")  # who disables a failing endpoint, in the audit log
 
 
 @dataclass
@@ -193,6 +196,10 @@ def _count_failure(endpoint_id: int, *, now) -> None:
         from apps.developer.events import subscriptions_forget
 
         subscriptions_forget()
+        endpoint.is_active, endpoint.disabled_reason, endpoint.disabled_at = False, reason, now
+        with acting_as(DELIVERY):
+            record(None, "webhook_endpoint.disabled", target=endpoint,
+                   detail={"reason": reason, "failed_attempts": endpoint.failure_streak})
         logger.warning("webhook endpoint %s disabled after %s failed attempts", endpoint_id, endpoint.failure_streak)
         schema = connection.schema_name
         transaction.on_commit(lambda: endpoint_disabled_notice(schema, endpoint, reason), robust=True)

@@ -8,12 +8,20 @@ delivery of an event to one of them as a row with its attempts (Saleor's rule: e
     WebhookAttempt    one HTTP request of a delivery: the headers sent (never the secret), the answer or the error
 """
 import uuid
+from urllib.parse import urlsplit
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
 from apps.core.crypto import EncryptedTextField
+
+
+def url_host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 class WebhookEndpoint(models.Model):
@@ -43,6 +51,11 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"webhook endpoint {self.pk} ({'active' if self.is_active else 'disabled'})"
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names it: the URL's host (a path or query may carry the receiver's own token)."""
+        return url_host(self.url)
 
 
 class WebhookDelivery(models.Model):
@@ -79,6 +92,10 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id} to endpoint {self.endpoint_id} ({self.status})"
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.event_type} {self.event_id}"
 
 
 class WebhookAttempt(models.Model):

@@ -1,14 +1,32 @@
 """Outbound webhook events from the product apps' signals (each sent inside the transaction of its change): check that
 someone subscribes (a cached lookup) before building anything, then `events.emit`. The payload shapes are documented in
-docs/webhooks-outbound.md; contact data are at `data.contact_id` so an erasure can find and redact them."""
+docs/webhooks-outbound.md; contact data are at `data.contact_id` so an erasure can find and redact them.
+
+Bulk changes (an import's chunk, a bulk tag, untag or delete) come as sets of ids, read and emitted BULK_BATCH contacts
+at a time (one INSERT of deliveries each), so memory stays bounded whatever the size; the contacts app asks first
+(`contact_events_wanted_asked`) and collects no ids at all when nobody subscribes."""
+from django.db import connection
 from django.dispatch import receiver
 
 from apps.calls.signals import call_event_recorded
 from apps.campaigns.signals import campaign_finished
-from apps.contacts.signals import consent_recorded, contact_created, contact_erased, contact_updated
+from apps.contacts.signals import (
+    consent_recorded,
+    contact_created,
+    contact_erased,
+    contact_events_wanted_asked,
+    contact_updated,
+    contacts_changed_in_bulk,
+    contacts_deleting,
+    contacts_merged,
+)
 from apps.developer import events
 from apps.messaging.signals import message_received, message_statuses_changed
 from apps.templates.signals import template_status_changed
+
+BULK_BATCH = 500
+
+_CONTACT_EVENTS = {"created": "contact.created", "updated": "contact.updated"}
 
 
 def _iso(value):
@@ -69,6 +87,53 @@ def _contact_created(sender, contact, **kwargs):
 def _contact_updated(sender, contact, fields=(), **kwargs):
     if events.wants("contact.updated"):
         events.emit("contact.updated", {**contact_data(contact), "changed": list(fields)})
+
+
+@receiver(contact_events_wanted_asked, dispatch_uid="developer.contact_events_wanted")
+def _contact_events_wanted(sender, kinds=(), **kwargs) -> bool:
+    return any(events.wants(_CONTACT_EVENTS[kind]) for kind in kinds if kind in _CONTACT_EVENTS)
+
+
+@receiver(contacts_changed_in_bulk, dispatch_uid="developer.contacts_changed_in_bulk")
+def _contacts_in_bulk(sender, created_ids=(), updated_ids=(), fields=(), **kwargs):
+    from apps.contacts.models import Contact
+
+    for event_type, ids, extra in (("contact.created", created_ids, {}),
+                                   ("contact.updated", updated_ids, {"changed": list(fields)})):
+        if not ids or not events.wants(event_type):
+            continue
+        for start in range(0, len(ids), BULK_BATCH):
+            batch = Contact.objects.filter(pk__in=ids[start:start + BULK_BATCH]).order_by("pk")
+            events.emit_many(event_type, [{**contact_data(contact), **extra} for contact in batch])
+
+
+@receiver(contacts_deleting, dispatch_uid="developer.contacts_deleting")
+def _contacts_deleting(sender, ids_sql, params=(), **kwargs):
+    """Before a delete (one contact or a million): `contact.deleted` for each, read in id order BULK_BATCH at a time."""
+    if not events.wants("contact.deleted"):
+        return
+    last = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(f"""
+                SELECT c.id, c.phone, c.wa_id, c.wa_user_id FROM contacts_contact c
+                WHERE c.id IN ({ids_sql}) AND c.id > %s ORDER BY c.id LIMIT %s
+            """, [*params, last, BULK_BATCH])
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        events.emit_many("contact.deleted", [
+            {"contact_id": pk, "phone": phone, "wa_id": wa_id or None, "wa_user_id": user_id, "merged_into": None}
+            for pk, phone, wa_id, user_id in rows])
+        last = rows[-1][0]
+
+
+@receiver(contacts_merged, dispatch_uid="developer.contacts_merged")
+def _contact_merged(sender, survivor_id, merged_id, **kwargs):
+    """The merged contact is gone, folded into the survivor (whose own change is a `contact.updated`)."""
+    if events.wants("contact.deleted"):
+        events.emit("contact.deleted", {"contact_id": merged_id, "phone": None, "wa_id": None, "wa_user_id": None,
+                                        "merged_into": survivor_id})
 
 
 @receiver(consent_recorded, dispatch_uid="developer.consent_recorded")

@@ -5,6 +5,9 @@
     endpoint_enable         a disabled endpoint back on: its waiting deliveries are due at once
     endpoint_ping           a `ping` event to one endpoint, attempted now (the answer is shown)
     delivery_replay         the same event again: a new delivery, same event id, attempted soon
+
+Each change is recorded in the audit log (apps.audit) in its transaction, by the acting member (or API key). An
+endpoint is named there by its URL's host: a path or query string may carry the receiver's own token.
 """
 from __future__ import annotations
 
@@ -16,10 +19,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.audit.recorder import diff, record
 from apps.core.errors import ApplicationError
 from apps.developer import events
 from apps.developer.webhook_delivery import deliveries_of_endpoint_due_now, delivery_attempt
-from apps.developer.webhook_models import WebhookDelivery, WebhookEndpoint
+from apps.developer.webhook_models import WebhookDelivery, WebhookEndpoint, url_host
 from apps.developer.webhook_signing import secret_new
 from apps.developer.webhook_ssrf import AddressRefused, resolve_target
 from tenants.members import Member
@@ -51,13 +55,15 @@ def endpoint_create(*, member: Member, url: str, events_: list[str], description
     endpoint = WebhookEndpoint.objects.create(url=_clean_url(url), events=_clean_events(events_),
                                               description=description.strip(), secret=secret_new(),
                                               created_by_email=member.user.email)
+    record(member, "webhook_endpoint.created", target=endpoint, detail={"events": endpoint.events})
     events.subscriptions_forget()
     return endpoint
 
 
 @transaction.atomic
-def endpoint_update(*, endpoint: WebhookEndpoint, url: str | None = None, events_: list[str] | None = None,
-                    description: str | None = None) -> WebhookEndpoint:
+def endpoint_update(*, actor: Member | None = None, endpoint: WebhookEndpoint, url: str | None = None,
+                    events_: list[str] | None = None, description: str | None = None) -> WebhookEndpoint:
+    before = _audited(endpoint)
     if url is not None:
         endpoint.url = _clean_url(url)
     if events_ is not None:
@@ -65,18 +71,28 @@ def endpoint_update(*, endpoint: WebhookEndpoint, url: str | None = None, events
     if description is not None:
         endpoint.description = description.strip()
     endpoint.save()
+    changes = diff(before, _audited(endpoint))
+    if url is not None and url != before["url"]:
+        changes["url"] = ["[changed]", "[changed]"]  # the host says enough; the rest may hold a token
+    record(actor, "webhook_endpoint.updated", target=endpoint, changes=changes)
     events.subscriptions_forget()
     return endpoint
 
 
+def _audited(endpoint: WebhookEndpoint) -> dict:
+    return {"url": endpoint.url, "host": url_host(endpoint.url), "events": list(endpoint.events),
+            "description": endpoint.description}
+
+
 @transaction.atomic
-def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+def endpoint_delete(*, actor: Member | None = None, endpoint: WebhookEndpoint) -> None:
+    record(actor, "webhook_endpoint.deleted", target=endpoint, detail={"events": list(endpoint.events)})
     endpoint.delete()  # its deliveries and attempts go with it
     events.subscriptions_forget()
 
 
 @transaction.atomic
-def endpoint_secret_roll(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+def endpoint_secret_roll(*, actor: Member | None = None, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     """A new secret; the current one keeps signing (a second v1) for the overlap, so receivers can switch over."""
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     overlap = settings.OUTBOUND_WEBHOOK_SECRET_OVERLAP_HOURS
@@ -84,18 +100,21 @@ def endpoint_secret_roll(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     endpoint.previous_secret_expires_at = timezone.now() + timedelta(hours=overlap) if overlap > 0 else None
     endpoint.secret = secret_new()
     endpoint.save()
+    record(actor, "webhook_endpoint.secret_rolled", target=endpoint, detail={"overlap_hours": max(overlap, 0)})
     return endpoint
 
 
 @transaction.atomic
-def endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+def endpoint_enable(*, actor: Member | None = None, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     if endpoint.is_active:
         return endpoint
     _clean_url(endpoint.url)  # the address may have changed meanwhile
+    reason = endpoint.disabled_reason
     endpoint.is_active, endpoint.disabled_reason, endpoint.disabled_at = True, "", None
     endpoint.failure_streak, endpoint.failing_since = 0, None
     endpoint.save()
+    record(actor, "webhook_endpoint.enabled", target=endpoint, detail={"disabled_reason": reason})
     events.subscriptions_forget()
     events.deliveries_enqueue_on_commit(deliveries_of_endpoint_due_now(endpoint))
     return endpoint
@@ -112,7 +131,7 @@ def endpoint_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
 
 
 @transaction.atomic
-def delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
+def delivery_replay(*, actor: Member | None = None, delivery: WebhookDelivery) -> WebhookDelivery:
     """The same event (same id and payload) once more to the same endpoint, as a new delivery with its own attempts.
     For a disabled endpoint it waits until the endpoint is enabled again."""
     if delivery.payload.get("redacted"):
@@ -121,5 +140,8 @@ def delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
     replay = WebhookDelivery.objects.create(endpoint_id=delivery.endpoint_id, event_type=delivery.event_type,
                                             event_id=delivery.event_id, payload=delivery.payload,
                                             replay_of=delivery, next_attempt_at=timezone.now())
+    record(actor, "webhook_delivery.replayed", target=replay,
+           detail={"replay_of": str(delivery.pk), "endpoint_id": delivery.endpoint_id,
+                   "endpoint": url_host(delivery.endpoint.url)})
     events.deliveries_enqueue_on_commit([replay.pk])
     return replay

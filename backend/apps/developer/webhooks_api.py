@@ -139,13 +139,14 @@ class EndpointDetailApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        endpoint = services.endpoint_update(endpoint=endpoint, url=values.get("url"), events_=values.get("events"),
+        endpoint = services.endpoint_update(actor=request.member, endpoint=endpoint, url=values.get("url"),
+                                            events_=values.get("events"),
                                             description=values.get("description"))
         return Response(EndpointSerializer(endpoint).data)
 
     @extend_schema(responses={204: None}, operation_id="developer_webhooks_destroy")
     def delete(self, request, endpoint_id: int):
-        services.endpoint_delete(endpoint=access_endpoint(request.member, endpoint_id))
+        services.endpoint_delete(actor=request.member, endpoint=access_endpoint(request.member, endpoint_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -157,7 +158,8 @@ class EndpointRollSecretApi(APIView):
 
     @extend_schema(request=None, responses=EndpointWithSecretSerializer, operation_id="developer_webhooks_roll_secret")
     def post(self, request, endpoint_id: int):
-        endpoint = services.endpoint_secret_roll(endpoint=access_endpoint(request.member, endpoint_id))
+        endpoint = services.endpoint_secret_roll(actor=request.member,
+                                                 endpoint=access_endpoint(request.member, endpoint_id))
         return Response(EndpointWithSecretSerializer(endpoint).data)
 
 
@@ -168,7 +170,7 @@ class EndpointEnableApi(APIView):
 
     @extend_schema(request=None, responses=EndpointSerializer, operation_id="developer_webhooks_enable")
     def post(self, request, endpoint_id: int):
-        endpoint = services.endpoint_enable(endpoint=access_endpoint(request.member, endpoint_id))
+        endpoint = services.endpoint_enable(actor=request.member, endpoint=access_endpoint(request.member, endpoint_id))
         return Response(EndpointSerializer(endpoint).data)
 
 
@@ -219,7 +221,8 @@ class DeliveryReplayApi(APIView):
     @extend_schema(request=None, responses={202: DeliverySerializer},
                    operation_id="developer_webhooks_deliveries_replay")
     def post(self, request, delivery_id):
-        replay = services.delivery_replay(delivery=access_delivery(request.member, delivery_id))
+        replay = services.delivery_replay(actor=request.member,
+                                          delivery=access_delivery(request.member, delivery_id))
         return Response(DeliverySerializer(replay).data, status=status.HTTP_202_ACCEPTED)
 
 

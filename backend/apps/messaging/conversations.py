@@ -7,6 +7,10 @@
     conversation_update       status and assignment, with who may assign whom
     conversation_mark_read    the agent read it: unread 0, and the customer sees blue ticks
     note_create, canned_reply_*, inbox_settings_update
+
+The inbox's configuration (canned replies; the settings: automations, business hours, who sees what) is recorded
+in the audit log with who changed it; messages, reads, assignments and notes are not (the messages and their
+events already say who did them).
 """
 from datetime import datetime
 
@@ -15,6 +19,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from apps.audit.recorder import diff, record
 from apps.core.errors import ApplicationError
 from apps.core.time_zones import TIME_ZONE_SET
 from apps.messaging import live
@@ -163,8 +168,13 @@ def note_create(*, conversation: Conversation, author, body: str) -> Conversatio
     return note
 
 
-def canned_reply_save(*, reply: CannedReply | None = None, shortcut: str, title: str, body: str, actor=None
+CANNED_REPLY_FIELDS = ("shortcut", "title", "body")
+
+
+@transaction.atomic
+def canned_reply_save(*, actor: Member, reply: CannedReply | None = None, shortcut: str, title: str, body: str
                       ) -> CannedReply:
+    """Create a canned reply (`reply` None) or change one."""
     shortcut = shortcut.strip().lstrip("/").lower()
     if not shortcut or not shortcut.replace("-", "").replace("_", "").isalnum():
         raise ApplicationError("Shortcuts are letters, digits, - and _.", code="validation_error",
@@ -173,10 +183,23 @@ def canned_reply_save(*, reply: CannedReply | None = None, shortcut: str, title:
     if clash.exists():
         raise ApplicationError("That shortcut is taken.", code="validation_error",
                                errors={"shortcut": [f"/{shortcut} is already a canned reply."]})
-    reply = reply or CannedReply(created_by=actor)
+    before = {name: getattr(reply, name) for name in CANNED_REPLY_FIELDS} if reply is not None else None
+    reply = reply or CannedReply(created_by=actor.user)
     reply.shortcut, reply.title, reply.body = shortcut, title.strip(), body.strip()
     reply.save()
+    if before is None:
+        record(actor, "canned_reply.created", target=reply)
+    else:
+        changes = diff(before, {name: getattr(reply, name) for name in CANNED_REPLY_FIELDS})
+        if changes:  # saved as it was: nothing to record
+            record(actor, "canned_reply.updated", target=reply, changes=changes)
     return reply
+
+
+@transaction.atomic
+def canned_reply_delete(*, actor: Member, reply: CannedReply) -> None:
+    record(actor, "canned_reply.deleted", target=reply)
+    reply.delete()
 
 
 def _clean_hours(hours: dict) -> dict:
@@ -204,10 +227,12 @@ def _clean_hours(hours: dict) -> dict:
 
 
 @transaction.atomic
-def inbox_settings_update(*, data: dict) -> InboxSettings:
+def inbox_settings_update(*, actor: Member, data: dict) -> InboxSettings:
+    """Change the automations, business hours and visibility; what changed is recorded with who changed it."""
     from apps.messaging.selectors import inbox_settings_get
 
     settings_row = inbox_settings_get()
+    before = {name: getattr(settings_row, name) for name in data}
     if "timezone" in data:
         if data["timezone"] not in TIME_ZONE_SET:  # the list the schema's enum states
             raise ApplicationError("Unknown time zone.", code="validation_error",
@@ -222,4 +247,7 @@ def inbox_settings_update(*, data: dict) -> InboxSettings:
         raise ApplicationError("Set business hours before switching on the away message.", code="validation_error",
                                errors={"business_hours": ["The away message is sent outside these hours."]})
     settings_row.save()
+    changes = diff(before, {name: getattr(settings_row, name) for name in data})
+    if changes:
+        record(actor, "inbox.settings_changed", target=settings_row, changes=changes)
     return settings_row

@@ -295,7 +295,7 @@ class CannedReplyListApi(ListAPIView):
     def post(self, request):
         data = CannedReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        reply = conversations.canned_reply_save(actor=request.user, **data.validated_data)
+        reply = conversations.canned_reply_save(actor=request.member, **data.validated_data)
         return Response(CannedReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
@@ -307,11 +307,12 @@ class CannedReplyDetailApi(APIView):
         reply = selectors.access_canned_reply(reply_id)
         data = CannedReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(CannedReplySerializer(conversations.canned_reply_save(reply=reply, **data.validated_data)).data)
+        reply = conversations.canned_reply_save(actor=request.member, reply=reply, **data.validated_data)
+        return Response(CannedReplySerializer(reply).data)
 
     @extend_schema(responses={204: None}, operation_id="canned_replies_destroy")
     def delete(self, request, reply_id):
-        selectors.access_canned_reply(reply_id).delete()
+        conversations.canned_reply_delete(actor=request.member, reply=selectors.access_canned_reply(reply_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -329,7 +330,7 @@ class InboxSettingsApi(APIView):
     def patch(self, request):
         data = InboxSettingsSerializer(selectors.inbox_settings_get(), data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        updated = conversations.inbox_settings_update(data=dict(data.validated_data))
+        updated = conversations.inbox_settings_update(actor=request.member, data=dict(data.validated_data))
         return Response(InboxSettingsSerializer(updated).data)
 
 

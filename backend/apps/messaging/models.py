@@ -177,6 +177,10 @@ class CannedReply(models.Model):
     def __str__(self) -> str:
         return self.shortcut
 
+    @property
+    def audit_label(self) -> str:
+        return f"/{self.shortcut} — {self.title}"
+
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DEFAULT_OPT_OUT_KEYWORDS = ["stop", "unsubscribe", "stop all", "cancel", "opt out", "optout", "end", "quit",
@@ -215,6 +219,10 @@ class InboxSettings(models.Model):
 
     def __str__(self) -> str:
         return "inbox settings"
+
+    @property
+    def audit_label(self) -> str:
+        return "Inbox settings"
 
 
 class MessageMedia(models.Model):

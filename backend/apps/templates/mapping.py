@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework.exceptions import PermissionDenied
 
+from apps.audit.recorder import record
 from apps.contacts.models import Contact
 from apps.contacts.selectors import attribute_definition_list
 from apps.core.errors import ApplicationError
@@ -170,6 +171,7 @@ def template_mapping_set(*, member: Member, template: Template, mapping) -> Temp
                                      source=TemplateEvent.Source.MEMBER, actor_email=member.user.email)
         template.mapping = clean
         template.save(update_fields=["mapping", "updated_at"])
+        record(member, "template.updated", target=template, detail={"fields": ["mapping"]})
     return template
 
 

@@ -67,6 +67,10 @@ class Template(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.language}, {self.status})"
 
+    @property
+    def audit_label(self) -> str:  # how the audit log names it
+        return f"{self.name} ({self.language})" if self.language else self.name
+
 
 class TemplateEvent(models.Model):
     """One change to a template and who or what made it: Meta's webhooks (status, quality, category,

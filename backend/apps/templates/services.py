@@ -1,6 +1,9 @@
 """Writes to templates: members creating, editing, deleting and acknowledging them (through the WABA's Graph
 client), header samples uploaded for the builder, and Meta's template webhooks (apps.webhooks.template_updates
-parses them and calls `template_for_update` / `template_update_apply`). Syncs with Meta's list: sync.py."""
+parses them and calls `template_for_update` / `template_update_apply`). Syncs with Meta's list: sync.py.
+
+Every change is recorded in the audit log (apps.audit) in its transaction: by the member (or API key) for theirs, by
+Meta for the statuses Meta changes (a webhook, or a sync that finds one)."""
 import hashlib
 import json
 import logging
@@ -11,6 +14,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
+from apps.audit.context import META
+from apps.audit.recorder import record
 from apps.core.errors import ApplicationError, Conflict
 from apps.templates.models import Template, TemplateEvent
 from apps.templates.signals import template_status_changed
@@ -203,6 +208,8 @@ def template_create(*, member: Member, definition: dict, waba_id: str | None = N
             template.save()
         _event(template, TemplateEvent.Kind.CREATED, value=template.status, actor_email=member.user.email,
                detail={"waba_id": account.waba_id})
+        record(member, "template.created", target=template,
+               detail={"waba_id": account.waba_id, "category": template.category, "status": template.status})
     return template
 
 
@@ -275,6 +282,9 @@ def template_edit(*, member: Member, template: Template, components: list | None
         template.save()
         _event(template, TemplateEvent.Kind.EDITED, value=", ".join(sorted(changed)), actor_email=member.user.email,
                detail={"status_before": status_before, "fields": sorted(changed)})
+        record(member, "template.updated", target=template,
+               detail={"fields": sorted(changed), "status_before": status_before,
+                       **({"category": changed["category"]} if "category" in changed else {})})
     return template
 
 
@@ -299,15 +309,18 @@ def template_delete(*, member: Member, template: Template, all_languages: bool =
             row.save(update_fields=["status", "updated_at"])
             _event(row, TemplateEvent.Kind.DELETED, value=Template.Status.DELETED, actor_email=member.user.email,
                    detail={"all_languages": all_languages})
+            record(member, "template.deleted", target=row, detail={"all_languages": all_languages})
             deleted.append(row)
     return deleted
 
 
+@transaction.atomic
 def template_acknowledge(*, member: Member, template: Template) -> Template:
     """A member has seen what needed attention: the banner goes, the history says who saw what."""
     _require_manager(member)
     if template.attention:
         _event(template, TemplateEvent.Kind.ACKNOWLEDGED, value=template.attention, actor_email=member.user.email)
+        record(member, "template.acknowledged", target=template, detail={"attention": template.attention})
         template.attention, template.attention_since = "", None
         template.save(update_fields=["attention", "attention_since", "updated_at"])
     return template
@@ -380,6 +393,7 @@ def template_for_update(*, meta_template_id: str, name: str = "", language: str 
     return template
 
 
+@transaction.atomic
 def template_update_apply(*, template: Template, kind: str, value: str, changes: dict, detail: dict,
                           attention: str = "") -> TemplateEvent | None:
     """Set `changes` on the template and append the update to its history; `attention` (e.g. "Rejected:
@@ -399,9 +413,17 @@ def template_update_apply(*, template: Template, kind: str, value: str, changes:
     if changed:
         template.save(update_fields=[*changed, "updated_at"])
     if "status" in changed:
-        template_status_changed.send(sender=Template, template=template, previous_status=previous_status)
+        template_status_changed_by_meta(template, previous_status=previous_status, via="webhook")
     return TemplateEvent.objects.create(template=template, kind=kind, value=value[:64], detail=detail,
                                         fingerprint=fingerprint)
+
+
+def template_status_changed_by_meta(template: Template, *, previous_status: str, via: str) -> None:
+    """Meta changed the template's status, seen by its webhook or by a sync (whichever came first: the other then
+    finds nothing to change): `template_status_changed` (outbound webhooks) and the audit log, once per change."""
+    template_status_changed.send(sender=Template, template=template, previous_status=previous_status)
+    record(META, "template.status_changed", target=template,
+           detail={"old": previous_status, "new": template.status, "reason": template.rejected_reason, "via": via})
 
 
 def attention_for(*, status: str = "", reason: str = "", quality: str = "", category_from: str = "",

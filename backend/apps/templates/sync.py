@@ -13,10 +13,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.audit.context import automation
+from apps.audit.recorder import record
 from apps.templates.models import Template, TemplateEvent, TemplateSync
-from apps.templates.services import attention_for, client_for, meta_fields, waba_lock
+from apps.templates.services import (
+    attention_for,
+    client_for,
+    meta_fields,
+    template_status_changed_by_meta,
+    waba_lock,
+)
 from apps.whatsapp.errors import GraphError
 from apps.whatsapp.models import BusinessAccount
+from tenants.members import Member
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +33,7 @@ logger = logging.getLogger(__name__)
 LIST_FIELDS = ("id,name,language,status,category,sub_category,components,parameter_format,message_send_ttl_seconds,"
                "quality_score,rejected_reason,rejection_info,previous_category,correct_category,library_template_name")
 PAGE_SIZE = 100
+SCHEDULER = automation("template_sync", "Template sync")  # the hourly sync (and one on connecting), in the audit log
 # A run still "running" after this long lost its task (a sync takes seconds).
 STALE_AFTER = timedelta(hours=1)
 # Columns a sync compares; components are compared whole and reported as "components".
@@ -32,11 +42,16 @@ COMPARED = ("name", "language", "category", "status", "sub_category", "quality_s
             "pending_category", "library_template_name")
 
 
-def templates_sync_start(*, waba_id: str, trigger: str) -> TemplateSync:
-    """A sync row for the WABA, run by a task after commit (the caller's transaction holds the row)."""
+@transaction.atomic
+def templates_sync_start(*, actor: Member | None = None, waba_id: str, trigger: str) -> TemplateSync:
+    """A sync row for the WABA, run by a task after commit (the caller's transaction holds the row). The audit log's
+    `templates.synced` is written here, by who asked: a member (the sync button) or, with no actor, whoever is
+    bound (the hourly sync, a newly connected account)."""
     from apps.templates.tasks import templates_sync_task
 
     sync = TemplateSync.objects.create(waba_id=waba_id, trigger=trigger)
+    record(actor, "templates.synced", target=sync, target_label=f"WhatsApp account {waba_id}",
+           detail={"waba_id": waba_id, "trigger": trigger})
     schema = connection.schema_name
 
     def enqueue() -> None:
@@ -129,6 +144,7 @@ def reconcile(waba_id: str, listed: list[dict], *, listed_since) -> dict:
             quality=fields["quality_score"] if "quality_score" in changes else "",
             category_from=template.category if "category" in changes else "",
             category_to=fields["category"] if "category" in changes else "")
+        previous_status = template.status
         for field, value in changes.items():
             setattr(template, field, value)
         template.synced_at = now
@@ -143,13 +159,17 @@ def reconcile(waba_id: str, listed: list[dict], *, listed_since) -> dict:
                 detail["components"] = "changed"
             _synced_event(template, ", ".join(sorted(changes)), detail)
             counts["updated"] += 1
+        if "status" in changes:  # Meta changed it and its webhook didn't tell us (or not yet): said once, here
+            template_status_changed_by_meta(template, previous_status=previous_status, via="sync")
     gone = Template.objects.select_for_update().filter(waba_id=waba_id, created_at__lt=listed_since).exclude(
         meta_template_id__in=seen_ids).exclude(status=Template.Status.DELETED)
     for template in gone:
+        previous_status = template.status
         template.status = Template.Status.DELETED
         template.synced_at = now
         template.save(update_fields=["status", "synced_at", "updated_at"])
         _synced_event(template, "deleted", {"status": Template.Status.DELETED})
+        template_status_changed_by_meta(template, previous_status=previous_status, via="sync")
         counts["removed"] += 1
     return counts
 

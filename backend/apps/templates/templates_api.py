@@ -258,7 +258,7 @@ class TemplateSyncApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         account = services.account_for(data.validated_data.get("waba_id"))
-        sync = templates_sync_start(waba_id=account.waba_id, trigger="member")
+        sync = templates_sync_start(actor=request.member, waba_id=account.waba_id, trigger="member")
         return Response(TemplateSyncSerializer(sync).data, status=status.HTTP_202_ACCEPTED)
 
 

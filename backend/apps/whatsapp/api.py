@@ -71,7 +71,7 @@ class NumberListApi(ListAPIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        number = services.number_connect_manual(tenant=request.tenant, **data.validated_data)
+        number = services.number_connect_manual(actor=request.member, tenant=request.tenant, **data.validated_data)
         return Response(PhoneNumberSerializer(number).data, status=status.HTTP_201_CREATED)
 
 
@@ -80,7 +80,8 @@ class NumberDetailApi(APIView):
 
     @extend_schema(responses={204: None}, operation_id="whatsapp_numbers_disconnect")
     def delete(self, request, number_id: int):
-        services.number_disconnect(tenant=request.tenant, number=access_number(request.member, number_id))
+        services.number_disconnect(actor=request.member, tenant=request.tenant,
+                                   number=access_number(request.member, number_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -89,7 +90,7 @@ class NumberRefreshApi(APIView):
 
     @extend_schema(request=None, responses=PhoneNumberSerializer, operation_id="whatsapp_numbers_refresh")
     def post(self, request, number_id: int):
-        number = services.number_refresh(number=access_number(request.member, number_id))
+        number = services.number_refresh(actor=request.member, number=access_number(request.member, number_id))
         return Response(PhoneNumberSerializer(number).data)
 
 
@@ -130,6 +131,6 @@ class EmbeddedSignupApi(APIView):
     def post(self, request):
         data = self.FinishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        numbers = services.embedded_signup_complete(tenant=request.tenant, user_id=request.user.pk,
+        numbers = services.embedded_signup_complete(actor=request.member, tenant=request.tenant,
                                                     **data.validated_data)
         return Response(PhoneNumberSerializer(numbers, many=True).data, status=status.HTTP_201_CREATED)

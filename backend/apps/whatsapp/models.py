@@ -59,6 +59,12 @@ class PhoneNumber(models.Model):
         return self.display_phone_number
 
     @property
+    def audit_label(self) -> str:
+        """The business's own number and the name Meta verified (no customer's data)."""
+        return f"{self.display_phone_number} ({self.verified_name})" if self.verified_name else \
+            self.display_phone_number
+
+    @property
     def throughput_mps(self) -> int:
         return THROUGHPUT_MPS.get(self.throughput_level, THROUGHPUT_MPS["STANDARD"])
 

@@ -3,6 +3,9 @@
 A number's row in the tenant's schema and its route in the public schema (phone_number_id -> tenant,
 WABA id -> tenant) are written in one transaction, on the tenant's connection (search_path: tenant,
 public). The routes are unique, so a number or WABA connected to another business is refused.
+
+Connecting, disconnecting and a refresh that changes what is stored are recorded in the audit log (apps.audit), in
+the same transaction, with who did it; never a token (not in `changes`, not in `detail`).
 """
 import functools
 import hashlib
@@ -14,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.audit.recorder import diff, record
 from apps.core.errors import ApplicationError, Conflict
 from apps.whatsapp.client import GraphClient, PhoneNumberInfo
 from apps.whatsapp.errors import BuilderError, GraphError
@@ -21,6 +25,7 @@ from apps.whatsapp.models import BusinessAccount, PhoneNumber
 from apps.whatsapp.signals import account_connected
 from tenants.billing.limits import Limit, require_within
 from tenants.ingress.routes import routes_cache_clear
+from tenants.members import Member
 from tenants.models import PhoneNumberRoute, Tenant, WabaRoute
 
 logger = logging.getLogger(__name__)
@@ -86,17 +91,33 @@ def _route_for(model, tenant: Tenant, *, field: str, **lookup):
     return route
 
 
+# What the audit log shows of a number: Meta's names and health, never the account's token.
+AUDITED_NUMBER_FIELDS = ("display_phone_number", "verified_name", "quality_rating", "messaging_limit_tier",
+                         "throughput_level", "status")
+
+
+def _audited(number: PhoneNumber | None) -> dict:
+    return {name: getattr(number, name) for name in AUDITED_NUMBER_FIELDS} if number is not None else {}
+
+
 def _save_connection(*, tenant: Tenant, waba_id: str, access_token: str, numbers: list[PhoneNumberInfo],
-                     connected_via: str, name: str = "", business_id: str = "",
-                     announce: bool = True) -> list[PhoneNumber]:
+                     connected_via: str, name: str = "", business_id: str = "", announce: bool = True,
+                     actor: Member | None = None) -> list[PhoneNumber]:
     """Write the tenant's rows and the public routes in one transaction. Under the ids' locks, the check
     sees every earlier connection; each route is then verified to be ours, so a lost race is a 409 that
-    rolls back everything, never a number connected here whose webhooks go to another business."""
+    rolls back everything, never a number connected here whose webhooks go to another business.
+
+    Audit: a number new here (or connected again after a disconnect) is `whatsapp.number_connected`; one that
+    was connected already is `whatsapp.number_updated` when connecting again changed something (a new token,
+    said as `access_renewed`, never its value; Meta's details).
+    `actor` None: whoever is bound (`acting_as`), else the system (bootstrap)."""
     ids = [n.id for n in numbers]
     try:
         with transaction.atomic():
             _lock_route_ids(waba_id=waba_id, phone_number_ids=ids)
             _refuse_if_taken(tenant, waba_id=waba_id, phone_number_ids=ids)
+            previous = BusinessAccount.objects.filter(waba_id=waba_id).first()
+            renewed = previous is not None and previous.access_token != access_token  # a fact, never the value
             account, _ = BusinessAccount.objects.update_or_create(
                 waba_id=waba_id,
                 defaults={"access_token": access_token, "connected_via": connected_via, "name": name,
@@ -105,12 +126,20 @@ def _save_connection(*, tenant: Tenant, waba_id: str, access_token: str, numbers
             _route_for(WabaRoute, tenant, field="waba_id", waba_id=waba_id)
             saved = []
             for info in numbers:
+                existing = PhoneNumber.objects.filter(phone_number_id=info.id).first()
                 number, _ = PhoneNumber.objects.update_or_create(
                     phone_number_id=info.id,
                     defaults={"account": account, "disconnected_at": None, **_number_fields(info)}
                 )
                 _route_for(PhoneNumberRoute, tenant, field="phone_number_id", phone_number_id=info.id)
                 saved.append(number)
+                about = {"waba_id": waba_id, "connected_via": str(connected_via)}
+                changes = diff(_audited(existing), _audited(number)) if existing is not None else {}
+                if existing is None or existing.disconnected_at is not None:
+                    record(actor, "whatsapp.number_connected", target=number, detail=about)
+                elif changes or renewed:  # connected again (bootstrap repeats itself: no event for nothing)
+                    record(actor, "whatsapp.number_updated", target=number, changes=changes,
+                           detail={**about, "reconnected": True, "access_renewed": renewed})
             require_within(tenant, Limit.NUMBERS, adding=0)  # 402 plan_limit, rolling back this connection
     except IntegrityError:
         # Lost a race with another business connecting the same number.
@@ -138,8 +167,8 @@ def _announce_connected(tenant: Tenant, waba_id: str, connected_via: str) -> Non
                          receiver), waba_id, exc_info=result)
 
 
-def number_connect_manual(*, tenant: Tenant, waba_id: str, phone_number_id: str, access_token: str,
-                          announce: bool = True) -> PhoneNumber:
+def number_connect_manual(*, actor: Member | None, tenant: Tenant, waba_id: str, phone_number_id: str,
+                          access_token: str, announce: bool = True) -> PhoneNumber:
     """Connect one number by its ids and a token, verified against the Graph API before saving."""
     client = graph_client(access_token)
     try:
@@ -156,8 +185,8 @@ def number_connect_manual(*, tenant: Tenant, waba_id: str, phone_number_id: str,
         raise ApplicationError("This phone number does not belong to that WhatsApp Business Account.",
                                code="validation_error",
                                errors={"phone_number_id": ["Not a number of this WhatsApp Business Account."]})
-    (number,) = _save_connection(tenant=tenant, waba_id=waba_id, access_token=access_token, numbers=[info],
-                                 connected_via=BusinessAccount.ConnectedVia.MANUAL, announce=announce)
+    (number,) = _save_connection(actor=actor, tenant=tenant, waba_id=waba_id, access_token=access_token,
+                                 numbers=[info], connected_via=BusinessAccount.ConnectedVia.MANUAL, announce=announce)
     return number
 
 
@@ -166,13 +195,13 @@ def signup_state_for(*, tenant: Tenant, user_id: int) -> str:
     return signing.dumps({"t": tenant.pk, "u": user_id}, salt=SIGNUP_STATE_SALT)
 
 
-def embedded_signup_complete(*, tenant: Tenant, user_id: int, code: str, state: str) -> list[PhoneNumber]:
+def embedded_signup_complete(*, actor: Member, tenant: Tenant, code: str, state: str) -> list[PhoneNumber]:
     """Finish Embedded Signup: exchange the code, find the granted WABAs, subscribe, connect their numbers."""
     try:
         bound = signing.loads(state, salt=SIGNUP_STATE_SALT, max_age=SIGNUP_STATE_MAX_AGE)
     except signing.BadSignature:
         raise ApplicationError("This signup session has expired. Start again.", code="invalid_state") from None
-    if bound != {"t": tenant.pk, "u": user_id}:
+    if bound != {"t": tenant.pk, "u": actor.user.pk}:
         raise ApplicationError("This signup session belongs to someone else. Start again.", code="invalid_state")
 
     app_id, app_secret = settings.WHATSAPP_APP_ID, settings.WHATSAPP_APP_SECRET
@@ -189,33 +218,42 @@ def embedded_signup_complete(*, tenant: Tenant, user_id: int, code: str, state: 
         for waba_id in waba_ids:
             numbers = client.list_phone_numbers(waba_id)
             client.subscribe_app(waba_id)
-            connected += _save_connection(tenant=tenant, waba_id=waba_id, access_token=token, numbers=numbers,
-                                          connected_via=BusinessAccount.ConnectedVia.EMBEDDED_SIGNUP)
+            connected += _save_connection(actor=actor, tenant=tenant, waba_id=waba_id, access_token=token,
+                                          numbers=numbers, connected_via=BusinessAccount.ConnectedVia.EMBEDDED_SIGNUP)
     except GraphError as exc:
         raise _graph_failure(exc) from exc
     return connected
 
 
-def number_refresh(*, number: PhoneNumber) -> PhoneNumber:
-    """Re-read the number's health (quality rating, tier, throughput) from Meta."""
+def number_refresh(*, actor: Member, number: PhoneNumber) -> PhoneNumber:
+    """Re-read the number's health (quality rating, tier, throughput) from Meta. A read-through: it is recorded
+    (`whatsapp.number_updated`, by the member who asked) only when it changed what is stored and shown (names,
+    health), not for the sync time alone; the Graph call runs outside the transaction."""
     try:
         info = graph_client(number.account.access_token).phone_number(number.phone_number_id)
     except GraphError as exc:
         raise _graph_failure(exc) from exc
-    for field, value in _number_fields(info).items():
-        setattr(number, field, value)
-    number.save()
+    with transaction.atomic():
+        before = _audited(number)
+        for field, value in _number_fields(info).items():
+            setattr(number, field, value)
+        number.save()
+        changes = diff(before, _audited(number))
+        if changes:
+            record(actor, "whatsapp.number_updated", target=number, changes=changes,
+                   detail={"refreshed_from": "meta"})
     return number
 
 
 @transaction.atomic
-def number_disconnect(*, tenant: Tenant, number: PhoneNumber) -> None:
+def number_disconnect(*, actor: Member, tenant: Tenant, number: PhoneNumber) -> None:
     """Stop using a number here: its route goes, so its webhooks stop reaching this business. A number
     with history (messages, calls) stays as a disconnected row so the history keeps its number; the
     account's token is wiped once none of its numbers is connected."""
     from django.db.models import ProtectedError
 
     account = number.account
+    record(actor, "whatsapp.number_disconnected", target=number, detail={"waba_id": account.waba_id})
     # Routes are deleted only where they are this business's: a stray copy of a number another business
     # owns (see _save_connection) must never unroute that business's webhooks.
     PhoneNumberRoute.objects.filter(phone_number_id=number.phone_number_id, tenant_id=tenant.pk).delete()
@@ -237,11 +275,11 @@ def number_disconnect(*, tenant: Tenant, number: PhoneNumber) -> None:
 def bootstrap_connect(*, tenant: Tenant, waba_id: str, phone_number_id: str, access_token: str) -> list[PhoneNumber]:
     """Connect WHATSAPP_* at bootstrap (make dev): that number, verified like a manual connection, and the
     account's other numbers with it."""
-    number_connect_manual(tenant=tenant, waba_id=waba_id, phone_number_id=phone_number_id,
+    number_connect_manual(actor=None, tenant=tenant, waba_id=waba_id, phone_number_id=phone_number_id,
                           access_token=access_token, announce=False)  # announced once, below
     try:
         numbers = graph_client(access_token).list_phone_numbers(waba_id)
     except GraphError as exc:
         raise _graph_failure(exc, "waba_id") from exc
-    return _save_connection(tenant=tenant, waba_id=waba_id, access_token=access_token, numbers=numbers,
+    return _save_connection(actor=None, tenant=tenant, waba_id=waba_id, access_token=access_token, numbers=numbers,
                             connected_via=BusinessAccount.ConnectedVia.BOOTSTRAP)

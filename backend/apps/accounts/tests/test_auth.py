@@ -5,7 +5,7 @@ from tenants.models import Membership, Reseller, ResellerMembership, ResellerRol
 
 OWNER_CAPABILITIES = {"manage_team": True, "manage_contacts": True, "manage_settings": True,
                       "see_all_conversations": True, "send": True, "manage_templates": True, "run_campaigns": True,
-                      "billing": True, "manage_reseller_access": True}
+                      "billing": True, "manage_reseller_access": True, "view_audit_log": True}
 
 
 def _login(client, email, password=PASSWORD):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
-from apps.accounts.models import TeamEvent
+from apps.audit.models import AuditEvent
 from conftest import PASSWORD
 from tenants.models import Invite, Membership, Role, User
 
@@ -53,7 +53,6 @@ def test_agents_see_the_team_but_cannot_manage_it(invite, alpha):
         client.get("/api/team/invites/"),
         client.patch(f"/api/team/members/{owner_id}/", {"role": "agent"}, format="json"),
         client.delete(f"/api/team/members/{owner_id}/"),
-        client.get("/api/team/activity/"),
     ):
         assert response.status_code == 403
         assert response.json()["message"] == "Only owners and admins can manage the team."
@@ -191,19 +190,21 @@ def test_an_unknown_role_is_a_field_error(invite, alpha):
     assert list(response.json()["errors"]) == ["role"]
 
 
-def test_team_changes_are_logged_in_the_business_own_schema(invite, alpha, beta):
+def test_team_changes_are_in_the_business_own_audit_log(invite, alpha, beta):
     client = alpha.client(alpha.owner)
     invite(client)
     agent = alpha.add_member("agent@alpha.example", Role.AGENT)
     client.patch(f"/api/team/members/{Membership.objects.get(user=agent).pk}/", {"role": "admin"}, format="json")
 
-    activity = client.get("/api/team/activity/").json()["results"]
+    activity = client.get("/api/audit/events/", {"action": "team"}).json()["results"]
 
-    assert [e["action"] for e in activity] == ["role_changed", "invite_sent"]
-    assert activity[0]["detail"] == {"old": "agent", "new": "admin"}
+    assert [e["action"] for e in activity] == ["team.role_changed", "team.invite_sent"]
+    assert activity[0]["changes"] == {"role": ["agent", "admin"]}
+    assert activity[0]["target_label"] == "agent@alpha.example"
+    assert activity[0]["actor_label"] == alpha.owner.email
     with schema_context(beta.tenant.schema_name):
-        assert TeamEvent.objects.count() == 0
-    assert beta.client(beta.owner).get("/api/team/activity/").json()["results"] == []
+        assert not AuditEvent.objects.filter(action__startswith="team.").exclude(action="auth.login").exists()
+    assert beta.client(beta.owner).get("/api/audit/events/", {"action": "team"}).json()["results"] == []
     connection.set_schema_to_public()
 
 

@@ -8,13 +8,13 @@ from django.core.cache import cache
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from apps.accounts.models import TeamEvent
+from apps.messaging.models import CannedReply
 from convonest.celery import app as celery_app
 
 
 @celery_app.task(name="tests.record_where_i_ran")
 def record_where_i_ran(marker: str) -> dict:
-    TeamEvent.objects.create(action=TeamEvent.Action.MEMBER_JOINED, subject_email=f"{marker}@probe.example")
+    CannedReply.objects.create(shortcut=f"p{marker}"[:32], title="probe", body=marker)
     cache.set("probe", marker, timeout=60)
     return {"schema": connection.schema_name, "cache_key": cache.make_key("probe")}
 
@@ -34,7 +34,7 @@ def _run_in(schema: str, marker: str) -> dict:
 
 def _events(schema: str, marker: str) -> int:
     with schema_context(schema):
-        return TeamEvent.objects.filter(subject_email=f"{marker}@probe.example").count()
+        return CannedReply.objects.filter(body=marker).count()
 
 
 def test_a_task_enqueued_in_a_business_runs_and_writes_only_there(worker, django_db_blocker):
@@ -52,7 +52,7 @@ def test_a_task_enqueued_in_a_business_runs_and_writes_only_there(worker, django
         finally:
             for schema in (a, b):
                 with schema_context(schema):
-                    TeamEvent.objects.filter(subject_email__endswith="@probe.example").delete()
+                    CannedReply.objects.filter(title="probe").delete()
 
 
 def test_a_task_from_the_public_schema_cannot_reach_tenant_tables(worker, django_db_blocker):
@@ -62,7 +62,7 @@ def test_a_task_from_the_public_schema_cannot_reach_tenant_tables(worker, django
         with pytest.raises(Exception) as failure:  # noqa: PT011 - the database error type is what we check
             _run_in("public", uuid.uuid4().hex)
     assert not isinstance(failure.value, CeleryError)
-    assert "accounts_teamevent" in str(failure.value)
+    assert "messaging_cannedreply" in str(failure.value)
 
 
 def test_cache_keys_of_two_businesses_never_collide(worker, django_db_blocker):
@@ -74,7 +74,7 @@ def test_cache_keys_of_two_businesses_never_collide(worker, django_db_blocker):
         finally:
             for schema in (a, b):
                 with schema_context(schema):
-                    TeamEvent.objects.filter(subject_email__endswith="@probe.example").delete()
+                    CannedReply.objects.filter(title="probe").delete()
 
     assert key_a != key_b
     assert key_a.startswith(f"{a}:") and key_b.startswith(f"{b}:")

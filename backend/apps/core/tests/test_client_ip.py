@@ -43,6 +43,21 @@ def test_client_ip_believes_forwarded_for_only_from_a_trusted_proxy(proxies, rem
     assert client_ip(_request(remote, xff)) == expected
 
 
+def test_a_proxy_network_covers_every_address_in_it_and_nothing_outside(settings, alpha):
+    """In Kubernetes the ingress controller's address changes with each pod: the pod range is trusted."""
+    settings.TRUSTED_PROXY_IPS = {"10.42.0.0/16", "fd00::/8", "not-a-network"}
+    assert client_ip(_request("10.42.7.9", "203.0.113.7")) == "203.0.113.7"
+    assert client_ip(_request("10.42.7.9", "203.0.113.7, 10.42.0.3")) == "203.0.113.7"
+    assert client_ip(_request("fd00::5", "203.0.113.7")) == "203.0.113.7"
+    assert client_ip(_request("10.43.0.1", "203.0.113.7")) == "10.43.0.1"
+    # The forwarded host too: believed from the pod range only.
+    forwarded = {"HTTP_X_FORWARDED_HOST": alpha.host}
+    assert alpha.client().get("/api/site/", REMOTE_ADDR="10.42.7.9", HTTP_HOST="unknown.example",
+                              **forwarded).status_code == 200
+    assert alpha.client().get("/api/site/", REMOTE_ADDR="10.43.0.1", HTTP_HOST="unknown.example",
+                              **forwarded).status_code == 404
+
+
 def test_an_ipv6_client_is_counted_by_its_64_network(proxies):
     one = client_ident(_request(PROXY, "2001:db8:1:2:aaaa::1"))
     same_network = client_ident(_request(PROXY, "2001:db8:1:2:bbbb::9"))

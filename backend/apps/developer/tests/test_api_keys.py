@@ -1,13 +1,16 @@
 """API keys: create, list, rotate, revoke; secrets shown once and never stored or logged; isolation between
 businesses and hosts; scopes; the creator's rights; rate limits."""
 import logging
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
 
 from apps.developer import keys
+from apps.developer.models import ApiKey
 from apps.developer.tests.helpers import create_key, key_client, stored
 from tenants.models import Membership, Role
 
@@ -105,14 +108,81 @@ def test_an_unknown_or_malformed_key_is_401(alpha):
         assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
 
 
-def test_rotate_gives_a_new_secret_and_ends_the_old_one(alpha):
+def _rotate(business, key_id, **body):
+    response = business.client(business.owner).post(f"/api/developer/api-keys/{key_id}/rotate/", body, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_rotate_without_grace_gives_a_new_secret_and_ends_the_old_one(alpha):
     created = create_key(alpha, ["contacts"])
-    rotated = alpha.client(alpha.owner).post(f"/api/developer/api-keys/{created['id']}/rotate/", format="json")
-    assert rotated.status_code == 200
-    new = rotated.json()["key"]
-    assert new != created["key"] and rotated.json()["id"] == created["id"] and rotated.json()["rotated_at"]
+    rotated = _rotate(alpha, created["id"], grace_hours=0)
+    new = rotated["key"]
+    assert new != created["key"] and rotated["id"] == created["id"] and rotated["rotated_at"]
+    assert rotated["previous_key_expires_at"] is None
     assert key_client(alpha, created["key"]).get("/api/contacts/").status_code == 401
     assert key_client(alpha, new).get("/api/contacts/").status_code == 200
+
+
+def test_the_previous_secret_works_during_the_grace_period_and_is_401_after(alpha):
+    created = create_key(alpha, ["contacts"])
+    before = timezone.now()
+    rotated = _rotate(alpha, created["id"])  # the default: 24 hours
+    expires = datetime.fromisoformat(rotated["previous_key_expires_at"])
+    assert timedelta(hours=23, minutes=59) < expires - before <= timedelta(hours=24, seconds=5)
+    assert key_client(alpha, created["key"]).get("/api/contacts/").status_code == 200
+    assert key_client(alpha, rotated["key"]).get("/api/contacts/").status_code == 200
+    listed = alpha.client(alpha.owner).get(f"/api/developer/api-keys/{created['id']}/").json()
+    assert listed["previous_key_expires_at"] == rotated["previous_key_expires_at"]
+
+    with schema_context(alpha.tenant.schema_name):  # the grace period is over
+        ApiKey.objects.filter(pk=created["id"]).update(previous_key_expires_at=timezone.now() - timedelta(seconds=1))
+    response = key_client(alpha, created["key"]).get("/api/contacts/")
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+    assert key_client(alpha, rotated["key"]).get("/api/contacts/").status_code == 200
+    listed = alpha.client(alpha.owner).get("/api/developer/api-keys/").json()["results"][0]
+    assert listed["previous_key_expires_at"] is None
+
+
+def test_grace_hours_are_0_to_168(alpha):
+    created = create_key(alpha, ["contacts"])
+    client = alpha.client(alpha.owner)
+    for hours in (-1, 169, "soon"):
+        response = client.post(f"/api/developer/api-keys/{created['id']}/rotate/", {"grace_hours": hours},
+                               format="json")
+        assert response.status_code == 400 and "grace_hours" in response.json()["errors"]
+    assert key_client(alpha, created["key"]).get("/api/contacts/").status_code == 200  # nothing rotated
+    rotated = _rotate(alpha, created["id"], grace_hours=168)
+    expires = datetime.fromisoformat(rotated["previous_key_expires_at"])
+    assert expires - timezone.now() > timedelta(hours=167)
+
+
+def test_a_second_rotation_within_the_grace_ends_the_oldest_secret(alpha):
+    created = create_key(alpha, ["contacts"])
+    first = _rotate(alpha, created["id"], grace_hours=24)
+    second = _rotate(alpha, created["id"], grace_hours=1)
+    assert key_client(alpha, created["key"]).get("/api/contacts/").status_code == 401  # one previous secret at most
+    assert key_client(alpha, first["key"]).get("/api/contacts/").status_code == 200  # the previous one now
+    assert key_client(alpha, second["key"]).get("/api/contacts/").status_code == 200
+    expires = datetime.fromisoformat(second["previous_key_expires_at"])
+    assert expires - timezone.now() < timedelta(hours=1, seconds=5)
+
+
+def test_revoking_ends_the_current_and_the_previous_secret(alpha):
+    created = create_key(alpha, ["contacts"])
+    rotated = _rotate(alpha, created["id"], grace_hours=24)
+    assert alpha.client(alpha.owner).delete(f"/api/developer/api-keys/{created['id']}/").status_code == 204
+    assert key_client(alpha, created["key"]).get("/api/contacts/").status_code == 401
+    assert key_client(alpha, rotated["key"]).get("/api/contacts/").status_code == 401
+
+
+def test_a_previous_secret_in_its_grace_period_is_401_on_another_business(alpha, beta):
+    created = create_key(alpha, ["contacts"])
+    rotated = _rotate(alpha, created["id"], grace_hours=24)
+    assert key_client(alpha, created["key"]).get("/api/contacts/").status_code == 200
+    for key in (created["key"], rotated["key"]):
+        response = key_client(beta, key).get("/api/contacts/")
+        assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
 
 
 def test_revoke_ends_the_key(alpha):

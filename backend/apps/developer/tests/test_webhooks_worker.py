@@ -2,7 +2,6 @@
 schema and the local receiver gets the signed event."""
 import json
 import time
-from types import SimpleNamespace
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -14,6 +13,7 @@ from apps.developer.webhook_models import WebhookDelivery
 from apps.developer.webhook_services import endpoint_create
 from apps.developer.webhook_signing import verify
 from convonest.celery import app as celery_app
+from tenants.members import member_of
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,8 @@ def test_a_committed_change_is_delivered_by_the_worker(committed_business, worke
     from apps.contacts.services import contact_create
 
     with django_db_blocker.unblock(), Receiver() as receiver, schema_context(committed_business.tenant.schema_name):
-        endpoint = endpoint_create(member=SimpleNamespace(user=committed_business.owner), url=receiver.url,
-                                   events_=["contact.created"])
+        owner = member_of(user=committed_business.owner, tenant=committed_business.tenant)
+        endpoint = endpoint_create(member=owner, url=receiver.url, events_=["contact.created"])
         contact = contact_create(data={"phone": "+14155550100", "name": "Worker"})
         deadline = time.monotonic() + 20
         while not receiver.requests and time.monotonic() < deadline:

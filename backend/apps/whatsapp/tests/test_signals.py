@@ -9,6 +9,7 @@ from apps.whatsapp import services
 from apps.whatsapp.client import PhoneNumberInfo
 from apps.whatsapp.models import BusinessAccount
 from apps.whatsapp.signals import account_connected
+from tenants.members import member_of
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def heard():
 
 def _manual(business, sandbox):
     with schema_context(business.tenant.schema_name):
-        return services.number_connect_manual(tenant=business.tenant, waba_id=sandbox.demo["waba_id"],
+        return services.number_connect_manual(actor=None, tenant=business.tenant, waba_id=sandbox.demo["waba_id"],
                                               phone_number_id=sandbox.demo["phone_id"],
                                               access_token=sandbox.demo["token"])
 
@@ -65,8 +66,8 @@ def test_embedded_signup_announces_each_granted_waba_once(alpha, graph_sandbox, 
     finished = graph_sandbox.control.post("/embedded-signup", json={
         "app_id": graph_sandbox.demo["app_id"], "business_name": "Alpha Shop", "numbers": 2}).json()
     with django_capture_on_commit_callbacks(execute=True), schema_context(alpha.tenant.schema_name):
-        services.embedded_signup_complete(tenant=alpha.tenant, user_id=alpha.owner.pk, code=finished["code"],
-                                          state=state)
+        services.embedded_signup_complete(actor=member_of(user=alpha.owner, tenant=alpha.tenant),
+                                          tenant=alpha.tenant, code=finished["code"], state=state)
     assert [(h["waba_id"], h["connected_via"], h["tenant"]) for h in heard] == [
         (finished["waba_id"], "embedded_signup", alpha.tenant)]
 

@@ -15,7 +15,8 @@ import { PasswordChangeForm } from "./PasswordChangeForm";
 
 /**
  * Settings: Account (who you are, password), Team, WhatsApp and, for owners and admins, Domains and Developers (API
- * keys). Sections have anchors (#account, #team, #whatsapp, #domains, #developers); Contacts, Inbox and Billing have pages of their own.
+ * keys). Sections have anchors (#account, #team, #whatsapp, #domains, #developers); Contacts, Inbox, Billing and the
+ * audit log have pages of their own.
  */
 export function SettingsContent() {
   const { user } = useSession();
@@ -60,6 +61,11 @@ export function SettingsContent() {
         <a href="/settings/billing" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
           Billing
         </a>
+        {user.capabilities.view_audit_log ? (
+          <a href="/settings/audit" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+            Audit log
+          </a>
+        ) : null}
       </nav>
 
       <section id="account" aria-labelledby="account-heading" className="scroll-mt-20 space-y-6">

@@ -11,9 +11,9 @@ export async function createApiKey(body: ApiKeyCreate): Promise<ApiKeyCreated> {
   return unwrap(api.POST("/api/developer/api-keys/", { body }));
 }
 
-/** A new secret for the key; the old one stops working at once. */
-export async function rotateApiKey(id: number): Promise<ApiKeyCreated> {
-  return unwrap(api.POST("/api/developer/api-keys/{key_id}/rotate/", { params: { path: { key_id: id } } }));
+/** A new secret for the key; the previous one keeps working for `graceHours` (0: it stops at once; default 24). */
+export async function rotateApiKey(id: number, graceHours = 24): Promise<ApiKeyCreated> {
+  return unwrap(api.POST("/api/developer/api-keys/{key_id}/rotate/", { params: { path: { key_id: id } }, body: { grace_hours: graceHours } }));
 }
 
 export async function revokeApiKey(id: number): Promise<void> {

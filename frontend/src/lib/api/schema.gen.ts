@@ -21,6 +21,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/actions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every action the log records, grouped by area (the filter's choices). */
+        get: operations["audit_actions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who did what, from where: newest first. */
+        get: operations["audit_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The same events as CSV, streamed, whatever their number. */
+        get: operations["audit_events_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/handoff/": {
         parameters: {
             query?: never;
@@ -944,7 +995,7 @@ export interface paths {
         get: operations["developer_api_keys_retrieve"];
         put?: never;
         post?: never;
-        /** @description Revoke: the key stops working at once. */
+        /** @description Revoke: the key stops working at once (a previous secret in its grace period too). */
         delete: operations["developer_api_keys_revoke"];
         options?: never;
         head?: never;
@@ -960,7 +1011,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description A new secret for the key (returned once as `key`); the old one stops working at once. */
+        /**
+         * @description A new secret for the key (returned once as `key`); the previous one keeps working for `grace_hours`
+         *     (default 24), shown as `previous_key_expires_at`.
+         */
         post: operations["developer_api_keys_rotate"];
         delete?: never;
         options?: never;
@@ -2051,23 +2105,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/team/activity/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The team's activity log, newest first (owners and admins). */
-        get: operations["team_activity_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/team/invites/": {
         parameters: {
             query?: never;
@@ -2465,6 +2502,16 @@ export interface components {
             /** @default 240 */
             decide_after_minutes: number;
         };
+        /**
+         * @description * `member` - Member
+         *     * `api_key` - API key
+         *     * `reseller` - Reseller staff
+         *     * `automation` - Automation
+         *     * `meta` - Meta
+         *     * `system` - System
+         * @enum {string}
+         */
+        ActorTypeEnum: "member" | "api_key" | "reseller" | "automation" | "meta" | "system";
         AnalyticsAgent: {
             agent_id: number;
             name: string;
@@ -2588,6 +2635,11 @@ export interface components {
             last_used_ip: string | null;
             /** Format: date-time */
             expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description After a rotation with a grace period: until when the previous secret still works (else null)
+             */
+            readonly previous_key_expires_at: string | null;
         };
         ApiKeyCreateRequest: {
             name: string;
@@ -2616,8 +2668,20 @@ export interface components {
             last_used_ip: string | null;
             /** Format: date-time */
             expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description After a rotation with a grace period: until when the previous secret still works (else null)
+             */
+            readonly previous_key_expires_at: string | null;
             /** @description The whole key. Shown this once: store it now, it can't be read again. */
             key: string;
+        };
+        ApiKeyRotateRequest: {
+            /**
+             * @description How long the previous secret keeps working (hours, 0 to 168; 0 ends it at once). Rotating again within the grace period ends the older secret at once.
+             * @default 24
+             */
+            grace_hours: number;
         };
         /**
          * @description * `messages` - Send and read messages
@@ -2676,6 +2740,37 @@ export interface components {
             to: string;
             /** @description The template as this contact gets it with the mapping */
             preview: components["schemas"]["TemplateDraftPreview"];
+        };
+        AuditAction: {
+            action: string;
+            area: string;
+            label: string;
+        };
+        AuditEvent: {
+            id: number;
+            /** Format: date-time */
+            occurred_at: string;
+            actor_type: components["schemas"]["ActorTypeEnum"];
+            actor_id: string;
+            /** @description An email, an API key's name and prefix, an automation's name */
+            actor_label: string;
+            action: string;
+            readonly action_label: string;
+            target_type: string;
+            target_id: string;
+            target_label: string;
+            /** @description {field: [before, after]}; secret values are never recorded */
+            changes: {
+                [key: string]: unknown;
+            };
+            detail: {
+                [key: string]: unknown;
+            };
+            /** @description The real client's address */
+            ip: string | null;
+            user_agent: string;
+            /** @description The X-Request-ID of the request that made the change */
+            request_id: string;
         };
         /**
          * @description * `wallet` - wallet
@@ -3389,6 +3484,7 @@ export interface components {
                 run_campaigns: boolean;
                 billing: boolean;
                 manage_reseller_access: boolean;
+                view_audit_log: boolean;
             };
             readonly tenant: components["schemas"]["TenantSummary"];
         };
@@ -3804,6 +3900,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AttributeDefinition"][];
         };
+        PaginatedAuditEventList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditEvent"][];
+        };
         PaginatedCallList: {
             /**
              * Format: uri
@@ -4076,19 +4185,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Segment"][];
-        };
-        PaginatedTeamEventList: {
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
-             */
-            previous?: string | null;
-            results: components["schemas"]["TeamEvent"][];
         };
         PaginatedTemplateList: {
             /**
@@ -4795,31 +4891,6 @@ export interface components {
         Status84aEnum: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled" | "failed";
         /** @enum {string} */
         SubscriptionStatusEnum: "trialing" | "active" | "past_due" | "canceled" | "read_only";
-        TeamEvent: {
-            id: number;
-            action: components["schemas"]["TeamEventActionEnum"];
-            /** Format: email */
-            actor_email: string;
-            /** Format: email */
-            subject_email: string;
-            detail: {
-                [key: string]: unknown;
-            };
-            /** Format: date-time */
-            created_at: string;
-        };
-        /**
-         * @description * `member_joined` - Member joined
-         *     * `role_changed` - Role changed
-         *     * `member_removed` - Member removed
-         *     * `invite_sent` - Invite sent
-         *     * `invite_revoked` - Invite revoked
-         *     * `reseller_entered` - Reseller staff entered
-         *     * `reseller_access_revoked` - Reseller access turned off
-         *     * `reseller_access_restored` - Reseller access turned on
-         * @enum {string}
-         */
-        TeamEventActionEnum: "member_joined" | "role_changed" | "member_removed" | "invite_sent" | "invite_revoked" | "reseller_entered" | "reseller_access_revoked" | "reseller_access_restored";
         Template: {
             id: number;
             meta_template_id: string;
@@ -5490,6 +5561,7 @@ export interface components {
          * @description * `call.updated` - call.updated
          *     * `campaign.finished` - campaign.finished
          *     * `contact.created` - contact.created
+         *     * `contact.deleted` - contact.deleted
          *     * `contact.opted_in` - contact.opted_in
          *     * `contact.opted_out` - contact.opted_out
          *     * `contact.updated` - contact.updated
@@ -5499,7 +5571,7 @@ export interface components {
          *     * `template.status_changed` - template.status_changed
          * @enum {string}
          */
-        WebhookDeliveryEventTypeEnum: "call.updated" | "campaign.finished" | "contact.created" | "contact.opted_in" | "contact.opted_out" | "contact.updated" | "message.received" | "message.status_changed" | "ping" | "template.status_changed";
+        WebhookDeliveryEventTypeEnum: "call.updated" | "campaign.finished" | "contact.created" | "contact.deleted" | "contact.opted_in" | "contact.opted_out" | "contact.updated" | "message.received" | "message.status_changed" | "ping" | "template.status_changed";
         /**
          * @description * `pending` - Pending (not attempted yet)
          *     * `succeeded` - Succeeded (a 2xx answer)
@@ -5608,6 +5680,7 @@ export interface components {
          * @description * `call.updated` - call.updated
          *     * `campaign.finished` - campaign.finished
          *     * `contact.created` - contact.created
+         *     * `contact.deleted` - contact.deleted
          *     * `contact.opted_in` - contact.opted_in
          *     * `contact.opted_out` - contact.opted_out
          *     * `contact.updated` - contact.updated
@@ -5616,7 +5689,7 @@ export interface components {
          *     * `template.status_changed` - template.status_changed
          * @enum {string}
          */
-        WebhookEventTypeEnum: "call.updated" | "campaign.finished" | "contact.created" | "contact.opted_in" | "contact.opted_out" | "contact.updated" | "message.received" | "message.status_changed" | "template.status_changed";
+        WebhookEventTypeEnum: "call.updated" | "campaign.finished" | "contact.created" | "contact.deleted" | "contact.opted_in" | "contact.opted_out" | "contact.updated" | "message.received" | "message.status_changed" | "template.status_changed";
         /** @description Every error: a stable `code`, a sentence for people, and messages per field. */
         ErrorEnvelope: {
             code: components["schemas"]["ErrorCode"];
@@ -5825,6 +5898,121 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalyticsOverview"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    audit_actions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditAction"][];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    audit_events_list: {
+        parameters: {
+            query?: {
+                /** @description An action (campaign.started) or an area (campaign) */
+                action?: string;
+                /** @description A member's user id, an API key's id, an automation's name */
+                actor_id?: string;
+                actor_type?: "api_key" | "automation" | "member" | "meta" | "reseller" | "system";
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description From this instant (included) */
+                since?: string;
+                target_id?: string;
+                /** @description What was acted on: contact, campaign, template, api_key, ... */
+                target_type?: string;
+                /** @description Up to this instant (excluded) */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditEventList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    audit_events_csv: {
+        parameters: {
+            query?: {
+                /** @description An action (campaign.started) or an area (campaign) */
+                action?: string;
+                /** @description A member's user id, an API key's id, an automation's name */
+                actor_id?: string;
+                actor_type?: "api_key" | "automation" | "member" | "meta" | "reseller" | "system";
+                format?: "csv" | "json";
+                /** @description From this instant (included) */
+                since?: string;
+                target_id?: string;
+                /** @description What was acted on: contact, campaign, template, api_key, ... */
+                target_type?: string;
+                /** @description Up to this instant (excluded) */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Error */
@@ -8534,7 +8722,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyRotateRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -8725,7 +8917,7 @@ export interface operations {
                 /** @description The pagination cursor value. */
                 cursor?: string;
                 /** @description Only this event type */
-                event_type?: "call.updated" | "campaign.finished" | "contact.created" | "contact.opted_in" | "contact.opted_out" | "contact.updated" | "message.received" | "message.status_changed" | "ping" | "template.status_changed";
+                event_type?: "call.updated" | "campaign.finished" | "contact.created" | "contact.deleted" | "contact.opted_in" | "contact.opted_out" | "contact.updated" | "message.received" | "message.status_changed" | "ping" | "template.status_changed";
                 /** @description Number of results to return per page. */
                 page_size?: number;
                 /** @description Only deliveries in this status */
@@ -10986,39 +11178,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-        };
-    };
-    team_activity_list: {
-        parameters: {
-            query?: {
-                /** @description The pagination cursor value. */
-                cursor?: string;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedTeamEventList"];
-                };
             };
             /** @description Error */
             "4XX": {

@@ -45,8 +45,6 @@ export type ErrorCode = ServerErrorCode | ClientErrorCode;
 
 export type PaginatedMemberList = Schemas["PaginatedMemberList"];
 export type PaginatedInviteList = Schemas["PaginatedInviteList"];
-export type TeamEvent = Schemas["TeamEvent"];
-export type PaginatedTeamEventList = Schemas["PaginatedTeamEventList"];
 
 // WhatsApp numbers (Settings → WhatsApp) and Embedded Signup.
 export type PhoneNumber = Schemas["PhoneNumber"];
@@ -270,3 +268,7 @@ export type WebhookEventTypeInfo = Schemas["WebhookEventType"];
 export type WebhookDelivery = Schemas["WebhookDelivery"];
 export type WebhookDeliveryDetail = Schemas["WebhookDeliveryDetail"];
 export type WebhookDeliveryStatus = Schemas["WebhookDeliveryStatusEnum"];
+
+export type AuditEvent = Schemas["AuditEvent"];
+export type AuditAction = Schemas["AuditAction"];
+export type AuditActorType = Schemas["ActorTypeEnum"];

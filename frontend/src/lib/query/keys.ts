@@ -3,6 +3,7 @@
  * from general to specific: invalidating a prefix (e.g. `inboxKeys.conversationLists()`) refetches
  * every list under it.
  */
+import type { AuditQuery } from "@/lib/api/audit";
 import type { RecipientQuery } from "@/lib/api/campaigns";
 import type { ContactQuery } from "@/lib/api/contacts";
 import type { DomainScope } from "@/lib/api/domains";
@@ -152,4 +153,10 @@ export const webhookKeys = {
   eventTypes: () => ["developer", "webhooks", "event-types"] as const,
   deliveries: (endpointId: number, status: string) => ["developer", "webhooks", endpointId, "deliveries", status] as const,
   delivery: (id: string) => ["developer", "webhooks", "delivery", id] as const,
+};
+
+/** The audit log: one list per filter, and the catalogue of actions (the filter's choices). */
+export const auditKeys = {
+  actions: () => ["audit", "actions"] as const,
+  events: (query: AuditQuery) => ["audit", "events", query] as const,
 };

@@ -15,6 +15,7 @@ const NONE: Capabilities = {
   run_campaigns: false,
   billing: false,
   manage_reseller_access: false,
+  view_audit_log: false,
 };
 
 export function capabilitiesOf(role: Role): Capabilities {

@@ -19,6 +19,7 @@ const KEY: ApiKey = {
   last_used_at: "2026-12-02T10:00:00Z",
   last_used_ip: "203.0.113.7",
   expires_at: null,
+  previous_key_expires_at: null,
 };
 const SECRET = "cn_live_AbCd1234efghijklmnopqrstuvwxyz0123456789ABC";
 
@@ -70,8 +71,23 @@ describe("API keys", { timeout: 20_000 }, () => {
     await user.click(screen.getByRole("button", { name: "Rotate Shop" }));
     expect((await screen.findByTestId("api-key-secret")).textContent).toBe(SECRET);
 
+    expect(JSON.parse(api.history.post[0]!.data as string)).toEqual({ grace_hours: 24 });
+
     await user.click(screen.getByRole("button", { name: "Revoke Shop" }));
     expect(await screen.findByText("No API keys yet.")).toBeTruthy();
     expect(api.history.delete).toHaveLength(1);
+  });
+
+  it("rotates with the chosen grace period and shows until when the previous key works", async () => {
+    api.onPost("/api/developer/api-keys/1/rotate/").reply(200, { ...KEY, rotated_at: "2026-12-03T10:00:00Z", previous_key_expires_at: "2026-12-10T10:00:00Z", key: SECRET });
+    const user = userEvent.setup();
+    render(<ApiKeys />);
+    await screen.findByRole("list", { name: "API keys" });
+
+    await user.selectOptions(screen.getByLabelText(/previous key keeps working/), "168");
+    await user.click(screen.getByRole("button", { name: "Rotate Shop" }));
+
+    expect(JSON.parse(api.history.post[0]!.data as string)).toEqual({ grace_hours: 168 });
+    expect(await screen.findByText(/Previous key valid until/)).toBeTruthy();
   });
 });

@@ -19,6 +19,14 @@ const SCOPES: { value: ApiKeyScope; label: string }[] = [
   { value: "read_only", label: "Read only" },
 ];
 
+// How long the previous secret keeps working after a rotation (the API's grace_hours, 0 to 168).
+const GRACE_CHOICES: { hours: number; label: string }[] = [
+  { hours: 0, label: "Stop at once" },
+  { hours: 1, label: "1 hour" },
+  { hours: 24, label: "24 hours" },
+  { hours: 168, label: "7 days" },
+];
+
 interface NewKey {
   name: string;
   scopes: ApiKeyScope[];
@@ -91,6 +99,7 @@ export function ApiKeys() {
   const { items, setItems, hasMore, loadMore, loading, loadingMore, error } = useCursorQuery<ApiKey>(apiKeyKeys.list(), (next) => listApiKeys(next));
   const [revealed, setRevealed] = useState<ApiKeyCreated | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [graceHours, setGraceHours] = useState(24);
 
   function show(created: ApiKeyCreated) {
     const { key: _secret, ...listed } = created;
@@ -115,6 +124,18 @@ export function ApiKeys() {
       </p>
       {error || problem ? <Alert>{error ?? problem}</Alert> : null}
       {revealed ? <RevealedKey created={revealed} onDone={() => setRevealed(null)} /> : null}
+      {items.length > 0 ? (
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          After rotating, the previous key keeps working:
+          <select className="rounded border border-slate-300 px-2 py-1 text-sm" value={graceHours} onChange={(event) => setGraceHours(Number(event.target.value))}>
+            {GRACE_CHOICES.map((choice) => (
+              <option key={choice.hours} value={choice.hours}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       {loading ? (
         <p role="status" className="flex items-center gap-2 text-sm text-slate-500">
           <Spinner /> Loading API keys…
@@ -138,9 +159,10 @@ export function ApiKeys() {
                   Last used: {when(key.last_used_at)}
                   {key.last_used_ip ? ` from ${key.last_used_ip}` : ""} · created by {key.created_by}
                 </p>
+                {key.previous_key_expires_at ? <p className="text-xs text-amber-800">Previous key valid until {when(key.previous_key_expires_at)}</p> : null}
               </div>
               <div className="flex shrink-0 gap-1">
-                <Button size="sm" variant="ghost" aria-label={`Rotate ${key.name}`} onClick={() => void act(async () => show(await rotateApiKey(key.id)))}>
+                <Button size="sm" variant="ghost" aria-label={`Rotate ${key.name}`} onClick={() => void act(async () => show(await rotateApiKey(key.id, graceHours)))}>
                   Rotate
                 </Button>
                 <Button
