@@ -44,17 +44,12 @@ class FilterSerializer(serializers.Serializer):
         return attrs
 
 
+_FILTER_FIELDS = FilterSerializer().fields
 FILTER_PARAMETERS = [
-    OpenApiParameter(name, type_, required=False, description=field.help_text or "", enum=enum)
-    for name, type_, field, enum in [
-        ("action", str, FilterSerializer().fields["action"], None),
-        ("actor_type", str, FilterSerializer().fields["actor_type"], ActorType.values),
-        ("actor_id", str, FilterSerializer().fields["actor_id"], None),
-        ("target_type", str, FilterSerializer().fields["target_type"], None),
-        ("target_id", str, FilterSerializer().fields["target_id"], None),
-        ("since", OpenApiTypes.DATETIME, FilterSerializer().fields["since"], None),
-        ("until", OpenApiTypes.DATETIME, FilterSerializer().fields["until"], None),
-    ]
+    OpenApiParameter(name, OpenApiTypes.DATETIME if name in ("since", "until") else str, required=False,
+                     description=_FILTER_FIELDS[name].help_text or "",
+                     enum=ActorType.values if name == "actor_type" else None)
+    for name in ("action", "actor_type", "actor_id", "target_type", "target_id", "since", "until")
 ]
 
 
