@@ -25,6 +25,7 @@ from apps.accounts.services import password_change, session_started
 from apps.core.csrf import SameOriginRequired
 from apps.core.errors import envelope
 from tenants.auth import TENANT_CLAIM, current_tenant_id
+from tenants.members import member_of
 from tenants.permissions import IsTenantMember
 from tenants.services import login_handoff_consume
 from tenants.sessions import refresh_reuse_detected
@@ -138,5 +139,5 @@ class HandoffApi(SameOriginRequired, APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = login_handoff_consume(token=data.validated_data["token"], tenant=request.tenant)
-        session_started(user=user, tenant=request.tenant, method="handoff")
+        session_started(member=member_of(user=user, tenant=request.tenant), method="handoff")
         return login_response(request, user)

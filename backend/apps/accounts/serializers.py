@@ -80,11 +80,12 @@ class LoginSerializer(serializers.Serializer):
         login_check_allowed(email=email, ip=ip)
         user = authenticate(request, email=email, password=attrs["password"])
         # A member of another business gets the same answer as a wrong password: no account probing.
-        if user is None or member_of(user=user, tenant=request.tenant) is None:
+        member = member_of(user=user, tenant=request.tenant)
+        if member is None:
             login_record_failure(email=email, ip=ip)
             raise serializers.ValidationError("The email or password is not correct.", code="invalid_login")
         login_record_success(email=email, ip=ip)
-        session_started(user=user, tenant=request.tenant, method="password")
+        session_started(member=member, method="password")
         attrs["user"] = user
         return attrs
 

@@ -73,9 +73,9 @@ def team_join(*, tenant: Tenant, token: str, password: str, first_name: str = ""
 
 
 @transaction.atomic
-def session_started(*, user: User, tenant: Tenant, method: str) -> None:
+def session_started(*, member: Member | None, method: str) -> None:
     """A sign-in to the business (password, or a single-use handoff link), in its audit log with where from."""
-    record(member_of(user=user, tenant=tenant), "auth.login", detail={"method": method})
+    record(member, "auth.login", detail={"method": method})
 
 
 @transaction.atomic

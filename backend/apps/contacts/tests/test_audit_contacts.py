@@ -6,9 +6,8 @@ import json
 
 import pytest
 from django.db import transaction
-from django_tenants.utils import schema_context
 
-from apps.audit.models import AuditEvent
+from apps.audit.testing import AuditTrail
 from apps.contacts.models import Contact
 from apps.contacts.tests.conftest import define, import_now, in_schema, make_contact, start_import
 from apps.developer.tests.helpers import create_key, key_client
@@ -17,26 +16,13 @@ PERSONAL = ("Ada Lovelace", "Lovelace", "ada@example.com", "+14155550123", "1415
             "+14155550199", "Grace", "grace@example.com", "gold-member-7", "Analytical Engines Ltd")
 
 
-_since: dict[str, int] = {}
+_trail = AuditTrail()
+_mark, _events, _only = _trail.mark, _trail.events, _trail.only
 
 
-def _mark(business) -> None:
-    """From here on: the events the test's own steps write (not its fixtures' or the client's sign-in)."""
-    with schema_context(business.tenant.schema_name):
-        last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
-        _since[business.tenant.schema_name] = last or 0
-
-
-def _events(business, **filters):
-    with schema_context(business.tenant.schema_name):
-        since = _since.get(business.tenant.schema_name, 0)
-        return list(AuditEvent.objects.filter(id__gt=since, **filters).exclude(action="auth.login").order_by("id"))
-
-
-def _only(business, action):
-    events = _events(business, action=action)
-    assert len(events) == 1, [(e.action, e.detail) for e in _events(business)]
-    return events[0]
+@pytest.fixture(autouse=True)
+def _fresh_marks():
+    _trail.forget()
 
 
 def _no_personal_data(business):
@@ -44,11 +30,6 @@ def _no_personal_data(business):
         text = json.dumps([event.target_label, event.changes, event.detail, event.actor_label])
         for value in PERSONAL:
             assert value not in text, (event.action, text)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_marks():
-    _since.clear()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from apps.audit.models import AuditEvent
+from apps.audit.testing import AuditTrail
 from apps.developer import services
 from apps.developer.models import ApiKey
 from apps.developer.tests.helpers import create_key
@@ -23,30 +23,14 @@ from tenants.models import Role
 URL = "/api/developer/webhooks/"
 HOOK = "http://127.0.0.1:9/hooks/in?token=receiver-own-token-123"
 
-_since: dict[str, int] = {}
+
+_trail = AuditTrail()
+_mark, _events, _only = _trail.mark, _trail.events, _trail.only
 
 
 @pytest.fixture(autouse=True)
 def _fresh_marks():
-    _since.clear()
-
-
-def _mark(business) -> None:
-    with schema_context(business.tenant.schema_name):
-        last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
-        _since[business.tenant.schema_name] = last or 0
-
-
-def _events(business, **filters):
-    with schema_context(business.tenant.schema_name):
-        return list(AuditEvent.objects.filter(id__gt=_since.get(business.tenant.schema_name, 0), **filters)
-                    .exclude(action="auth.login").order_by("id"))
-
-
-def _only(business, action):
-    events = _events(business, action=action)
-    assert len(events) == 1, [(e.action, e.detail) for e in _events(business)]
-    return events[0]
+    _trail.forget()
 
 
 @pytest.fixture

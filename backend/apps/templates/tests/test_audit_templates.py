@@ -9,37 +9,20 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from apps.audit.models import AuditEvent
+from apps.audit.testing import AuditTrail
 from apps.developer.tests.helpers import create_key, key_client
 from apps.templates.models import Template, TemplateEvent
 from apps.templates.tests.support import ORDER_READY, connect_sandbox, sync
 from apps.webhooks.tests.support import NUMBER_A, WABA_A, connect, deliver, envelope, use_secret
 from tenants.models import Role
 
-_since: dict[str, int] = {}
+_trail = AuditTrail()
+_mark, _events, _only = _trail.mark, _trail.events, _trail.only
 
 
 @pytest.fixture(autouse=True)
 def _fresh_marks():
-    _since.clear()
-
-
-def _mark(business) -> None:
-    with schema_context(business.tenant.schema_name):
-        _since[business.tenant.schema_name] = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() \
-            or 0
-
-
-def _events(business, **filters):
-    with schema_context(business.tenant.schema_name):
-        return list(AuditEvent.objects.filter(id__gt=_since.get(business.tenant.schema_name, 0), **filters)
-                    .exclude(action="auth.login").order_by("id"))
-
-
-def _only(business, action):
-    events = _events(business, action=action)
-    assert len(events) == 1, [(e.action, e.detail) for e in _events(business)]
-    return events[0]
+    _trail.forget()
 
 
 @pytest.fixture
