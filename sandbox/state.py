@@ -28,6 +28,7 @@ THROUGHPUT_MPS = {"STANDARD": 80, "HIGH": 1000, "NOT_APPLICABLE": 20}
 # BSUID country prefixes for the demo's calling codes (Meta uses the user's ISO country).
 _COUNTRY_BY_PREFIX = [("1", "US"), ("44", "GB"), ("55", "BR"), ("91", "IN"), ("49", "DE"), ("972", "IL"),
                       ("34", "ES"), ("52", "MX"), ("62", "ID"), ("33", "FR"), ("39", "IT"), ("27", "ZA")]
+_LONGEST_PREFIX_FIRST = sorted(_COUNTRY_BY_PREFIX, key=lambda p: -len(p[0]))
 
 
 def _env(name: str, default: str) -> str:
@@ -633,7 +634,7 @@ def parent_bsuid(wa_id: str, business_id: str) -> str:
 
 
 def country_of(wa_id: str) -> str:
-    for prefix, iso in sorted(_COUNTRY_BY_PREFIX, key=lambda p: -len(p[0])):
+    for prefix, iso in _LONGEST_PREFIX_FIRST:
         if wa_id.startswith(prefix):
             return iso
     return "ZZ"

@@ -349,6 +349,7 @@ class Dispatcher:
     def _payload(self, waba_id: str, items: list[Item]) -> dict:
         changes: list[dict] = []
         status_change: dict[str, dict] = {}
+        listed: set[tuple[str, str]] = set()  # (phone number id, wa_id) already in its change's contacts
         for item in items:
             if item.field != "messages":
                 changes.append({"value": item.value, "field": item.field})
@@ -360,7 +361,8 @@ class Dispatcher:
                     value = {"messaging_product": "whatsapp", "metadata": metadata, "contacts": [], "statuses": []}
                     status_change[item.phone_number_id] = value
                     changes.append({"value": value, "field": "messages"})
-                if item.contact and all(c["wa_id"] != item.contact["wa_id"] for c in value["contacts"]):
+                if item.contact and (item.phone_number_id, item.contact["wa_id"]) not in listed:
+                    listed.add((item.phone_number_id, item.contact["wa_id"]))
                     value["contacts"].append(item.contact)
                 value["statuses"].append(item.status)
             else:

@@ -62,6 +62,7 @@ logger = logging.getLogger(__name__)
 
 R = CampaignRecipient.State
 BATCH_SECONDS = 0.1  # a batch is this much of the number's throughput; also how fast a pause is noticed
+CATCH_UP = 2  # a take is up to this many batches' worth: a slow loop catches up on the next one
 MAX_IN_FLIGHT = 2  # batches sent but not recorded yet (pipelining)
 GUARD_EVERY = 1.0  # seconds between checks of the template and the number
 QUIET_EVERY = 60.0  # seconds between moves of recipients who entered quiet hours
@@ -111,6 +112,7 @@ class _Dispatcher:
         self.campaign_id = campaign_id
         self.token = token
         self.rate_factor = 1.0  # AIMD on Meta's throughput answers
+        self.took_at = 0.0  # the last take of tokens (monotonic)
         self.guarded_at = 0.0
         self.quiet_at = 0.0
         self.budget: limits.Budget | None = None
@@ -174,14 +176,20 @@ class _Dispatcher:
         number = campaign.phone_number
         mps = min(campaign.throughput_cap or number.throughput_mps, number.throughput_mps)
         rate = max(1.0, mps * self.rate_factor)
-        want = max(1, math.ceil(rate * BATCH_SECONDS))
+        want = max(1, math.ceil(rate * BATCH_SECONDS * CATCH_UP))
         budget = self._budget(campaign)
         if budget is not None and budget.remaining is not None:
             if budget.remaining <= 0:
                 return self._wait(campaign, "daily_limit", budget.frees_at or timezone.now() + timedelta(hours=1),
                                   "The daily messaging limit is used up; the rest goes as it frees up.")
             want = min(want, budget.remaining)
-        grant = rate_limit.number_take_many(number.phone_number_id, mps=max(1, round(rate)), want=want)
+        since = time.monotonic() - self.took_at
+        if since < BATCH_SECONDS:  # a batch's worth accrues between takes: the loop never spins on a token or two
+            time.sleep(BATCH_SECONDS - since)
+        self.took_at = time.monotonic()
+        # The bucket holds no more than this take (not a second's worth): Meta's bucket then stays nearly full and
+        # absorbs the jitter between taking a token here and the request reaching Meta (else: 130429).
+        grant = rate_limit.number_take_many(number.phone_number_id, mps=max(1, round(rate)), want=want, burst=want)
         if not grant.granted:
             time.sleep(min(max(grant.retry_after, 0.005), BATCH_SECONDS))
             return ""

@@ -3,7 +3,7 @@
     messages_queue   check the number, consent (the ledger, read in this transaction), the wallet and the plan,
                      then store `queued` rows, their first events and the contacts' conversations in a few statements
     messages_send    claim queued -> sending (only rows still queued are sent: one sender wins), call Meta for
-                     each concurrently on the shared HTTP pool, then record sent / failed / back-to-queued per
+                     each concurrently (GraphClient.send_messages), then record sent / failed / back-to-queued per
                      row in a few statements, and apply statuses that beat the answers (statuses.pending_apply)
 
 The per-message path (outbox.message_send) and this one share the row's life: `queued` is safe to send again,
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -36,7 +35,7 @@ from apps.messaging.models import Conversation, Message, MessageEvent
 from apps.messaging.outbox import MAX_ATTEMPTS
 from apps.messaging.signals import message_statuses_changed
 from apps.whatsapp.builders import normalize_message
-from apps.whatsapp.client import GraphClient
+from apps.whatsapp.client import GraphClient, SendResult
 from apps.whatsapp.errors import BuilderError, GraphError
 from apps.whatsapp.models import PhoneNumber
 from tenants.billing.limits import Limit, require_within
@@ -45,7 +44,6 @@ from tenants.billing.wallet import wallet_require_funds
 logger = logging.getLogger(__name__)
 
 Status = Message.Status
-SEND_THREADS = 64  # concurrent requests to Meta per dispatcher: 1,000 msg/s at ~60 ms a request
 
 
 @dataclass(frozen=True)
@@ -153,16 +151,6 @@ class Sent:
     retry_after: float = 0.0
 
 
-_pool: ThreadPoolExecutor | None = None
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=SEND_THREADS, thread_name_prefix="bulk-send")
-    return _pool
-
-
 def _claim(message_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, str, dict, int]]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -181,18 +169,9 @@ def messages_send(*, number: PhoneNumber, message_ids: list[uuid.UUID]) -> list[
     claimed = _claim(message_ids)
     MessageEvent.objects.bulk_create([MessageEvent(message_id=row[0], status=Status.SENDING,
                                                    detail={"attempt": row[3]}) for row in claimed])
-    client = GraphClient(number.account.access_token)
-
-    def send(row):
-        message_id, to, payload, attempts = row
-        try:
-            result = client.send_message(number.phone_number_id, to, payload, biz_opaque_callback_data=str(message_id))
-        except GraphError as exc:
-            return row, None, exc
-        return row, result.wamid, None
-
-    answers = list(_executor().map(send, claimed))
-    outcomes = _record(answers)
+    answers = GraphClient(number.account.access_token).send_messages(
+        number.phone_number_id, [(to, payload, str(message_id)) for message_id, to, payload, _ in claimed])
+    outcomes = _record(list(zip(claimed, answers, strict=True)))
     taken = set(message_ids) - {row[0] for row in claimed}
     return outcomes + [Sent(message_id=message_id, outcome="taken") for message_id in taken]
 
@@ -201,12 +180,14 @@ def _record(answers) -> list[Sent]:
     now = timezone.now()
     sent, failed, retry, unknown, events, outcomes = [], [], [], [], [], []
     moved = []  # (message id, status) that changed: outbound webhooks (apps.messaging.signals)
-    for (message_id, _to, _payload, attempts), wamid, exc in answers:
-        if exc is None:
-            sent.append((message_id, wamid))
-            events.append(MessageEvent(message_id=message_id, status=Status.SENT, detail={"wamid": wamid}))
+    for (message_id, _to, _payload, attempts), answer in answers:
+        if isinstance(answer, SendResult):
+            sent.append((message_id, answer.wamid))
+            events.append(MessageEvent(message_id=message_id, status=Status.SENT, detail={"wamid": answer.wamid}))
             outcomes.append(Sent(message_id, "sent"))
             continue
+        # A BuilderError: the stored message no longer passes the builders' checks (never sent, never will be).
+        exc = answer if isinstance(answer, GraphError) else GraphError(f"Invalid message: {answer}")
         detail = exc.as_dict()
         if exc.ambiguous:
             unknown.append(message_id)

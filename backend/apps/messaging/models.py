@@ -74,13 +74,15 @@ class Message(models.Model):
     # SET_NULL: erasing or deleting a contact anonymises its messages instead (apps.messaging.receivers).
     contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="messages")
+    # Indexes cost every status change (a message is updated about six times): none that another one covers.
+    # msg_conversation_recent leads with the conversation, msg_status_claimed with the status.
     conversation = models.ForeignKey(Conversation, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="messages")
+                                     related_name="messages", db_index=False)
     automation = models.CharField(max_length=16, blank=True, help_text="Which automation sent it, if any: "
                                   "welcome, away, opt_out, opt_in")
     type = models.CharField(max_length=32)
     payload = models.JSONField(help_text="Meta's message object for this type, as sent")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     wamid = models.CharField(max_length=128, null=True, blank=True, unique=True)
     error_code = models.IntegerField(null=True, blank=True)
     error_title = models.CharField(max_length=300, blank=True)

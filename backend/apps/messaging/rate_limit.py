@@ -114,12 +114,12 @@ def _number_key(phone_number_id: str) -> str:
     return f"{settings.CACHE_PREFIX}-global:rl:number:{phone_number_id}"
 
 
-def number_take_many(phone_number_id: str, *, mps: int, want: int) -> Grant:
+def number_take_many(phone_number_id: str, *, mps: int, want: int, burst: int | None = None) -> Grant:
     """Up to `want` sends from this number now, from the same bucket as `number_take` (the inbox and the
-    campaigns share the number's throughput)."""
+    campaigns share the number's throughput). `burst` caps what an idle bucket holds (default: one second's)."""
     client = redis_client()
     seconds, micros = client.time()
-    granted, wait = client.eval(_TOKEN_BUCKET_MANY, 1, _number_key(phone_number_id), mps, mps,
+    granted, wait = client.eval(_TOKEN_BUCKET_MANY, 1, _number_key(phone_number_id), mps, burst or mps,
                                 seconds + micros / 1_000_000, want)
     return Grant(int(granted), float(wait))
 

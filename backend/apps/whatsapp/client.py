@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from apps.whatsapp import builders
+from apps.whatsapp import builders, sender
 from apps.whatsapp.errors import BuilderError, GraphError, MediaTooLarge, TransientError, graph_error
 
 logger = logging.getLogger(__name__)
@@ -211,6 +211,51 @@ class PhoneNumberInfo(dict):
         return THROUGHPUT_MPS.get(self.throughput_level or "", THROUGHPUT_MPS["STANDARD"])
 
 
+def _check_node(path: str, *, upload_session: bool = False) -> None:
+    node = path.split("/", 1)[0]
+    if node not in _APP_NODES and not _NODE_ID.fullmatch(node) and not (
+            upload_session and "/" not in path and _UPLOAD_SESSION.fullmatch(node)):
+        # Graph ids are digits; anything else could steer the tenant's token to another endpoint.
+        raise BuilderError("id", f"{node[:40]!r} is not a Graph object id")
+
+
+def _transient(kind: str, detail: str, method: str, label: str, secrets: tuple[str, ...], *,
+               may_have_reached: bool) -> TransientError:
+    """A call that got no answer from Meta. `ambiguous` when the request may have reached it (the caller must not
+    send it again blindly)."""
+    logger.warning("graph %s %s failed: %s", method, label, kind)
+    error = TransientError(f"{kind} talking to the Graph API", details=_scrub(detail, secrets) or None,
+                           retryable=True, backoff_hint=1.0)
+    error.ambiguous = may_have_reached
+    return error
+
+
+def _outcome(call, *args, **kwargs):
+    """The call's result, or the GraphError (or BuilderError) it raised: one answer of a batch."""
+    try:
+        return call(*args, **kwargs)
+    except (GraphError, BuilderError) as exc:
+        return exc
+
+
+def message_body(to: str, message: dict, biz_opaque_callback_data: str | None) -> dict:
+    """The POST /messages body, the message checked again (builders.normalize_message) before it leaves."""
+    return builders.envelope(to, builders.normalize_message(message), biz_opaque_callback_data=biz_opaque_callback_data)
+
+
+def send_result(data: dict) -> SendResult:
+    """Meta's answer to POST /messages; an answer without a message id may still have been sent (ambiguous)."""
+    messages = data.get("messages") or [{}]
+    contacts = data.get("contacts") or [{}]
+    wamid = messages[0].get("id")
+    if not wamid:
+        error = GraphError("Meta accepted the message but returned no message id", http_status=200)
+        error.ambiguous = True
+        raise error
+    return SendResult(wamid=wamid, wa_id=contacts[0].get("wa_id"), message_status=messages[0].get("message_status"),
+                      input=contacts[0].get("input"), user_id=contacts[0].get("user_id"))
+
+
 class _app_level:  # noqa: N801 - used as a decorator
     """An app-level call (no tenant token): callable on the class, with settings' base URL, or on an
     instance, with its base URL, version and transport."""
@@ -300,32 +345,35 @@ class GraphClient:
         """One Graph call; returns the JSON object or raises the typed error. `headers` adds request headers
         and `auth_scheme` replaces "Bearer" (the Resumable Upload's "OAuth"); `upload_session` lets the
         path be an upload session id instead of a node id."""
-        node = path.split("/", 1)[0]
-        if node not in _APP_NODES and not _NODE_ID.fullmatch(node) and not (
-                upload_session and "/" not in path and _UPLOAD_SESSION.fullmatch(node)):
-            # Graph ids are digits; anything else could steer the tenant's token to another endpoint.
-            raise BuilderError("id", f"{node[:40]!r} is not a Graph object id")
+        _check_node(path, upload_session=upload_session)
         if use_token and token is None:
-            if not self._token:
-                raise ValueError("this call needs an access token")
-            token = self._token.reveal()
+            token = self._required_token()
         secrets = (*secrets, token or "", self._token.reveal())
         started = time.monotonic()
         response = self._send(method, self.url(path), path, token, secrets, **kwargs)
+        return self._answer(method, path, response.status_code, response.content, response.headers, secrets,
+                            elapsed_ms=(time.monotonic() - started) * 1000)
+
+    def _required_token(self) -> str:
+        if not self._token:
+            raise ValueError("this call needs an access token")
+        return self._token.reveal()
+
+    def _answer(self, method: str, path: str, status: int, content: bytes, headers, secrets: tuple[str, ...], *,
+                elapsed_ms: float) -> dict:
+        """Meta's answer as its JSON object, or the typed error it means (raised)."""
         try:
-            body = response.json()
+            body = json.loads(content)
         except ValueError:
-            body = response.text
-        elapsed_ms = (time.monotonic() - started) * 1000
-        if not response.is_success:
-            error = self._error(response.status_code, body, response.headers, secrets)
-            logger.warning("graph %s %s -> %s %s (%.0f ms, fbtrace_id=%s)", method, path, response.status_code,
-                           error.code, elapsed_ms, error.fbtrace_id)
+            body = content.decode("utf-8", "replace")
+        if not 200 <= status < 300:
+            error = self._error(status, body, headers, secrets)
+            logger.warning("graph %s %s -> %s %s (%.0f ms, fbtrace_id=%s)", method, path, status, error.code,
+                           elapsed_ms, error.fbtrace_id)
             raise error
-        logger.debug("graph %s %s -> %s (%.0f ms)", method, path, response.status_code, elapsed_ms)
+        logger.debug("graph %s %s -> %s (%.0f ms)", method, path, status, elapsed_ms)
         if not isinstance(body, dict):
-            raise GraphError("Meta answered with something that is not a JSON object",
-                             http_status=response.status_code)
+            raise GraphError("Meta answered with something that is not a JSON object", http_status=status)
         return body
 
     def _send(self, method: str, url: str, label: str, token: str | None, secrets: tuple[str, ...], *,
@@ -342,14 +390,9 @@ class GraphClient:
     @staticmethod
     def _network_error(exc: httpx.HTTPError, method: str, label: str, secrets: tuple[str, ...]) -> TransientError:
         # `from None` above: httpx's exception holds the request (URL with query secrets, headers).
-        kind = type(exc).__name__
         # Connect errors and pool timeouts never reached Meta; anything later may have been processed.
-        ambiguous = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-        logger.warning("graph %s %s failed: %s", method, label, kind)
-        error = TransientError(f"{kind} talking to the Graph API", details=_scrub(str(exc), secrets) or None,
-                               retryable=True, backoff_hint=1.0)
-        error.ambiguous = ambiguous
-        return error
+        reached = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+        return _transient(type(exc).__name__, str(exc), method, label, secrets, may_have_reached=reached)
 
     @staticmethod
     def _error(status: int, body, headers, secrets: tuple[str, ...]) -> GraphError:
@@ -367,19 +410,38 @@ class GraphClient:
     def send_message(self, phone_number_id: str, to: str, message: dict, *,
                      biz_opaque_callback_data: str | None = None) -> SendResult:
         """Send one message (a builder's output or `normalize_message`'s); checked again before it leaves."""
-        body = builders.envelope(to, builders.normalize_message(message),
-                                 biz_opaque_callback_data=biz_opaque_callback_data)
-        data = self._call("POST", f"{phone_number_id}/messages", json=body)
-        messages = data.get("messages") or [{}]
-        contacts = data.get("contacts") or [{}]
-        wamid = messages[0].get("id")
-        if not wamid:
-            error = GraphError("Meta accepted the message but returned no message id", http_status=200)
-            error.ambiguous = True
-            raise error
-        return SendResult(wamid=wamid, wa_id=contacts[0].get("wa_id"),
-                          message_status=messages[0].get("message_status"), input=contacts[0].get("input"),
-                          user_id=contacts[0].get("user_id"))
+        body = message_body(to, message, biz_opaque_callback_data)
+        return send_result(self._call("POST", f"{phone_number_id}/messages", json=body))
+
+    def send_messages(self, phone_number_id: str, sends: list[tuple[str, dict, str | None]]) -> list:
+        """`send_message` for each (to, message, biz_opaque_callback_data), all at once: one answer per send, in
+        order, the SendResult or the GraphError (or BuilderError) that send_message would have raised.
+        The requests go concurrently on the process's event loop (sender.post_many); with a transport of its own
+        (tests) the client sends them one at a time on it."""
+        path = f"{phone_number_id}/messages"
+        if self._own is not None:
+            return [_outcome(self.send_message, phone_number_id, to, message, biz_opaque_callback_data=callback)
+                    for to, message, callback in sends]
+        _check_node(path)
+        token = self._required_token()
+        headers = {**self._headers(token), "Content-Type": "application/json"}
+        secrets = (token,)
+        answers: list = [None] * len(sends)
+        bodies: list[tuple[int, bytes]] = []
+        for index, (to, message, callback) in enumerate(sends):
+            try:
+                bodies.append((index, json.dumps(message_body(to, message, callback)).encode()))
+            except BuilderError as exc:
+                answers[index] = exc
+        replies = sender.post_many(self.url(path), headers, [body for _, body in bodies], timeout=self.timeout)
+        for (index, _), reply in zip(bodies, replies, strict=True):
+            if isinstance(reply, sender.Failure):
+                answers[index] = _transient(reply.kind, reply.detail, "POST", path, secrets,
+                                            may_have_reached=reply.may_have_reached)
+                continue
+            answers[index] = _outcome(lambda r=reply: send_result(self._answer(
+                "POST", path, r.status, r.content, r.headers, secrets, elapsed_ms=r.elapsed_ms)))
+        return answers
 
     def mark_read(self, phone_number_id: str, message_id: str, typing: bool = False) -> bool:
         """Mark an inbound message read; `typing=True` also shows the typing indicator (up to 25 s)."""

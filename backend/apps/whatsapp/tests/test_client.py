@@ -327,6 +327,60 @@ def test_connection_errors_are_transient_and_not_delivered():
     assert info.value.retryable and not info.value.ambiguous
 
 
+# --- many sends at once (a campaign's batch: GraphClient.send_messages on apps.whatsapp.sender) -----------------
+
+def test_send_messages_answers_each_send_in_order_as_send_message_would(sb, client):
+    sends = [(ALICE, wb.text("one"), "cb-1"),
+             (CARLA, wb.template_message("no_such_template", "en_US"), "cb-2"),
+             (ALICE, {"type": "text", "text": {}}, "cb-3"),  # the builders refuse it: never leaves
+             ("447700900123", wb.template_message("hello_world", "en_US"), "cb-4")]
+    first, missing, invalid, last = client.send_messages(DEMO["phone_id"], sends)
+    assert first.wamid.startswith("wamid.") and last.wamid.startswith("wamid.") and first.wamid != last.wamid
+    assert isinstance(missing, TemplateError) and (missing.code, missing.ambiguous) == (132001, False)
+    assert isinstance(invalid, BuilderError)
+    stats = sb.get("/stats")
+    assert stats["accepted_total"] == 2 and stats["callbacks"]["distinct"] == 2  # cb-1 and cb-4 only
+
+
+def test_send_messages_go_concurrently_and_a_timeout_may_have_been_delivered(sb):
+    sb.faults(timeout_rate={"messages": 1.0}, timeout_s=3)
+    with sb.client(timeout=httpx.Timeout(0.5, connect=2.0)) as graph:
+        started = time.monotonic()
+        answers = graph.send_messages(DEMO["phone_id"], [(ALICE, wb.text(f"x{i}"), None) for i in range(8)])
+        assert time.monotonic() - started < 2.0  # eight 0.5 s timeouts side by side, not one after another
+    assert all(isinstance(a, TransientError) and a.retryable and a.ambiguous and a.code is None for a in answers)
+
+
+def test_send_messages_map_server_errors_and_throughput_like_send_message(sb, client):
+    sb.faults(error_rate={"messages": 1.0}, error_status=503)
+    (error,) = client.send_messages(DEMO["phone_id"], [(ALICE, wb.text("x"), None)])
+    assert isinstance(error, TransientError) and (error.http_status, error.ambiguous) == (503, False)
+    sb.post("/faults", method="DELETE")
+    sb.post(f"/numbers/{DEMO['phone_id']}", {"mps": 1}, method="PATCH")
+    answers = client.send_messages(DEMO["phone_id"], [(f"44770090{i:04d}", wb.text("x"), None) for i in range(5)])
+    throttled = [a for a in answers if isinstance(a, RateLimited)]
+    assert throttled and all((a.code, a.retryable) == (130429, True) for a in throttled)
+
+
+def test_send_messages_that_never_connect_were_not_delivered(caplog):
+    caplog.set_level(logging.DEBUG)
+    with GraphClient("token-xyz-123", base_url=f"http://127.0.0.1:{free_port()}", version=VERSION) as graph:
+        answers = graph.send_messages(DEMO["phone_id"], [(ALICE, wb.text("x"), None)] * 2)
+    assert all(isinstance(a, TransientError) and a.retryable and not a.ambiguous for a in answers)
+    assert "token-xyz-123" not in caplog.text + "".join(str(a.as_dict()) for a in answers)
+
+
+def test_send_messages_never_show_the_token(sb, caplog):
+    caplog.set_level(logging.DEBUG)
+    with sb.client("EAAG-wrong-token-0002") as graph:
+        (error,) = graph.send_messages(DEMO["phone_id"], [(ALICE, wb.text("x"), None)])
+    assert isinstance(error, AuthError)
+    for text in (caplog.text, str(error), repr(error), str(error.as_dict())):
+        assert "EAAG-wrong-token-0002" not in text
+    with pytest.raises(BuilderError):  # a node that is not a Graph id never gets the token
+        sb.client().send_messages("../debug_token", [(ALICE, wb.text("x"), None)])
+
+
 def test_registration_errors(sb, client):
     assert client.register(DEMO["phone_id"], "123456") is True
     with pytest.raises(InvalidParameter) as info:
