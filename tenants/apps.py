@@ -8,6 +8,8 @@ class TenantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from tenants import migrate_executor  # noqa: F401 - registers migrate_schemas' `convonest` executor
+
         post_migrate.connect(_ensure_public_site, sender=self)
 
 

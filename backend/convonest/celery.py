@@ -50,3 +50,6 @@ app.conf.beat_schedule = {
     # Outbound webhooks: retries that are due, and deliveries whose task was lost (apps.developer.webhook_delivery).
     "sweep-outbound-webhooks": {"task": "apps.developer.webhook_tasks.webhook_deliveries_sweep_all", "schedule": 60.0},
 }
+
+
+from convonest.observability import worker as _worker_metrics  # noqa: E402, F401 - its signal handlers

@@ -47,6 +47,7 @@ def _secrets() -> list[tuple[str, list[str], bool]]:
         ("WHATSAPP_VERIFY_TOKEN", [settings.WHATSAPP_VERIFY_TOKEN], True),
         ("STRIPE_WEBHOOK_SECRET", [settings.STRIPE_WEBHOOK_SECRET], False),
         ("STRIPE_SECRET_KEY", [settings.STRIPE_SECRET_KEY], False),
+        ("METRICS_TOKEN", [settings.METRICS_TOKEN], False),
     ]
 
 
@@ -57,7 +58,8 @@ def _secret_problem(name: str, value: str, required: bool) -> str | None:
         return f"starts with {DEV_PREFIX!r} (a development value)"
     if value in PUBLIC_VALUES:
         return "is the public example value from the repository"
-    if name in {"DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "CONTACT_HASH_KEY"} and len(value) < MIN_KEY_LENGTH:
+    if name in {"DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "CONTACT_HASH_KEY", "METRICS_TOKEN"} \
+            and len(value) < MIN_KEY_LENGTH:
         return f"is shorter than {MIN_KEY_LENGTH} characters"
     return None
 

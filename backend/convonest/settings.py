@@ -3,6 +3,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from convonest.cookies import auth_cookies
 from convonest.env import database_from_url, env_bool, env_int, env_list, env_str
 
@@ -95,10 +97,12 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True
 # Signup takes a pre-migrated schema from this pool instead of running migrations (tenants.schema_pool).
 SCHEMA_POOL_SIZE = env_int("SCHEMA_POOL_SIZE", 3)
-# `migrate_schemas --executor=multiprocessing` (the compose `migrate` job): tenants migrated in parallel, one
-# tenant per chunk so a tenant whose migration fails does not skip the others queued behind it in its chunk.
+# migrate_schemas runs tenants.migrate_executor unless told otherwise (`--executor=standard`): schemas already at the
+# latest migration are skipped, the rest migrated this many at a time, and one failing business fails alone.
+# django-tenants reads its default executor from the environment only.
+os.environ.setdefault("EXECUTOR", "convonest")
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 2)
-TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 1)
+TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 1)  # django-tenants' multiprocessing one
 RESERVED_SLUGS = {
     "www", "api", "admin", "app", "apps", "partners", "partner", "static", "media", "assets", "mail",
     "email", "smtp", "ftp", "public", "status", "help", "support", "docs", "blog", "billing", "signup",
@@ -107,6 +111,7 @@ RESERVED_SLUGS = {
 }
 
 MIDDLEWARE = [
+    "convonest.observability.http.RequestMetricsMiddleware",  # outermost: every answer counts (docs/observability.md)
     "apps.core.middleware.TrustedProxyMiddleware",
     "apps.audit.middleware.AuditOriginMiddleware",  # the request id, and the real client's address for the audit log
     "tenants.hosts.HostMiddleware",  # resolves request.tenant (or the partner console); must precede everything else
@@ -478,14 +483,21 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# docs/observability.md: JSON lines with the request id, business and task id in production, plain in DEBUG.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"tenant": {"()": "django_tenants.log.TenantContextFilter"}},
+    "filters": {"tenant": {"()": "django_tenants.log.TenantContextFilter"},
+                "context": {"()": "convonest.observability.logs.ContextFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s: %(message)s"},
+        "json": {"()": "convonest.observability.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tenant"], "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tenant", "context"],
+                             "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -493,3 +505,14 @@ LOGGING = {
         "httpcore": {"level": "WARNING"},
     },
 }
+
+# --- observability (docs/observability.md) ---------------------------------------------------------------
+# GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; empty turns /metrics off (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+SENTRY_DSN = env_str("SENTRY_DSN", "")  # errors of web and workers to Sentry (or a compatible server); empty: off
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production")
+SENTRY_TRACES_SAMPLE_RATE = float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0"))
+if SENTRY_DSN:
+    from convonest.observability.sentry import sentry_start
+
+    sentry_start(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import BasePermission
 
 from apps.core import views
+from convonest.observability.exposition import metrics
 from tenants.auth import TenantJWTCookieAuthentication
 from tenants.permissions import request_member
 from tenants.site_api import SiteApi, SiteLogoApi
@@ -34,6 +35,7 @@ _schema_access = {
 probe_patterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),  # the operator's, with METRICS_TOKEN (docs/observability.md)
 ]
 
 api_common_patterns = [

@@ -20,10 +20,11 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from apps.core.metrics import WEBHOOK_EVENTS_ROUTED, WEBHOOK_LAG
 from tenants.ingress.claim import Claimed, webhook_events_claim
 from tenants.ingress.merge import MAX_STATUSES, StatusRun, status_only
 from tenants.ingress.models import WebhookChange, WebhookEvent
@@ -199,8 +200,18 @@ def _route(event_id: int, body_parsed: tuple, attempt: int, *, first: bool, tena
 
 
 def _processed(event_ids: list[int]) -> None:
-    WebhookEvent.objects.filter(pk__in=event_ids).update(status=Event.PROCESSED, processed_at=timezone.now(),
-                                                         lease_until=None, error="")
+    if not event_ids:
+        return
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(f"""UPDATE {WebhookEvent._meta.db_table}
+                           SET status = %s, processed_at = %s, lease_until = NULL, error = ''
+                           WHERE id = ANY(%s) RETURNING extract(epoch FROM processed_at - received_at)""",
+                       [Event.PROCESSED, now, event_ids])
+        lags = [float(lag) for (lag,) in cursor.fetchall()]
+    WEBHOOK_EVENTS_ROUTED.inc(len(lags))
+    for lag in lags:
+        WEBHOOK_LAG.observe(lag)
 
 
 def _row_create(event_id: int, position: int, change: dict, tenant) -> WebhookChange:

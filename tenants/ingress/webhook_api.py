@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from apps.core.errors import envelope
+from apps.core.metrics import WEBHOOKS_RECEIVED
 from tenants.ingress.store import webhook_event_store
 
 logger = logging.getLogger(__name__)
@@ -58,17 +59,22 @@ def whatsapp_webhook(request):
     body = _read_body(request)
     if body is None:
         logger.warning("webhook POST over WEBHOOK_MAX_BODY_BYTES refused")
+        WEBHOOKS_RECEIVED.labels("too_large").inc()
         return _error(413, "request_too_large", "The body is larger than this endpoint accepts.")
     if not signature_valid(body, request.headers.get("X-Hub-Signature-256")):
+        WEBHOOKS_RECEIVED.labels("invalid_signature").inc()
         return _error(401, "invalid_signature", "Missing or wrong X-Hub-Signature-256.")
     digest = hashlib.sha256(body).hexdigest()
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
+        WEBHOOKS_RECEIVED.labels("malformed").inc()
         return _error(400, "malformed_request", "The body is not UTF-8.")
     if "\x00" in text:  # PostgreSQL text can't hold NUL; JSON escapes it (\u0000), so Meta never sends one raw
+        WEBHOOKS_RECEIVED.labels("malformed").inc()
         return _error(400, "malformed_request", "The body contains a NUL byte.")
     stored = webhook_event_store(body=text, digest=digest)
+    WEBHOOKS_RECEIVED.labels("stored" if stored.inserted else "redelivery").inc()
     if not stored.inserted and stored.event_id is not None:
         logger.info("webhook redelivery of event %s ignored%s", stored.event_id,
                     " (its body was redacted after processing)" if stored.redacted else "")

@@ -11,8 +11,9 @@ from apps.core.client_ip import is_trusted_proxy
 
 logger = logging.getLogger(__name__)
 
-# Probes must answer on any host (load balancers call by IP), but they reveal nothing tenant-specific.
-PROBE_PATHS = {"/healthz", "/readyz"}
+# Probes must answer on any host (load balancers call by IP), but they reveal nothing tenant-specific; so does
+# /metrics (Prometheus scrapes pods by IP; it needs the operator's token).
+PROBE_PATHS = {"/healthz", "/readyz", "/metrics"}
 
 
 class TrustedProxyMiddleware:

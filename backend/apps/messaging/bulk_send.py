@@ -28,6 +28,7 @@ from django.utils import timezone
 from apps.contacts.models import Contact
 from apps.contacts.services import contacts_touch_outbound
 from apps.core.errors import ApplicationError
+from apps.core.metrics import SENDS
 from apps.messaging import statuses
 from apps.messaging.consent import ledger_categories, opted_out_of
 from apps.messaging.conversations import preview_of
@@ -172,6 +173,8 @@ def messages_send(*, number: PhoneNumber, message_ids: list[uuid.UUID]) -> list[
     answers = GraphClient(number.account.access_token).send_messages(
         number.phone_number_id, [(to, payload, str(message_id)) for message_id, to, payload, _ in claimed])
     outcomes = _record(list(zip(claimed, answers, strict=True)))
+    for outcome in outcomes:
+        SENDS.labels("campaign", outcome.outcome).inc()
     taken = set(message_ids) - {row[0] for row in claimed}
     return outcomes + [Sent(message_id=message_id, outcome="taken") for message_id in taken]
 

@@ -28,6 +28,7 @@ from apps.contacts.phones import PhoneError
 from apps.contacts.selectors import access_contact, recipient_of
 from apps.contacts.services import contact_for_recipient, contact_touch_outbound
 from apps.core.errors import ApplicationError
+from apps.core.metrics import SENDS
 from apps.messaging import conversations, rate_limit, statuses
 from apps.messaging.consent import consent_require
 from apps.messaging.models import Message, MessageEvent
@@ -178,6 +179,7 @@ def message_send(message_id) -> Outcome:
                                      biz_opaque_callback_data=str(message.pk))
     except GraphError as exc:
         return _send_failed(message, exc)
+    SENDS.labels("single", "sent").inc()
     _mark_sent(message, wamid=result.wamid)
     return Outcome()
 
@@ -208,9 +210,11 @@ def message_status_hold_or_apply(*, status: str, wamid: str, callback_data: str 
 def _send_failed(message: Message, exc: GraphError) -> Outcome:
     detail = exc.as_dict()
     if exc.retryable and not exc.ambiguous and message.attempts < MAX_ATTEMPTS:
+        SENDS.labels("single", "retry").inc()
         backoff = exc.retry_after or (exc.backoff_hint or 1) * 2 ** (message.attempts - 1)
         _event(message, Status.SENDING, error=detail)
         return _release(message, reason="retryable_error", retry_after=min(backoff, 300))
+    SENDS.labels("single", "unknown" if exc.ambiguous else "failed").inc()
     if exc.ambiguous:
         # The request may have reached Meta (e.g. a read timeout): don't send again blindly. The status
         # webhook settles it; the sweeper re-queues it if Meta never heard of it.

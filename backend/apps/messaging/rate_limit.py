@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from apps.core.metrics import RATE_LIMIT_WAITS
 from apps.core.redis import redis_client
 
 # Atomically refill by elapsed time, then take one token if there is one.
@@ -40,22 +41,24 @@ class Decision:
     retry_after: float = 0.0
 
 
-def _take(key: str, *, rate: float, burst: float) -> Decision:
+def _take(key: str, *, rate: float, burst: float, bucket: str) -> Decision:
     client = redis_client()
     seconds, micros = client.time()
     allowed, wait = client.eval(_TOKEN_BUCKET, 1, key, rate, burst, seconds + micros / 1_000_000)
+    if not allowed:
+        RATE_LIMIT_WAITS.labels(bucket).inc()
     return Decision(bool(allowed), float(wait))
 
 
 def number_take(phone_number_id: str, *, mps: int) -> Decision:
     """One send from this number, at most `mps` a second (a one-second burst)."""
-    return _take(_number_key(phone_number_id), rate=mps, burst=mps)
+    return _take(_number_key(phone_number_id), rate=mps, burst=mps, bucket="number")
 
 
 def pair_take(phone_number_id: str, recipient: str) -> Decision:
     """One send to this person from this number, within the pair limit (settings.PAIR_RATE_*)."""
     return _take(f"{settings.CACHE_PREFIX}-global:rl:pair:{phone_number_id}:{recipient}",
-                 rate=settings.PAIR_RATE_PER_SECOND, burst=settings.PAIR_RATE_BURST)
+                 rate=settings.PAIR_RATE_PER_SECOND, burst=settings.PAIR_RATE_BURST, bucket="pair")
 
 
 # Up to ARGV[4] tokens at once (a campaign's batch): returns {granted, seconds until the next token}.
@@ -121,6 +124,8 @@ def number_take_many(phone_number_id: str, *, mps: int, want: int, burst: int | 
     seconds, micros = client.time()
     granted, wait = client.eval(_TOKEN_BUCKET_MANY, 1, _number_key(phone_number_id), mps, burst or mps,
                                 seconds + micros / 1_000_000, want)
+    if int(granted) < want:
+        RATE_LIMIT_WAITS.labels("number").inc()
     return Grant(int(granted), float(wait))
 
 

@@ -66,7 +66,7 @@ def test_compose_with_the_secrets_set_is_https_authenticated_and_migrates_once(t
     assert services["redis"]["command"][-2:] == ["--requirepass", "value-of-redis_password"]
     assert [v["source"] for v in services["nginx"]["volumes"] if v["type"] == "volume"] == ["static"]
     assert "migrate" not in " ".join(backend["command"])
-    assert "--executor=multiprocessing" in " ".join(services["migrate"]["command"])
+    assert "migrate_schemas &&" in " ".join(services["migrate"]["command"])  # the default executor: convonest
     for name in ("backend", "worker", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
     assert services["postgres"]["command"] == ["postgres", "-c", "max_connections=200"]

@@ -15,6 +15,7 @@ from tenants.models import Membership
 # Endpoints that need no login by design (they are how one gets or ends a login, or say nothing private).
 OPEN_ON_TENANT_HOST = {
     "healthz", "readyz", "site", "site-logo", "schema", "api-docs",
+    "metrics",  # the operator's METRICS_TOKEN, not a login; names no business (convonest/tests/test_observability.py)
     "auth-login", "auth-logout", "auth-token-refresh", "auth-handoff",
     "auth-password-reset", "auth-password-reset-confirm", "team-invite-lookup", "team-invite-accept",
 }
