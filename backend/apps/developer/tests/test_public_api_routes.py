@@ -9,9 +9,9 @@ from apps.developer.tests.helpers import create_key, key_client
 ROUTES = list(_routes())
 NOT_PUBLIC = [(name, route, callback) for name, route, callback in ROUTES
               if view_name(getattr(callback, "view_class", callback)) not in PUBLIC_API]
-# Routes that need no login (sign-in, probes, public site data): a key there is just an unused header, or not even
-# read. None of them acts for the business.
-NO_LOGIN = {"healthz", "readyz", "site", "site-logo", "schema", "api-docs", "auth-login", "auth-logout",
+# Routes that need no login (sign-in, probes, public site data, the operator's metrics behind their own token): a key
+# there is just an unused header, or not even read. None of them acts for the business.
+NO_LOGIN = {"healthz", "readyz", "metrics", "site", "site-logo", "schema", "api-docs", "auth-login", "auth-logout",
             "auth-token-refresh", "auth-handoff", "auth-password-reset", "auth-password-reset-confirm",
             "team-invite-lookup", "team-invite-accept"}
 
