@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core import checks
+from django_tenants.log import TenantContextFilter
 from django_tenants.utils import schema_context
 from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
@@ -150,9 +151,6 @@ def test_a_short_or_example_metrics_token_fails_the_deploy_check(settings):
 def _json_lines(run) -> list[dict]:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.addFilter(logging.Filter())
-    from django_tenants.log import TenantContextFilter
-
     handler.addFilter(TenantContextFilter())
     handler.addFilter(ContextFilter())
     handler.setFormatter(JsonFormatter())
