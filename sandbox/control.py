@@ -94,6 +94,9 @@ class Control:
             ("/media", self.media_upload, ["POST"]),
             ("/media/{media_id}", self.media_content, ["GET"]),
         ]
+        from .calling_control import CallControl  # built on this module's helpers, so imported once they exist
+
+        r += CallControl(self).routes()
         return [Route(path, self._wrap(handler), methods=methods) for path, handler, methods in r]
 
     @staticmethod

@@ -45,6 +45,15 @@ CODES: dict[int, tuple[str, int]] = {
     133010: ("Account not registered", 400),
     133016: ("Account register deregister rate limit exceeded", 400),
     136025: ("Verification code mismatch", 400),
+    # Business Calling API (reference §9.6)
+    138000: ("Calling not enabled", 400),
+    138003: ("Call already in progress", 400),
+    138006: ("No call permission", 400),
+    138009: ("Call permission request limit reached", 400),
+    138012: ("Business-initiated call limit reached", 400),
+    138015: ("Calling can't be enabled", 400),
+    138017: ("Permanent call permission exists", 400),
+    138018: ("Calling prerequisites missing", 400),
 }
 
 # Codes whose message is the bare title (Graph's OAuth family), the rest read "(#code) title".

@@ -21,6 +21,7 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from . import calling_api
 from .errors import (
     SUB_CODE_EXPIRED,
     SUB_CODE_INVALID,
@@ -122,6 +123,7 @@ class GraphApi:
         return {"messages": "messages", "media": "media", "message_templates": "templates", "uploads": "uploads",
                 "phone_numbers": "phone_numbers", "register": "register", "deregister": "register",
                 "request_code": "register", "verify_code": "register", "subscribed_apps": "subscribed_apps",
+                "calls": "calls", "call_permissions": "calls", "settings": "calls",
                 }.get(edge, "nodes")
 
     async def _route(self, request: Request, segments: list[str]) -> Response:
@@ -797,6 +799,10 @@ ROUTES: dict[tuple[str, str | None, str], Callable[..., Awaitable[Response]]] = 
     ("phone_number", "deregister", "POST"): GraphApi.deregister,
     ("phone_number", "request_code", "POST"): GraphApi.request_code,
     ("phone_number", "verify_code", "POST"): GraphApi.verify_code,
+    ("phone_number", "settings", "GET"): calling_api.get_settings,
+    ("phone_number", "settings", "POST"): calling_api.post_settings,
+    ("phone_number", "calls", "POST"): calling_api.post_calls,
+    ("phone_number", "call_permissions", "GET"): calling_api.get_call_permissions,
     ("waba", None, "GET"): GraphApi.get_waba,
     ("waba", "phone_numbers", "GET"): GraphApi.list_phone_numbers,
     ("waba", "message_templates", "GET"): GraphApi.list_templates,

@@ -59,6 +59,7 @@ class Messaging:
         self.dispatcher = dispatcher
         self.buckets = Buckets(state)
         self.stats = stats if stats is not None else Stats()
+        self.calling = None  # the Sandbox sets its Calling (which answers permission requests through us)
 
     # --- business -> customer -----------------------------------------------------------------------
     def send(self, number: PhoneNumber, body) -> dict:
@@ -97,6 +98,8 @@ class Messaging:
         if not self.buckets.take_pair(number.id, wa_id):
             raise GraphError(131056, "Message failed to send because there were too many messages sent from this "
                                      "phone number to the same phone number in a short period of time.")
+        if self.calling is not None and (body.get("interactive") or {}).get("type") == "call_permission_request":
+            self.calling.on_permission_request(number, wa_id)  # 138017, 138009
         customer = state.ensure_customer(wa_id)
         now = state.now()
         message = Message(id=state.new_wamid(wa_id), direction="out", phone_number_id=number.id, wa_id=wa_id,

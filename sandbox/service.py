@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from .calling import Calling
 from .errors import SUB_TEMPLATE_EXISTS, SUB_TEMPLATE_NOT_EDITABLE, GraphError
 from .messaging import Messaging
 from .state import OAuthCode, SandboxState, Template
@@ -26,6 +27,8 @@ class Sandbox:
         self.stats = Stats()
         self.dispatcher = Dispatcher(state, self.faults, transport=transport, stats=self.stats)
         self.messaging = Messaging(state, self.dispatcher, self.stats)
+        self.calling = Calling(state, self.dispatcher, self.messaging)
+        self.messaging.calling = self.calling
         self.media_secret = secrets.token_bytes(16)
         self.uploads = Uploads(state, secrets.token_bytes(16))
 
@@ -34,6 +37,7 @@ class Sandbox:
         self.dispatcher.clear()
         self.faults.reset()
         self.messaging.buckets.reset()
+        self.calling.reset()
         self.stats.reset()
 
     # --- templates ----------------------------------------------------------------------------------

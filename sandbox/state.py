@@ -53,6 +53,7 @@ class SandboxConfig:
     media_url_ttl_s: int = 300  # media download URLs live 5 minutes
     pair_burst: int = 45  # messages to one user allowed in a burst ...
     pair_interval_s: float = 6.0  # ... then one per this many seconds (131056)
+    call_accept_timeout_s: float = 45.0  # a call not accepted (or answered) in time ends (Meta: 30-60 s)
 
     @classmethod
     def from_env(cls) -> SandboxConfig:
@@ -291,6 +292,7 @@ class SandboxState:
         self.conversations: dict[tuple[str, str, str], tuple[str, float]] = {}
         self.oauth_codes: dict[str, OAuthCode] = {}
         self.typing: dict[tuple[str, str], float] = {}  # typing indicator shown until
+        self.call_settings: dict[str, dict] = {}  # phone number id -> its `calling` settings (sandbox/calling.py)
         self._ids = itertools.count(600_000_000_000_001)
         self._wamid_seq = itertools.count(1)
         self.dirty = False
@@ -480,6 +482,7 @@ class SandboxState:
             data["messages"] = [dataclasses.asdict(m) for m in list(self.messages.values())[-SNAPSHOT_MESSAGES:]]
             data["windows"] = [[pn, wa, at] for (pn, wa), at in self.windows.items()]
             data["upload_handles"] = [dataclasses.asdict(h) for h in self.handles.values()]
+            data["call_settings"] = self.call_settings
             data["media_data"] = {m.id: m.data for m in self.media.values()}
             self.dirty = False
             return data
@@ -523,6 +526,7 @@ class SandboxState:
             state.add_message(Message(**row))
         state.windows = {(pn, wa): at for pn, wa, at in data.get("windows", [])}
         state.handles = {row["handle"]: UploadedFile(**row) for row in data.get("upload_handles", [])}
+        state.call_settings = dict(data.get("call_settings", {}))
         state.clock_offset = float(data.get("clock_offset", 0.0))
         numeric = [int(i) for table in (state.numbers, state.wabas, state.templates, state.media, state.businesses,
                                         state.apps) for i in table if i.isdigit()]
@@ -556,7 +560,7 @@ class SandboxState:
                 seed_demo(fresh)
             for name in ("businesses", "apps", "wabas", "numbers", "tokens", "templates", "media", "uploads",
                          "handles", "customers",
-                         "messages", "chats", "windows", "conversations", "oauth_codes", "typing"):
+                         "messages", "chats", "windows", "conversations", "oauth_codes", "typing", "call_settings"):
                 setattr(self, name, getattr(fresh, name))
             self.clock_offset = 0.0
             self._ids = fresh._ids

@@ -67,6 +67,13 @@ class OverviewApi(APIView):
             "resolutions": serializers.IntegerField(),
             "resolution_seconds_mean": serializers.FloatField(allow_null=True),
         }, many=True)
+        calls = inline_serializer("AnalyticsCalls", {
+            "total": serializers.IntegerField(), "inbound": serializers.IntegerField(),
+            "outbound": serializers.IntegerField(), "answered": serializers.IntegerField(),
+            "missed": serializers.IntegerField(help_text="customers' calls nobody answered"),
+            "rejected": serializers.IntegerField(), "failed": serializers.IntegerField(),
+            "talk_seconds": serializers.IntegerField(),
+        }, help_text="WhatsApp calls begun on these days (an agent's own: the calls they answered or placed)")
         spend = inline_serializer("AnalyticsSpend", {
             "basis": serializers.ChoiceField(choices=["wallet", "rate_card"], help_text="wallet: the wholesale "
                                              "wallet's charges; rate_card: an estimate at Meta's rates"),

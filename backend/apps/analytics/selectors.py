@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from apps.analytics.models import DailyAgentStats, DailyMessageStats
+from apps.calls.selectors import calls_counts
 from apps.campaigns.funnel import campaign_counts
 from apps.campaigns.models import Campaign
 from apps.contacts.selectors import contact_settings_get
@@ -108,6 +109,7 @@ def overview(member: Member, start: dt.date, end: dt.date) -> dict:
                            "resolution_seconds_mean": _mean(a["resolution_seconds"], a["resolutions"])}
                           for agent_id, a in by_agent.items() if agent_id),
                          key=lambda a: (-a["replies"], a["name"])),
+        "calls": calls_counts(start, end, tz, agent_id=None if business else member.user_id),
         "spend": _spend(messages, start, end) if business else None,
         "campaigns": _campaigns(start, end, tz) if business else [],
     }

@@ -3,6 +3,7 @@
     conversation_for          the conversation of a contact with a number (created on first use)
     conversation_on_inbound   a customer wrote: window reopens, unread + 1, a resolved thread reopens
     conversation_on_outbound  we wrote: last message moves, unread clears (someone answered)
+    conversation_on_call      a customer called, or accepted our call: the window reopens
     window_require_open       the 24-hour rule for free-form messages (templates may always go)
     conversation_update       status and assignment, with who may assign whom
     conversation_mark_read    the agent read it: unread 0, and the customer sees blue ticks
@@ -79,6 +80,13 @@ def conversation_on_inbound(*, conversation: Conversation, message: Message, at)
     )
     conversation.refresh_from_db()
     _publish(conversation, "message", message_id=str(message.pk))
+
+
+def conversation_on_call(*, conversation: Conversation, at) -> None:
+    """A customer called (answered or not) or accepted the business's call: that opens the 24-hour window like a
+    message (reference §8.5). apps.calls announces the call itself."""
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_inbound_at=Greatest("last_inbound_at", Value(at), output_field=Conversation.last_inbound_at.field))
 
 
 def conversation_on_outbound(*, conversation: Conversation, message: Message) -> None:

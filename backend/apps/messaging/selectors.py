@@ -57,7 +57,7 @@ def _sees_every_conversation(member: Member) -> bool:
 
 # Live events about the whole business, not one conversation: every member may see them (templates are listed
 # to every member).
-BUSINESS_WIDE_EVENTS = frozenset({"template"})
+BUSINESS_WIDE_EVENTS = frozenset({"template", "call"})  # a ringing call is for whoever picks up (apps.calls)
 
 
 def may_see(member: Member, *, assignee_id: int | None, agents_see_all: bool, kind: str = "") -> bool:

@@ -1,10 +1,12 @@
 """Meta's `calls` webhooks (reference §9.4): `calls[]` (connect, terminate) and `statuses[]` of type call
 (RINGING, ACCEPTED, REJECTED) for business-initiated calls. Routed by the number in `metadata`; parsed into
-CallEvents at the edge (apps.whatsapp.webhook_events), mapped onto the call log here."""
+CallEvents at the edge (apps.whatsapp.webhook_events), mapped here onto the signals of the calls' state machine
+(apps.calls.signalling), which moves each call forward only."""
 import logging
 
 from apps.calls.models import Call
 from apps.calls.services import call_event_apply
+from apps.calls.signalling import Signal
 from apps.contacts.services import contact_for_sender
 from apps.whatsapp.models import PhoneNumber
 from apps.whatsapp.selectors import number_for_webhook
@@ -13,8 +15,9 @@ from apps.whatsapp.webhook_events import CallEvent, Parsed
 logger = logging.getLogger(__name__)
 
 _DIRECTIONS = {"USER_INITIATED": Call.Direction.USER_INITIATED, "BUSINESS_INITIATED": Call.Direction.BUSINESS_INITIATED}
-_STATUSES = {"RINGING": Call.Status.RINGING, "ACCEPTED": Call.Status.ACCEPTED, "REJECTED": Call.Status.REJECTED,
-             "COMPLETED": Call.Status.COMPLETED, "FAILED": Call.Status.FAILED}
+# A business call's statuses (statuses[]). FAILED ends it like a failed terminate.
+_STATUS_SIGNALS = {"RINGING": Signal.RINGING, "ACCEPTED": Signal.ACCEPTED, "REJECTED": Signal.REJECTED,
+                   "FAILED": Signal.TERMINATED_FAILED}
 
 
 def _customer(event: CallEvent):
@@ -46,14 +49,19 @@ def _apply_call(event: CallEvent, number: PhoneNumber | None) -> None:
               "biz_opaque_callback_data": event.callback_data}
     if event.sdp_offer is not None:
         fields["sdp_offer"] = event.sdp_offer
+    if event.sdp_answer is not None:  # Meta's answer to our call's offer: the agent's browser applies it
+        fields["sdp_answer"] = event.sdp_answer
     if event.duration_seconds is not None:
         fields["duration_seconds"] = event.duration_seconds
-    status = Call.Status.CONNECTING if event.event == "connect" else None
+    signal = Signal.CONNECT if event.event == "connect" else None
     if event.event == "terminate":
-        status = _STATUSES.get(event.status, Call.Status.COMPLETED)
+        signal = Signal.TERMINATED_FAILED if event.status == "FAILED" else Signal.TERMINATED
+        if signal == Signal.TERMINATED and event.duration_seconds:
+            # A talk time means it was connected: answered outside our API, or its other webhooks are still late.
+            signal = Signal.TERMINATED_ANSWERED
         fields.update(_error(event))
     call_event_apply(call_id=event.call_id, event=event.event, at=event.at, detail=event.detail, number=number,
-                     status=status, fields=fields, contact=_customer(event))
+                     signal=signal, fields=fields, contact=_customer(event))
 
 
 def _apply_status(event: CallEvent, number: PhoneNumber | None) -> None:
@@ -62,4 +70,4 @@ def _apply_status(event: CallEvent, number: PhoneNumber | None) -> None:
     if event.status in ("FAILED", "REJECTED"):
         fields.update(_error(event))
     call_event_apply(call_id=event.call_id, event=event.event, at=event.at, detail=event.detail, number=number,
-                     status=_STATUSES.get(event.status), fields=fields, contact=_customer(event))
+                     signal=_STATUS_SIGNALS.get(event.status), fields=fields, contact=_customer(event))

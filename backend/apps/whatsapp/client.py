@@ -653,6 +653,51 @@ class GraphClient:
     def unsubscribe_app(self, waba_id: str) -> bool:
         return bool(self._call("DELETE", f"{waba_id}/subscribed_apps").get("success"))
 
+    # --- calling (reference §9) ------------------------------------------------------------------
+    def call_settings(self, phone_number_id: str) -> dict:
+        """The number's `calling` settings (off by default at Meta: `{"status": "DISABLED", ...}`)."""
+        return self._call("GET", f"{phone_number_id}/settings").get("calling") or {}
+
+    def update_call_settings(self, phone_number_id: str, calling: dict) -> bool:
+        """Change the number's `calling` settings, checked first (builders.check_calling_settings)."""
+        body = {"calling": builders.check_calling_settings(calling)}
+        return bool(self._call("POST", f"{phone_number_id}/settings", json=body).get("success"))
+
+    def call_permissions(self, phone_number_id: str, user_wa_id: str) -> dict:
+        """Whether the business may call this person now, and the limits of asking and calling (reference §9.5)."""
+        wa_id = str(user_wa_id).lstrip("+")
+        if not wa_id.isdigit():
+            raise BuilderError("user_wa_id", "must be the customer's WhatsApp id (digits)")
+        return self._call("GET", f"{phone_number_id}/call_permissions", params={"user_wa_id": wa_id})
+
+    def call_connect(self, phone_number_id: str, to: str, sdp: str, *,
+                     biz_opaque_callback_data: str | None = None) -> str:
+        """Place a call to `to` with the browser's SDP offer; returns Meta's call id (wacid.…). Meta's SDP answer
+        comes later, in the `connect` webhook."""
+        body = {"messaging_product": "whatsapp", "to": str(to).lstrip("+"), "action": "connect",
+                "session": {"sdp_type": "offer", "sdp": builders.check_sdp(sdp, "session.sdp")}}
+        if biz_opaque_callback_data:
+            body["biz_opaque_callback_data"] = biz_opaque_callback_data
+        calls = self._call("POST", f"{phone_number_id}/calls", json=body).get("calls") or [{}]
+        call_id = calls[0].get("id")
+        if not call_id:
+            error = GraphError("Meta accepted the call but returned no call id", http_status=200)
+            error.ambiguous = True
+            raise error
+        return str(call_id)
+
+    def call_action(self, phone_number_id: str, call_id: str, action: str, *, sdp: str | None = None,
+                    biz_opaque_callback_data: str | None = None) -> bool:
+        """pre_accept / accept (with our SDP answer: the same for both), reject or terminate a call."""
+        if action not in builders.CALL_ACTIONS:
+            raise BuilderError("action", f"must be one of {', '.join(builders.CALL_ACTIONS)}")
+        body: dict = {"messaging_product": "whatsapp", "call_id": call_id, "action": action}
+        if action in ("pre_accept", "accept"):
+            body["session"] = {"sdp_type": "answer", "sdp": builders.check_sdp(sdp, "session.sdp")}
+        if biz_opaque_callback_data:
+            body["biz_opaque_callback_data"] = biz_opaque_callback_data
+        return bool(self._call("POST", f"{phone_number_id}/calls", json=body).get("success"))
+
     # --- app-level: tokens and Embedded Signup ---------------------------------------------------
     @_app_level
     def debug_token(self, input_token: str, app_token: str) -> dict:

@@ -141,6 +141,11 @@ class TransientError(GraphError):
     default_retryable = True
 
 
+class CallingError(GraphError):
+    """A Business Calling API refusal (138xxx, reference §9.6): calling off or not allowed, no call permission, a
+    calling limit, a call in the wrong state. A person decides what next (apps.calls explains each code)."""
+
+
 class MediaTooLarge(GraphError):
     """A media download exceeded the caller's size cap; raised by the client, not by Meta."""
 
@@ -191,6 +196,7 @@ RETRY_TABLE: dict[int, Rule] = {
     131056: Rule(RateLimited, True, 6.0),  # pair rate: 1 message / 6 s to the same user
     132069: Rule(RateLimited, True, 360.0),  # flow throttled (10 messages/hour)
     133016: Rule(RateLimited, False),  # register/deregister: 10 per 72 h; a person must wait
+    138005: Rule(RateLimited, True, 60.0),  # call rate limit
     # re-engagement and undeliverable
     131047: Rule(ReEngagementRequired, False),
     130472: Rule(Undeliverable, False),  # user in a marketing experiment
@@ -212,6 +218,7 @@ _RANGES: list[tuple[int, int, Rule]] = [
     (132000, 132067, Rule(TemplateError, False)),  # template missing/unapproved/paused/params
     (133000, 133015, Rule(InvalidParameter, False)),  # registration (PIN mismatch, not registered, ...)
     (2388000, 2388999, Rule(TemplateError, False)),  # template creation validation
+    (138000, 138099, Rule(CallingError, False)),  # Business Calling API (reference §9.6)
 ]
 
 

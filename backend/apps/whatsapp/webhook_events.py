@@ -109,6 +109,7 @@ class CallEvent:
     duration_seconds: int | None = None
     callback_data: str = ""
     sdp_offer: str | None = None  # the customer's SDP offer (session.sdp_type "offer"), else None
+    sdp_answer: str | None = None  # Meta's SDP answer to the business's call (session.sdp_type "answer"), else None
     error_code: int | None = None  # the first of Meta's errors, when the event carries any
     error_message: str = ""
     detail: dict = field(default_factory=dict)  # the item as Meta sent it, without the session (SDP)
@@ -449,14 +450,17 @@ def _call(call: dict, profiles: list[SenderProfile], change_error: tuple[int | N
     errors = _errors(call)
     code, message = _first_error(errors) if errors else change_error
     customer = to_number if direction == "BUSINESS_INITIATED" else from_number
-    sdp = session.get("sdp") if session.get("sdp_type") == "offer" else None
+    sdp = session.get("sdp")
+    sdp = None if sdp is None else str(sdp)
+    kind = session.get("sdp_type")
     return CallEvent(
         call_id=call_id, event=(_text(call, "event") or "unknown").lower(), is_status=False, direction=direction,
         status=_word(call, "status"), from_number=from_number or "", to_number=to_number or "",
         customer_wa_id=customer, profile=profile_for(profiles, customer, None), at=_time(call, "timestamp"),
         started_at=_time(call, "start_time"), ended_at=_time(call, "end_time"), duration_seconds=duration,
         callback_data=_text(call, "biz_opaque_callback_data", max_length=CALLBACK_MAX, what="callback data") or "",
-        sdp_offer=None if sdp is None else str(sdp), error_code=code, error_message=message,
+        sdp_offer=sdp if kind == "offer" else None, sdp_answer=sdp if kind == "answer" else None,
+        error_code=code, error_message=message,
         detail={key: item for key, item in call.items() if key != "session"})  # the SDP is kept once, on the call
 
 
@@ -473,6 +477,34 @@ def _call_status(status: dict, profiles: list[SenderProfile]) -> CallEvent | Non
         profile=profile_for(profiles, recipient, None), at=_time(status, "timestamp"),
         callback_data=_text(status, "biz_opaque_callback_data", max_length=CALLBACK_MAX, what="callback data") or "",
         error_code=code, error_message=message, detail=status)
+
+
+@dataclass(frozen=True, slots=True)
+class CallPermissionReply:
+    """A customer's answer to a call permission request (an interactive `call_permission_reply` message, §7.3.2)."""
+
+    accepted: bool  # response "accept"; "reject" (or anything else) is False
+    permanent: bool  # is_permanent: the business may call until the customer revokes it
+    expires_at: datetime | None  # expiration_timestamp of a temporary permission; None when absent
+    source: str  # response_source: "user_action", "automatic" (granted by calling the business), ...
+    request_wamid: str  # context.id: the request message answered; "" when absent
+
+
+def call_permission_reply(message: dict) -> CallPermissionReply | None:
+    """The reply an inbound message object carries (InboundMessage.payload), or None when it is not one or not
+    Meta's shape."""
+    interactive = message.get("interactive") if isinstance(message, dict) else None
+    if not isinstance(interactive, dict) or interactive.get("type") != "call_permission_reply":
+        return None
+    reply, context = interactive.get("call_permission_reply"), message.get("context")
+    if not isinstance(reply, dict):
+        return None
+    context_id = context.get("id") if isinstance(context, dict) else None
+    source = reply.get("response_source")
+    return CallPermissionReply(accepted=reply.get("response") == "accept", permanent=reply.get("is_permanent") is True,
+                               expires_at=timestamp(reply.get("expiration_timestamp")),
+                               source=source if isinstance(source, str) else "",
+                               request_wamid=context_id if isinstance(context_id, str) else "")
 
 
 # --- user preferences ---------------------------------------------------------------------------------------

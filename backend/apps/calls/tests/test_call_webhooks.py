@@ -2,7 +2,7 @@
 import pytest
 from django_tenants.utils import schema_context
 
-from apps.calls.models import Call, CallEvent
+from apps.calls.models import Call, CallEvent, CallPermission
 from apps.contacts.models import Contact
 from apps.webhooks.tests.support import (
     DISPLAY_B,
@@ -73,7 +73,7 @@ def test_a_customer_call_from_connect_to_terminate(alpha):
     with schema_context(alpha.tenant.schema_name):
         call = Call.objects.get()
         assert (call.status, call.direction, call.from_number, call.phone_number_id) == (
-            "connecting", "user_initiated", CUSTOMER, number.pk)
+            "ringing", "user_initiated", CUSTOMER, number.pk)
         assert call.sdp_offer.startswith("v=0") and "session" not in call.events.get().detail
         assert call.contact == Contact.objects.get(phone=f"+{CUSTOMER}")
 
@@ -156,3 +156,55 @@ def test_the_call_log_shows_only_this_business_calls(alpha, beta):
 
     assert alpha.client(alpha.owner).get("/api/calls/").json()["results"] == []
     assert [c["call_id"] for c in beta.client(beta.owner).get("/api/calls/").json()["results"]] == ["wacid.BETA"]
+
+
+# --- call permission replies (a `messages` webhook) ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("case", "status", "source"), [("accept", "temporary", "reply"),
+                                                         ("reject", "no_permission", "rejected")])
+def test_a_conformance_permission_reply_sets_the_customers_permission(alpha, case, status, source):
+    number = connect(alpha, NUMBER_A, WABA_A)
+    ((_, field, value),) = [c for c in conformance_changes("call_permission_update") if c[0] == case]
+
+    deliver(envelope(WABA_A, (field, with_number(value, NUMBER_A))))
+
+    with schema_context(alpha.tenant.schema_name):
+        permission = CallPermission.objects.get(phone_number=number)
+        assert (permission.status, permission.source) == (status, source)
+        assert permission.contact.wa_user_id == value["contacts"][0]["user_id"]
+        if case == "accept":  # Meta's expiry, not ours
+            reply = value["messages"][0]["interactive"]["call_permission_reply"]
+            assert int(permission.expires_at.timestamp()) == reply["expiration_timestamp"]
+
+
+def test_a_business_calls_connect_webhook_carries_metas_sdp_answer(alpha):
+    connect(alpha, NUMBER_A, WABA_A)
+    ((_, field, value),) = [c for c in conformance_changes("call_connect") if c[0] == "business_initiated"]
+
+    deliver(envelope(WABA_A, (field, with_number(value, NUMBER_A))))
+
+    with schema_context(alpha.tenant.schema_name):
+        call = Call.objects.get()
+        assert (call.direction, call.status, call.sdp_answer, call.sdp_offer) == (
+            "business_initiated", "ringing", "<<RFC 8866 SDP>>", "")
+
+
+# --- the dashboard -------------------------------------------------------------------------------------------------
+
+def test_the_dashboard_counts_calls_and_an_agent_sees_their_own(alpha):
+    from django.utils import timezone
+
+    agent = alpha.add_member("agent@alpha.example", "agent")
+    rows = [("user_initiated", "completed", agent, 60), ("user_initiated", "missed", None, None),
+            ("business_initiated", "completed", alpha.owner, 30), ("business_initiated", "rejected", alpha.owner, None)]
+    with schema_context(alpha.tenant.schema_name):
+        for n, (direction, status, who, talk) in enumerate(rows):
+            Call.objects.create(call_id=f"wacid.D{n}", direction=direction, status=status, agent=who,
+                                duration_seconds=talk, answered_at=timezone.now() if talk else None)
+
+    owner_view = alpha.client(alpha.owner).get("/api/analytics/overview/").json()["calls"]
+    agent_view = alpha.client(agent).get("/api/analytics/overview/").json()["calls"]
+
+    assert owner_view == {"total": 4, "inbound": 2, "outbound": 2, "answered": 2, "missed": 1, "rejected": 1,
+                          "failed": 0, "talk_seconds": 90}
+    assert (agent_view["total"], agent_view["talk_seconds"]) == (1, 60)

@@ -466,8 +466,8 @@ def test_consent_campaign_template_and_call_events(alpha, receiver):
         template_update_apply(template=template, kind=TemplateEvent.Kind.QUALITY, value="GREEN",
                               changes={"quality_score": "GREEN"}, detail={"new": "GREEN"})  # not a status
         call_event_apply(call_id="wacid.1", event="connect", at=timezone.now(), detail={}, number=None,
-                         status="connecting", fields={"direction": "user_initiated"}, contact=contact)
-        call_event_apply(call_id="wacid.1", event="connect", at=None, detail={}, number=None, status=None, fields={})
+                         signal="connect", fields={"direction": "user_initiated"}, contact=contact)
+        call_event_apply(call_id="wacid.1", event="connect", at=None, detail={}, number=None, signal=None, fields={})
     got = [(d.event_type, d.payload["data"]) for d in _deliveries(alpha)]
     assert [t for t, _ in got] == ["contact.opted_out", "contact.updated", "campaign.finished",
                                    "template.status_changed", "call.updated", "call.updated"]

@@ -10,9 +10,11 @@
 Every rule that fails raises `apps.whatsapp.errors.BuilderError(field, message)`; nothing here does I/O.
 """
 from . import limits, template
+from .calling import CALL_ACTIONS, check_calling_settings, check_sdp
 from .definitions import check_against_definition, example_components, slots
 from .interactive import (
     INTERACTIVE_TYPES,
+    call_permission_request,
     carousel,
     carousel_card,
     check_interactive,
@@ -52,10 +54,11 @@ from .template import check_template
 from .template import template as template_message
 
 __all__ = [
-    "INTERACTIVE_TYPES", "MEDIA_KINDS", "MESSAGE_TYPES", "audio", "authentication_template", "carousel",
-    "carousel_card", "check_against_definition", "check_contacts", "check_context", "check_interactive",
-    "check_location", "check_media", "check_reaction", "check_template", "check_text", "contacts", "cta_url",
-    "document", "envelope", "example_components", "flow", "header_media", "image", "limits", "list_message",
-    "location", "location_request", "mark_read", "media", "normalize_message", "reaction",
-    "recipient", "reply_buttons", "reply_to", "slots", "sticker", "template", "template_message", "text", "video",
+    "CALL_ACTIONS", "INTERACTIVE_TYPES", "MEDIA_KINDS", "MESSAGE_TYPES", "audio", "authentication_template",
+    "call_permission_request", "carousel", "carousel_card", "check_against_definition", "check_calling_settings",
+    "check_contacts", "check_context", "check_interactive", "check_location", "check_media", "check_reaction",
+    "check_sdp", "check_template", "check_text", "contacts", "cta_url", "document", "envelope", "example_components",
+    "flow", "header_media", "image", "limits", "list_message", "location", "location_request", "mark_read", "media",
+    "normalize_message", "reaction", "recipient", "reply_buttons", "reply_to", "slots", "sticker", "template",
+    "template_message", "text", "video",
 ]

@@ -1,4 +1,5 @@
-"""Interactive messages: reply buttons, list, CTA URL, location request, flow, media carousel (reference §2.9).
+"""Interactive messages: reply buttons, list, CTA URL, location request, flow, media carousel, call permission
+request (reference §2.9).
 
 `check_interactive` validates the object under `"interactive"`; the builders below assemble it from
 friendlier arguments and run the same check. Headers may be given as a string (a text header) or as
@@ -183,6 +184,22 @@ def location_request(body: str) -> dict:
     return _message({"type": "location_request_message", "body": body, "action": {"name": "send_location"}})
 
 
+# --- call permission request (reference §2.9.8, §9.5) -------------------------------------------
+
+def _check_call_permission_request(data: dict) -> dict:
+    _common(data, L.INTERACTIVE_BODY, None, footer=False)
+    action = c.obj(data["action"], f"{_ROOT}.action", ("name",), ("name",))
+    c.choice(action["name"], f"{_ROOT}.action.name", ("call_permission_request",))
+    data["action"] = action
+    return data
+
+
+def call_permission_request(body: str) -> dict:
+    """Ask the customer for permission to call them (inside the 24-hour window; they answer with a
+    `call_permission_reply`)."""
+    return _message({"type": "call_permission_request", "body": body, "action": {"name": "call_permission_request"}})
+
+
 # --- flow ---------------------------------------------------------------------------------------
 
 _FLOW_PARAMS = ("flow_message_version", "flow_id", "flow_name", "flow_cta", "flow_token", "mode",
@@ -289,6 +306,7 @@ _CHECKS = {
     "location_request_message": _check_location_request,
     "flow": _check_flow,
     "carousel": _check_carousel,
+    "call_permission_request": _check_call_permission_request,
 }
 INTERACTIVE_TYPES = tuple(_CHECKS)
 
