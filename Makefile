@@ -24,8 +24,8 @@ LIMITS_EXPORT := backend/apps/whatsapp/builders/export_limits.py
 PYTEST_ARGS   ?=
 ARGS          ?=
 
-.PHONY: help install python-deps node-deps chromium dev test test-all test-backend test-frontend audit \
-        api check-api e2e lint bench-signup bench-webhook bench-webhook-smoke wrk bench-import bench-materialise bench-campaign bench-analytics status clean-data compose-config k8s-validate
+.PHONY: help install python-deps node-deps chromium system-packages dev test test-all test-backend test-frontend audit \
+        api check-api e2e lint bench-signup bench-webhook bench-webhook-smoke wrk bench-import bench-materialise bench-campaign bench-analytics bench-scale status clean-data compose-config k8s-validate
 
 help: ## list the targets (default)
 	@echo "usage: make <target>"
@@ -33,7 +33,7 @@ help: ## list the targets (default)
 
 # --- setup -----------------------------------------------------------------------------------------
 
-install: python-deps node-deps chromium ## .venv + pip and npm ci (each only when its lock changed), chromium
+install: python-deps node-deps chromium system-packages ## .venv + pip and npm ci (each only when its lock changed), chromium, pgbouncer, nginx
 
 python-deps: $(PIP_STAMP)
 
@@ -73,6 +73,20 @@ chromium:
 	  apt-get update -qq && apt-get install -y -qq chromium; \
 	else \
 	  echo "warning: /usr/bin/chromium is missing and this is not root: install Debian's chromium for make e2e" >&2; \
+	fi
+
+# Debian's PgBouncer and nginx: make test runs the connection-pooling test through a real pooler and two web
+# processes behind a real nginx (issue 16). Only what is missing is installed.
+SYSTEM_PACKAGES := pgbouncer:/usr/sbin/pgbouncer nginx-light:/usr/sbin/nginx
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do [ -x "$${pair#*:}" ] || missing="$$missing $${pair%%:*}"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's$$missing (for the pooling and scale-out tests)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "warning: missing$$missing and this is not root: install them for make test" >&2; \
 	fi
 
 # --- run -------------------------------------------------------------------------------------------
@@ -165,6 +179,9 @@ bench-materialise: $(PIP_STAMP) ## campaign recipients from 1M contacts: seconds
 
 bench-analytics: $(PIP_STAMP) ## dashboard on 10M messages: overview p50/p95 ms vs the raw query (bench/analytics)
 	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.analytics.run $(ARGS)
+
+bench-scale: $(PIP_STAMP) ## 1,000 and 10,000 businesses on one PostgreSQL: signup p50/p99, API latency, RSS, catalog, no-op migrate (~1 h; ARGS="--sizes 1000")
+	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.scale.run $(ARGS)
 
 k8s-validate: $(PIP_STAMP) ## validate deploy/k8s offline: Kubernetes schemas (kubernetes-validate) and our rules; make test runs it too
 	$(WITH_SERVICES) --purpose test -- $(VENV)/bin/pytest -q backend/convonest/tests/test_k8s_manifests.py

@@ -8,14 +8,19 @@ import psycopg
 
 
 @contextmanager
-def bench_database(suffix: str) -> Iterator[str]:
-    """Create `<DATABASE_URL's name>_<suffix>` (fresh), yield its URL, drop it at the end."""
+def bench_database(suffix: str, keep: bool = False) -> Iterator[str]:
+    """Create `<DATABASE_URL's name>_<suffix>` (fresh), yield its URL, drop it at the end.
+
+    With `keep`, an existing one is reused and nothing is dropped: for data that takes long to build."""
     parsed = urlparse(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/convonest"))
     name = f"{parsed.path.lstrip('/') or 'convonest'}_{suffix}"
     admin = urlunparse(parsed._replace(path="/postgres"))
 
     def recreate(create: bool) -> None:
         with psycopg.connect(admin, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if keep and exists:
+                return
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             if create:
                 conn.execute(f'CREATE DATABASE "{name}"')
@@ -27,4 +32,5 @@ def bench_database(suffix: str) -> Iterator[str]:
         from django.db import connections
 
         connections.close_all()
-        recreate(create=False)
+        if not keep:
+            recreate(create=False)

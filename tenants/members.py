@@ -23,11 +23,13 @@ class Capability(StrEnum):
     BILLING = "billing"
     MANAGE_RESELLER_ACCESS = "manage_reseller_access"  # let the business's reseller in, or keep it out (audit L8)
     VIEW_AUDIT_LOG = "view_audit_log"  # read and export who did what (apps.audit)
+    BUSINESS_DATA = "business_data"  # export the whole business, schedule or cancel its deletion (apps.portability)
 
 
-# The owner's alone: billing, and whether the reseller's people get in (a reseller admin acts as an admin here, so
-# an admin must not be able to turn that access back on).
-_MANAGER = frozenset(Capability) - {Capability.BILLING, Capability.MANAGE_RESELLER_ACCESS}
+# The owner's alone: billing, whether the reseller's people get in (a reseller admin acts as an admin here, so
+# an admin must not be able to turn that access back on), and the business's data as a whole: taking all of it out
+# or deleting it is least privilege's first case.
+_MANAGER = frozenset(Capability) - {Capability.BILLING, Capability.MANAGE_RESELLER_ACCESS, Capability.BUSINESS_DATA}
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OWNER: frozenset(Capability),
     Role.ADMIN: _MANAGER,
@@ -46,6 +48,7 @@ REFUSALS: dict[Capability, str] = {
     Capability.BILLING: "Only the owner can manage billing.",
     Capability.MANAGE_RESELLER_ACCESS: "Only the owner can change the reseller's access.",
     Capability.VIEW_AUDIT_LOG: "Only owners and admins can read the audit log.",
+    Capability.BUSINESS_DATA: "Only the owner can export or delete the business.",
 }
 
 

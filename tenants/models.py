@@ -218,3 +218,44 @@ class WabaRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.waba_id} -> {self.tenant_id}"
+
+
+class DeletionRequest(models.Model):
+    """A business's deletion, from the owner's request to the schema's drop (tenants.deletion_schedule).
+
+    Public, and not cascaded: the tenant's own audit log goes with its schema, so this row is the record that
+    survives the deletion (who asked, when, when it ran). Names are copied for the same reason. An operator's
+    `manage.py delete_business` leaves one too, with no requester.
+    """
+
+    class Source(models.TextChoices):
+        OWNER = "owner", "The owner, after the grace period"
+        OPERATOR = "operator", "An operator (manage.py delete_business)"
+
+    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    tenant_slug = models.SlugField(max_length=63)
+    tenant_name = models.CharField(max_length=200)
+    schema_name = models.CharField(max_length=63)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.OWNER)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_by_email = models.EmailField(blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by_email = models.EmailField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # The archived schema's name when an operator archived instead of dropping; empty when dropped.
+    archived_as = models.CharField(max_length=63, blank=True)
+
+    class Meta:
+        constraints = [
+            # One open request per business; cancelled and completed ones stay as history.
+            models.UniqueConstraint(fields=["tenant"], name="uniq_open_deletion_request",
+                                    condition=models.Q(cancelled_at__isnull=True, completed_at__isnull=True)),
+        ]
+        indexes = [models.Index(fields=["due_at"], name="deletion_open_due",
+                                condition=models.Q(cancelled_at__isnull=True, completed_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"deletion of {self.tenant_slug} due {self.due_at:%Y-%m-%d %H:%M}"

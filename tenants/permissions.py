@@ -44,6 +44,7 @@ def requires(capability: Capability, *, reads_open: bool = False) -> type[BasePe
 
 CanManageTeam = requires(Capability.MANAGE_TEAM)
 CanViewAuditLog = requires(Capability.VIEW_AUDIT_LOG)
+CanManageBusinessData = requires(Capability.BUSINESS_DATA)
 CanManageContacts = requires(Capability.MANAGE_CONTACTS)
 ReadsOrManageContacts = requires(Capability.MANAGE_CONTACTS, reads_open=True)
 CanManageSettings = requires(Capability.MANAGE_SETTINGS)

@@ -69,3 +69,17 @@ def webhooks_replay_for_tenant(tenant_id: int) -> None:
     if change_ids:
         routed = webhook_changes_replay(unroutable=True, failed=False, change_ids=change_ids)
         logger.info("replayed %s events held while business %s was suspended", routed, tenant_id)
+
+
+@shared_task(ignore_result=True)
+def business_deletions_run() -> None:
+    """Beat: delete the businesses whose deletion grace period is over (tenants.deletion_schedule). One at a time;
+    each request is locked while it runs, so overlapping runs skip it, and a cancellation either wins or waits."""
+    from tenants.deletion_schedule import deletion_run, deletions_due
+
+    for request_id in deletions_due():
+        try:
+            deletion_run(request_id)
+        except Exception:  # one business failing must not keep the others' deletions waiting
+            logger.exception("deleting the business of deletion request %s failed; retried at the next run",
+                             request_id)

@@ -42,6 +42,10 @@ app.conf.beat_schedule = {
     "cleanups": {"task": "tenants.tasks.cleanups", "schedule": 3600.0},
     # Edits, additions and deletions made in Meta's tools reach every business within the hour.
     "sync-templates": {"task": "apps.templates.tasks.templates_sync_all", "schedule": 3600.0},
+    # Businesses whose deletion grace period is over, and business exports past their expiry
+    # (docs/data-export-and-deletion.md).
+    "delete-due-businesses": {"task": "tenants.tasks.business_deletions_run", "schedule": 900.0},
+    "expire-business-exports": {"task": "apps.portability.tasks.business_exports_expire_all", "schedule": 3600.0},
     # Messages beyond a paid plan in the month that ended go on the next invoice (idempotent: daily is safe).
     "bill-overage": {"task": "tenants.tasks.billing_overage", "schedule": 86400.0},
     # Scheduled campaigns, ends of waits, and dispatchers whose worker died (their lease ran out).

@@ -85,6 +85,7 @@ TENANT_APPS = [
     "apps.developer",  # the public API's keys (and outbound webhooks)
     "apps.analytics",  # the dashboard: daily tables kept by triggers (docs/analytics.md)
     "apps.audit",  # who did what, from where: written in each change's transaction (docs/audit-log.md)
+    "apps.portability",  # the whole business as a download, and its deletion (docs/data-export-and-deletion.md)
     "apps.demo",  # manage.py bootstrap_demo (no models)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -176,6 +177,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id (tenants/hashers.py); the others only verify older hashes, which are upgraded at the next login.
+PRODUCTION_PASSWORD_HASHERS = ["tenants.hashers.Argon2idPasswordHasher",
+                                "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
 if TESTING:
     # Password hashing dominates test time otherwise.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -284,6 +289,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookEventTypeEnum": "apps.developer.webhooks_api.EVENT_CHOICES",
         "WebhookDeliveryEventTypeEnum": "apps.developer.webhooks_api.DELIVERY_EVENT_CHOICES",
         "ApiKeyScopeEnum": "apps.developer.models.ApiKeyScope",
+        "BusinessExportStatusEnum": "apps.portability.models.BusinessExport.Status",
     },
     "PREPROCESSING_HOOKS": [],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
@@ -323,10 +329,30 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600)}
 # A test run's worker must not take a dev worker's tasks (or the reverse) on a shared Redis.
 CELERY_TASK_DEFAULT_QUEUE = CACHE_PREFIX if TESTING else "celery"
-# Campaign dispatchers run long (apps.campaigns.dispatcher): their own queue and worker, so they never hold the
-# workers that route Meta's webhooks and send the inbox's messages.
-CAMPAIGNS_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-campaigns" if TESTING else "campaigns"
-CELERY_TASK_ROUTES = {"apps.campaigns.tasks.campaign_dispatch_task": {"queue": CAMPAIGNS_QUEUE}}
+# One queue per workload, each consumed by its own pool of workers (docs/runbook.md, "Queues and workers"): a backlog
+# of one (a campaign, a million-row import, a burst of inbound media) never delays another (Meta's webhooks, the
+# inbox's sends), and each pool is sized for its kind of task. Everything else goes to the default queue. In tests
+# the names carry the run's prefix, like the default queue.
+WORKLOAD_QUEUES = {workload: f"{CELERY_TASK_DEFAULT_QUEUE}-{workload}" if TESTING else workload
+                   for workload in ("routing", "sends", "campaigns", "imports", "media")}
+CAMPAIGNS_QUEUE = WORKLOAD_QUEUES["campaigns"]
+CELERY_TASK_ROUTES = {
+    # Meta's webhooks, from the stored inbox into the businesses' schemas (tenants.ingress): short, latency first.
+    "tenants.tasks.webhook_events_sweep": {"queue": WORKLOAD_QUEUES["routing"]},
+    "tenants.tasks.webhook_event_route_task": {"queue": WORKLOAD_QUEUES["routing"]},
+    "tenants.tasks.webhooks_replay_for_tenant": {"queue": WORKLOAD_QUEUES["routing"]},
+    # The inbox's sends and read receipts (apps.messaging.outbox): one Graph call each, retried by countdown.
+    "apps.messaging.tasks.message_send_task": {"queue": WORKLOAD_QUEUES["sends"]},
+    "apps.messaging.tasks.conversation_mark_read_task": {"queue": WORKLOAD_QUEUES["sends"]},
+    # Dispatchers run for CAMPAIGN_DISPATCH_SECONDS at a time (apps.campaigns.dispatcher).
+    "apps.campaigns.tasks.campaign_dispatch_task": {"queue": CAMPAIGNS_QUEUE},
+    # CSV imports (apps.contacts.imports): up to an hour, memory-heavy, read the file from the shared volume. A
+    # business's export (apps.portability) is the same shape the other way: up to 1 h 50 min, writing to storage.
+    "apps.contacts.tasks.contact_import_run": {"queue": WORKLOAD_QUEUES["imports"]},
+    "apps.portability.tasks.business_export_task": {"queue": WORKLOAD_QUEUES["imports"]},
+    # Inbound media downloads (apps.messaging.media): whole files from Meta's CDN, retried with back-off.
+    "apps.messaging.tasks.message_media_download_task": {"queue": WORKLOAD_QUEUES["media"]},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(REPO_DIR / ".data" / "celerybeat"))
 
 # --- Secrets at rest --------------------------------------------------------------------------------
@@ -437,6 +463,13 @@ BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
 # Plan limits are enforced (tenants.billing.limits.require_within). The root conftest turns this off for the
 # suite and the billing tests turn it back on, so older tests never depend on a plan's numbers.
 BILLING_ENFORCE_LIMITS = env_bool("BILLING_ENFORCE_LIMITS", True)
+
+# --- Business export and deletion (apps.portability, tenants.deletion_schedule; docs/data-export-and-deletion.md) ---
+# Days between an owner's request to delete the business and its deletion (schema, media, streams, routes); any
+# owner can cancel meanwhile, and the business keeps working.
+DELETION_GRACE_DAYS = env_int("DELETION_GRACE_DAYS", 14)
+# Hours a finished business export can be downloaded; then its file is deleted.
+BUSINESS_EXPORT_RETENTION_HOURS = env_int("BUSINESS_EXPORT_RETENTION_HOURS", 72)
 
 # --- Demo data (make dev) ------------------------------------------------------------------------
 DEMO_TENANT_SLUG = env_str("DEMO_TENANT_SLUG", "demo")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/developer/", include("apps.developer.urls")),
     path("api/developer/webhooks/", include("apps.developer.webhook_urls")),
     path("api/audit/", include("apps.audit.urls")),
+    path("api/business/", include("apps.portability.urls")),
     path("api/billing/", include("tenants.billing.urls")),
     path("api/domains/", include("tenants.branding.urls")),
     # The partner console's host: documented under /api/partners/ (it also answers its sign-in at /api/auth/).

@@ -16,6 +16,7 @@ urlpatterns = probe_patterns + [
     path("api/developer/", include("apps.developer.urls")),
     path("api/developer/webhooks/", include("apps.developer.webhook_urls")),
     path("api/audit/", include("apps.audit.urls")),
+    path("api/business/", include("apps.portability.urls")),
     path("api/billing/", include("tenants.billing.urls")),
     path("api/domains/", include("tenants.branding.urls")),
 ]

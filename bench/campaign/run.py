@@ -147,7 +147,7 @@ class Stack:
                       "--log-level", "warning"), env=env, cwd=REPO / "backend")
         self.procs["routing worker"] = subprocess.Popen(
             self._cmd("routing", "celery", "-A", "convonest", "worker", "-c", str(self.routing_concurrency),
-                      "-l", "warning", "-n", "bench-routing@%h"), env=env, cwd=REPO / "backend")
+                      "-Q", "routing,celery", "-l", "warning", "-n", "bench-routing@%h"), env=env, cwd=REPO / "backend")
         self.procs["dispatcher worker"] = subprocess.Popen(
             self._cmd("dispatcher", "celery", "-A", "convonest", "worker", "-Q", "campaigns", "-c", "1",
                       "-l", "warning", "-n", "bench-campaigns@%h"), env=env, cwd=REPO / "backend")

@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from envfile import REPO_DIR, load_env_defaults
+from run import DEV_WORKER_QUEUES
 from services import ServiceError, ensure_services, release_services
 
 E2E_DATABASE = os.environ.get("CONVONEST_E2E_DATABASE") or "convonest_e2e"
@@ -137,7 +138,7 @@ def main() -> int:
                     return code
             # A real worker sends what the browser queues (the outbox), as in production.
             worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "convonest", "worker", "-P", "solo",
-                                       "-l", "warning"], env=env, cwd=REPO_DIR)
+                                       "-Q", DEV_WORKER_QUEUES, "-l", "warning"], env=env, cwd=REPO_DIR)
             # Campaign dispatchers have their own queue and worker (settings.CELERY_TASK_ROUTES).
             dispatcher = subprocess.Popen([sys.executable, "-m", "celery", "-A", "convonest", "worker", "-P", "solo",
                                            "-Q", "campaigns", "-n", "campaigns@%h", "-l", "warning"], env=env,

@@ -43,6 +43,8 @@ FRONTEND_PORT = 3000
 SANDBOX_PORT = int(os.environ.get("SANDBOX_PORT", "8010"))
 STRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", "8420"))
 EARLY = {"sandbox", "stripe"}  # started before the setup steps, which need them
+# The Celery queues of settings.CELERY_TASK_DEFAULT_QUEUE and WORKLOAD_QUEUES but campaigns (the dispatcher's).
+DEV_WORKER_QUEUES = "celery,routing,sends,imports,media"
 
 COLOURS = ["36", "35", "33", "32", "34", "96", "95", "93"]  # cyan, magenta, yellow, green, blue, ...
 
@@ -72,7 +74,9 @@ def default_procs(data_dir: Path, web_port: int, frontend_port: int, events_port
     procs = [
         Proc("web", [PY, MANAGE, "runserver", f"{WEB_HOST}:{web_port}"], port=web_port),
         Proc("events", events_cmd(WEB_HOST, events_port), port=events_port),
-        Proc("worker", [PY, "-m", "celery", "-A", "convonest", "worker", "-l", "info"]),
+        # One worker for every queue but campaigns on one machine (production gives each its own pool:
+        # settings.WORKLOAD_QUEUES, docs/runbook.md "Queues and workers").
+        Proc("worker", [PY, "-m", "celery", "-A", "convonest", "worker", "-l", "info", "-Q", DEV_WORKER_QUEUES]),
         # Campaign dispatchers (long-running, one per running campaign) on their own queue and worker.
         Proc("dispatcher", [PY, "-m", "celery", "-A", "convonest", "worker", "-l", "info", "-Q", "campaigns",
                             "-c", "2", "-n", "campaigns@%h"]),

@@ -1,7 +1,7 @@
 """Read-only mode: a business whose grace period ran out keeps reading, but writes answer 402 `read_only`.
 
 Webhooks come in on the public host (never here), so inbound messages and statuses are still stored. Signing in
-and out and billing itself (to pay) stay open.
+and out, billing itself (to pay), and the business's export and deletion stay open.
 """
 from django.http import JsonResponse
 from django.utils.dateformat import format as date_format
@@ -10,7 +10,8 @@ from apps.core.errors import envelope
 from tenants.billing.models import Subscription, SubscriptionStatus
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
-OPEN_PREFIXES = ("/api/auth/", "/api/billing/", "/api/team/invites/lookup/")
+# A business that stopped paying may still take its data out or delete itself (/api/business/).
+OPEN_PREFIXES = ("/api/auth/", "/api/billing/", "/api/team/invites/lookup/", "/api/business/")
 
 
 class ReadOnlyMiddleware:

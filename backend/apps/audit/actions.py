@@ -51,6 +51,8 @@ ACTIONS: dict[str, str] = {
     "canned_reply.created": "Created a canned reply",
     "canned_reply.updated": "Changed a canned reply",
     "canned_reply.deleted": "Deleted a canned reply",
+    # Calls (apps.calls)
+    "calls.settings_changed": "Changed a number's call settings",
     # Campaigns (apps.campaigns)
     "campaign.created": "Created a campaign",
     "campaign.updated": "Changed a campaign",
@@ -72,6 +74,12 @@ ACTIONS: dict[str, str] = {
     "webhook_endpoint.enabled": "Enabled a webhook endpoint",
     "webhook_endpoint.disabled": "A webhook endpoint was disabled",
     "webhook_delivery.replayed": "Replayed a webhook delivery",
+    # The business as a whole (apps.portability): its export, its deletion (whose completion is recorded in the public
+    # schema, tenants.DeletionRequest: this log goes with the schema)
+    "business.export_requested": "Requested an export of the whole business",
+    "business.export_downloaded": "Downloaded an export of the whole business",
+    "business.deletion_requested": "Scheduled the business's deletion",
+    "business.deletion_cancelled": "Cancelled the business's deletion",
     # Billing and domains (the control plane, through apps.accounts' receivers)
     "billing.subscription_changed": "The subscription changed plan or status",
     "domain.added": "Added a custom domain",

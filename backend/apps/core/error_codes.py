@@ -58,6 +58,18 @@ ERROR_CODES: dict[str, str] = {
     "not_inbound": "Only a customer's message can be marked read.",
     "media_pending": "The media file is still being downloaded from Meta.",
     "media_failed": "Downloading the media file from Meta failed; it is not available.",
+    # WhatsApp calls (apps/calls, docs/calls.md): the message explains in plain words and says what to do.
+    "calling_disabled": "Calling is off on this WhatsApp number (or it uses SIP): enable it in the call settings.",
+    "calling_unavailable": "WhatsApp refused the calling request (prerequisites, limits, the number's quality); "
+                           "the message says why.",
+    "call_state": "The call's state does not allow this (it ended, or it must be answered first).",
+    "call_taken": "Another member answered the call first.",
+    "call_in_progress": "A call with this customer is already in progress on this number.",
+    "call_permission_required": "The customer has not allowed this number to call them: ask first.",
+    "call_permission_exists": "The customer already allowed calls permanently: no request needed.",
+    "call_permission_request_limit": "Permission requests are limited to 1 per 24 hours and 2 per 7 days per "
+                                     "customer; `errors` says when the next is possible.",
+    "call_limit": "At most 10 connected calls by the business per customer in 24 hours.",
     # Live updates (the events service).
     "events_service_only": "Live updates are served by the events service, not the API server.",
     "events_service_busy": "The events service has too many live connections; try again shortly.",
@@ -107,6 +119,12 @@ ERROR_CODES: dict[str, str] = {
     # Outbound webhooks (apps/developer, docs/webhooks-outbound.md).
     "webhook_endpoint_limit": "The business has as many webhook endpoints as it may; delete one first.",
     "webhook_delivery_redacted": "The event's data were erased with its contact, so it can't be sent again.",
+    # The business as a whole: its export and its deletion (apps/portability, docs/data-export-and-deletion.md).
+    "export_in_progress": "An export of the business is already being prepared; wait for it to finish.",
+    "export_not_ready": "The export is not ready to download (still being prepared, or it failed).",
+    "export_expired": "The export's download period is over and its file was deleted; request a new one.",
+    "deletion_scheduled": "The business is already scheduled for deletion.",
+    "no_deletion_scheduled": "The business is not scheduled for deletion, so there is nothing to cancel.",
     # Webhooks (Meta's and Stripe's calls to us).
     "invalid_signature": "The webhook's signature (X-Hub-Signature-256, Stripe-Signature) is missing or wrong.",
     "verification_failed": "The webhook subscription's hub.verify_token does not match.",

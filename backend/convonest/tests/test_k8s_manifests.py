@@ -188,7 +188,7 @@ def test_web_events_workers_beat_and_migrations_run_one_backend_image():
     images = {name: {c["image"] for c in spec["containers"]} for name, spec in _pod_specs().items()}
     assert images.pop("convonest-frontend") == {FRONTEND_IMAGE}
     assert set(images) >= {"convonest-web", "convonest-events", "convonest-beat", "convonest-migrate",
-                           "convonest-worker-default", "convonest-worker-campaigns"}
+                           "convonest-worker-default", "convonest-worker-campaigns", "convonest-worker-routing"}
     assert all(found == {BACKEND_IMAGE} for found in images.values()), images
 
 
@@ -240,8 +240,14 @@ def test_every_celery_queue_has_its_own_worker_pool():
             probe = " ".join(spec["containers"][0]["livenessProbe"]["exec"]["command"])
             assert f"-d \"{node}@$HOSTNAME\"" in probe, name  # pings this pod's own node
     queues = _production_queues()
-    assert {"celery", "campaigns"} <= queues
+    assert {"celery", "routing", "sends", "campaigns", "imports", "media"} <= queues
     assert set(consumed) == queues, f"queues {sorted(queues)}, worker pools for {sorted(consumed)}"
+    # Each pool scales on its own, and the one running contact imports reads the files the web pod wrote.
+    scaled = {hpa["spec"]["scaleTargetRef"]["name"] for hpa in _of_kind("HorizontalPodAutoscaler")}
+    assert set(consumed.values()) <= scaled, f"worker pools without an HPA: {sorted(set(consumed.values()) - scaled)}"
+    for name in (consumed["imports"], "convonest-web"):
+        claims = {v.get("persistentVolumeClaim", {}).get("claimName") for v in _pod_specs()[name]["volumes"]}
+        assert "convonest-media" in claims, name
 
 
 # --- scaling, disruption, networking ----------------------------------------------------------------------------
@@ -402,3 +408,88 @@ def test_make_k8s_validate_runs_this_file():
     makefile = (REPO / "Makefile").read_text()
     target = re.search(r"^k8s-validate:.*\n((?:\t.*\n)+)", makefile, re.M)
     assert target and Path(__file__).name in target.group(1)
+
+
+# --- NetworkPolicy: who may connect to which pod port (deploy/k8s/base/networkpolicy.yaml) -----------------------
+
+def _matches(selector: dict, labels: dict) -> bool:
+    """A Kubernetes label selector (matchLabels and In/NotIn expressions); {} selects everything."""
+    if any(labels.get(key) != value for key, value in selector.get("matchLabels", {}).items()):
+        return False
+    for expression in selector.get("matchExpressions", []):
+        inside = labels.get(expression["key"]) in expression["values"]
+        if inside != (expression["operator"] == "In"):
+            return False
+    return True
+
+
+def _may_connect(source: dict, pod: str, port: dict) -> bool:
+    """Whether `source` ({"namespace": ...} or {"pod": deployment}) may open `port` of `pod` under the policies.
+
+    Policies are additive: a connection is allowed when any policy selecting the pod allows it."""
+    labels = _named("Deployment")[pod]["spec"]["template"]["metadata"]["labels"]
+    for policy in _of_kind("NetworkPolicy"):
+        if "Ingress" not in policy["spec"]["policyTypes"] or not _matches(policy["spec"]["podSelector"], labels):
+            continue
+        for rule in policy["spec"].get("ingress", []):
+            ports = rule.get("ports")
+            if ports and not any(p["port"] in (port["containerPort"], port.get("name")) for p in ports):
+                continue
+            for peer in rule.get("from", []):
+                if "namespaceSelector" in peer and "namespace" in source:
+                    if _matches(peer["namespaceSelector"], {"kubernetes.io/metadata.name": source["namespace"]}):
+                        return True
+                elif "podSelector" in peer and "namespaceSelector" not in peer and "pod" in source:
+                    other = _named("Deployment")[source["pod"]]["spec"]["template"]["metadata"]["labels"]
+                    if _matches(peer["podSelector"], other):
+                        return True
+    return False
+
+
+def _ports() -> list[tuple[str, dict]]:
+    return [(name, port) for name, doc in _named("Deployment").items()
+            for container in doc["spec"]["template"]["spec"]["containers"] for port in container.get("ports", [])]
+
+
+def test_every_pod_refuses_connections_that_no_policy_allows():
+    denying = [p for p in _of_kind("NetworkPolicy")
+               if p["spec"]["podSelector"] == {} and p["spec"]["policyTypes"] == ["Ingress"] and not p["spec"].get(
+                   "ingress")]
+    assert denying, "a default-deny ingress policy selecting every pod"
+    for pod, port in _ports():
+        for stranger in ({"namespace": "default"}, {"namespace": "some-other-team"}):
+            assert not _may_connect(stranger, pod, port), (pod, port, stranger)
+
+
+def test_the_ingress_controller_reaches_what_the_ingresses_route_to_and_nothing_else():
+    routed = {(path["backend"]["service"]["name"], path["backend"]["service"]["port"].get("name"))
+              for ingress in _of_kind("Ingress") for rule in ingress["spec"]["rules"]
+              for path in rule["http"]["paths"]}
+    services = _named("Service")
+    for service_name, _ in routed:
+        (pod,) = _deployments_selected_by(services[service_name]["spec"]["selector"])
+        (port,) = [p for name, p in _ports() if name == pod and p.get("name") == "http"]
+        assert _may_connect({"namespace": "ingress-nginx"}, pod, port), service_name
+    for pod, port in _ports():
+        if port.get("name") == "metrics":
+            assert not _may_connect({"namespace": "ingress-nginx"}, pod, port), pod
+
+
+def test_the_frontend_reaches_web_and_events_and_workers_reach_no_one():
+    http = {name: port for name, port in _ports() if port.get("name") == "http"}
+    assert _may_connect({"pod": "convonest-frontend"}, "convonest-web", http["convonest-web"])
+    assert _may_connect({"pod": "convonest-frontend"}, "convonest-events", http["convonest-events"])
+    workers = [name for name in _named("Deployment") if name.startswith("convonest-worker")]
+    assert workers
+    for worker in workers:
+        for pod, port in _ports():
+            assert not _may_connect({"pod": worker}, pod, port), (worker, pod, port)
+
+
+def test_only_prometheus_reaches_the_workers_unauthenticated_metrics_port():
+    metrics = [(pod, port) for pod, port in _ports() if port.get("name") == "metrics"]
+    assert metrics, "the workers expose CELERY_METRICS_PORT"
+    for pod, port in metrics:
+        assert _may_connect({"namespace": "monitoring"}, pod, port), pod
+        for other in ("convonest-frontend", "convonest-web", "convonest-events"):
+            assert not _may_connect({"pod": other}, pod, port), (other, pod)

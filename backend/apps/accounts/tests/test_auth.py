@@ -5,7 +5,8 @@ from tenants.models import Membership, Reseller, ResellerMembership, ResellerRol
 
 OWNER_CAPABILITIES = {"manage_team": True, "manage_contacts": True, "manage_settings": True,
                       "see_all_conversations": True, "send": True, "manage_templates": True, "run_campaigns": True,
-                      "billing": True, "manage_reseller_access": True, "view_audit_log": True}
+                      "billing": True, "manage_reseller_access": True, "view_audit_log": True,
+                      "business_data": True}
 
 
 def _login(client, email, password=PASSWORD):
@@ -217,9 +218,10 @@ def test_the_current_user_shows_an_agent_only_what_their_role_allows(alpha):
     assert capabilities == {name: name == "send" for name in OWNER_CAPABILITIES}
 
 
-def test_an_admin_holds_every_capability_but_billing_and_reseller_access(alpha):
+def test_an_admin_holds_every_capability_but_billing_reseller_access_and_the_business_data(alpha):
     client = alpha.client(alpha.add_member("admin@alpha.example", Role.ADMIN))
 
     capabilities = client.get("/api/auth/user/").json()["capabilities"]
 
-    assert capabilities == {name: name not in {"billing", "manage_reseller_access"} for name in OWNER_CAPABILITIES}
+    owner_only = {"billing", "manage_reseller_access", "business_data"}
+    assert capabilities == {name: name not in owner_only for name in OWNER_CAPABILITIES}

@@ -68,9 +68,9 @@ def _download(business, message: Message) -> MessageMedia:
 
 
 def _queued_downloads() -> list[dict]:
-    """Download tasks waiting in this run's Celery queue (real Redis; no worker consumes it here)."""
+    """Download tasks waiting in this run's media queue (real Redis; no worker consumes it here)."""
     found = []
-    for raw in redis_client().lrange(settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1):
+    for raw in redis_client().lrange(settings.WORKLOAD_QUEUES["media"], 0, -1):
         message = json.loads(raw)
         if message["headers"].get("task") == TASK:
             args = json.loads(base64.b64decode(message["body"]))[0]

@@ -56,7 +56,7 @@ def _ids(claimed) -> list[int]:
 def _queue_length(settings) -> int:
     from apps.core.redis import redis_client
 
-    return redis_client().llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+    return redis_client().llen(settings.WORKLOAD_QUEUES["routing"])
 
 
 def test_the_order_key_is_the_first_phone_number_id_or_empty():

@@ -8,6 +8,7 @@ import { CloseIcon, MenuIcon } from "@/components/icons";
 import { Logo } from "@/components/Logo";
 import { BillingBanners } from "@/components/settings/billing/BillingBanners";
 import { BILLING_PATH } from "@/components/settings/billing/format";
+import { DeletionBanner } from "@/components/settings/data/DeletionBanner";
 import { isActive, isWidePage } from "./nav";
 import { NavLinks } from "./NavLinks";
 import { useSession } from "./SessionProvider";
@@ -90,6 +91,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           {/* Not above the inbox's full-height columns (a refused send there says the same: 402 read_only), nor on
               the billing page, which says it in full. */}
           {wide || isActive(pathname, BILLING_PATH) ? null : <BillingBanners canManage={user.capabilities.billing} />}
+          {wide ? null : <DeletionBanner />}
           {children}
         </div>
       </main>

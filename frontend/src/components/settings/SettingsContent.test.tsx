@@ -17,6 +17,7 @@ vi.mock("@/components/branding/DomainsPanel", () => ({
 }));
 vi.mock("./developer/ApiKeys", () => ({ ApiKeys: () => <p>api keys</p> }));
 vi.mock("./developer/Webhooks", () => ({ Webhooks: () => <p>webhooks</p> }));
+vi.mock("./data/DataAndDeletion", () => ({ DataAndDeletion: ({ slug }: { slug: string }) => <p>{`data and deletion of ${slug}`}</p> }));
 
 describe("Settings → Developers", () => {
   it("is a section (#developers) with the API keys for owners and admins, not agents", () => {
@@ -55,5 +56,24 @@ describe("Settings → Domains", () => {
     expect(screen.queryByRole("heading", { name: "Domains" })).toBeNull();
     expect(screen.queryByRole("link", { name: "Domains" })).toBeNull();
     expect(screen.queryByText(/domains panel/)).toBeNull();
+  });
+});
+
+describe("Settings → Data & deletion", () => {
+  it("is a section (#data) for owners only: admins and agents never see the export or the deletion", () => {
+    viewer = testUser("owner");
+    const { unmount } = render(<SettingsContent />);
+    expect(screen.getByRole("heading", { name: "Data & deletion" }).closest("section")?.id).toBe("data");
+    expect(screen.getByRole("link", { name: "Data & deletion" }).getAttribute("href")).toBe("#data");
+    expect(screen.getByText("data and deletion of acme")).toBeDefined();
+    unmount();
+
+    for (const role of ["admin", "agent"] as const) {
+      viewer = testUser(role);
+      const { unmount: done } = render(<SettingsContent />);
+      expect(screen.queryByRole("link", { name: "Data & deletion" })).toBeNull();
+      expect(screen.queryByText(/data and deletion of/)).toBeNull();
+      done();
+    }
   });
 });

@@ -9,14 +9,15 @@ import { RoleBadge } from "@/components/team/RoleBadge";
 import { TeamSection } from "@/components/team/TeamSection";
 import { WhatsAppSection } from "@/components/whatsapp/WhatsAppSection";
 import { Card, CardBody, CardHeader } from "@/components/ui";
+import { DataAndDeletion } from "./data/DataAndDeletion";
 import { ApiKeys } from "./developer/ApiKeys";
 import { Webhooks } from "./developer/Webhooks";
 import { PasswordChangeForm } from "./PasswordChangeForm";
 
 /**
- * Settings: Account (who you are, password), Team, WhatsApp and, for owners and admins, Domains and Developers (API
- * keys). Sections have anchors (#account, #team, #whatsapp, #domains, #developers); Contacts, Inbox, Billing and the
- * audit log have pages of their own.
+ * Settings: Account (who you are, password), Team, WhatsApp, for owners and admins Domains and Developers (API
+ * keys), and for owners Data & deletion (the business's export and deletion). Sections have anchors (#account,
+ * #team, #whatsapp, #domains, #developers, #data); Contacts, Inbox, Billing and the audit log have pages of their own.
  */
 export function SettingsContent() {
   const { user } = useSession();
@@ -64,6 +65,11 @@ export function SettingsContent() {
         {user.capabilities.view_audit_log ? (
           <a href="/settings/audit" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
             Audit log
+          </a>
+        ) : null}
+        {user.capabilities.business_data ? (
+          <a href="#data" className="rounded-lg bg-white px-3 py-1.5 font-medium text-slate-700 ring-1 ring-slate-200 hover:bg-slate-50">
+            Data & deletion
           </a>
         ) : null}
       </nav>
@@ -129,6 +135,15 @@ export function SettingsContent() {
           </h2>
           <ApiKeys />
           <Webhooks />
+        </section>
+      ) : null}
+
+      {user.capabilities.business_data ? (
+        <section id="data" aria-labelledby="data-heading" className="mt-12 scroll-mt-20 space-y-6">
+          <h2 id="data-heading" className="text-lg font-semibold text-slate-900">
+            Data & deletion
+          </h2>
+          <DataAndDeletion slug={user.tenant.slug} />
         </section>
       ) : null}
     </>

@@ -295,6 +295,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/business/deletion/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Whether the business is scheduled for deletion (any member reads it: every page shows the banner); the
+         *     owner schedules it with POST, confirming with the business's slug and their own password.
+         */
+        get: operations["business_deletion_retrieve"];
+        put?: never;
+        /**
+         * @description Whether the business is scheduled for deletion (any member reads it: every page shows the banner); the
+         *     owner schedules it with POST, confirming with the business's slug and their own password.
+         */
+        post: operations["business_deletion_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business/deletion/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cancel the scheduled deletion (any owner, not only the one who asked). */
+        post: operations["business_deletion_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business/exports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The business's latest exports, newest first; POST requests a new one. */
+        get: operations["business_exports_list"];
+        put?: never;
+        /** @description The business's latest exports, newest first; POST requests a new one. */
+        post: operations["business_exports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business/exports/{export_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["business_exports_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business/exports/{export_id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The export's zip: a JSON Lines file per table, the team, media files and manifest.json. */
+        get: operations["business_exports_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/calls/": {
         parameters: {
             query?: never;
@@ -302,9 +394,123 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description GET the log (`?contact=`, `?conversation=`, `?agent=`, `?direction=`, `?status=`); POST places a call. */
         get: operations["calls_list"];
         put?: never;
+        /** @description GET the log (`?contact=`, `?conversation=`, `?agent=`, `?direction=`, `?status=`); POST places a call. */
+        post: operations["calls_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls/{call_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["calls_retrieve"];
+        put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls/{call_id}/answer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["calls_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls/{call_id}/hangup/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["calls_hangup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls/{call_id}/reject/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["calls_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls/numbers/{number_id}/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A number's call settings: GET reads them from Meta; PATCH changes Meta's (`calling`) and the missed-call
+         *     reply.
+         */
+        get: operations["calls_settings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description A number's call settings: GET reads them from Meta; PATCH changes Meta's (`calling`) and the missed-call
+         *     reply.
+         */
+        patch: operations["calls_settings_update"];
+        trace?: never;
+    };
+    "/api/calls/permission/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description GET whether the business may call a contact from a number (`?refresh=true` asks Meta first); POST sends the
+         *     contact a call permission request (inside the 24-hour window).
+         */
+        get: operations["calls_permission"];
+        put?: never;
+        /**
+         * @description GET whether the business may call a contact from a number (`?refresh=true` asks Meta first); POST sends the
+         *     contact a call permission request (inside the 24-hour window).
+         */
+        post: operations["calls_permission_request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2523,6 +2729,17 @@ export interface components {
             /** Format: double */
             resolution_seconds_mean: number | null;
         };
+        AnalyticsCalls: {
+            total: number;
+            inbound: number;
+            outbound: number;
+            answered: number;
+            /** @description customers' calls nobody answered */
+            missed: number;
+            rejected: number;
+            failed: number;
+            talk_seconds: number;
+        };
         AnalyticsCampaign: {
             id: number;
             name: string;
@@ -2567,6 +2784,8 @@ export interface components {
             series: components["schemas"]["AnalyticsDay"][];
             open_conversations: components["schemas"]["AnalyticsOpenConversations"][];
             agents: components["schemas"]["AnalyticsAgent"][];
+            /** @description WhatsApp calls begun on these days (an agent's own: the calls they answered or placed) */
+            calls: components["schemas"]["AnalyticsCalls"];
             spend: components["schemas"]["AnalyticsSpend"] | null;
             campaigns: components["schemas"]["AnalyticsCampaign"][];
             /** Format: date */
@@ -2855,18 +3074,80 @@ export interface components {
             primary_color: string | null;
             logo_url: string | null;
         };
+        BusinessDeletion: {
+            /** @description True while a deletion waits out its grace period */
+            scheduled: boolean;
+            /**
+             * Format: date-time
+             * @description When the business and all its data are deleted
+             */
+            due_at: string | null;
+            /** Format: date-time */
+            requested_at: string | null;
+            /** Format: email */
+            requested_by_email: string | null;
+            /** @description Days between a request and the deletion */
+            grace_days: number;
+            /** @description This member may schedule or cancel the deletion (owners) */
+            can_manage: boolean;
+        };
+        BusinessDeletionConfirmRequest: {
+            /** @description The business's slug, typed to confirm */
+            slug: string;
+            /** @description The owner's own password */
+            password: string;
+        };
+        BusinessExport: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["BusinessExportStatusEnum"];
+            requested_by_email: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+            /**
+             * Format: date-time
+             * @description The file is deleted then; set once ready
+             */
+            expires_at: string | null;
+            /** @description Bytes of the zip (0 until ready) */
+            size: number;
+            readonly counts: {
+                [key: string]: number;
+            };
+            failure: string;
+            readonly download_url: string | null;
+        };
+        /**
+         * @description * `pending` - Waiting for a worker
+         *     * `running` - Being prepared
+         *     * `ready` - Ready to download
+         *     * `failed` - Failed
+         *     * `expired` - Expired (file deleted)
+         * @enum {string}
+         */
+        BusinessExportStatusEnum: "pending" | "running" | "ready" | "failed" | "expired";
         Call: {
             id: number;
             call_id: string;
             phone_number_id?: string | null;
             contact_id: number | null;
+            conversation_id: number | null;
+            /** @description Who answered the customer's call, or placed ours */
+            agent_id: number | null;
             /** @description user_initiated, business_initiated or unknown */
             direction: string;
             from_number: string;
             to_number: string;
-            /** @description connecting, ringing, accepted, rejected, completed or failed */
-            status: string;
+            status: components["schemas"]["Status3c3Enum"];
             last_event: string;
+            /** Format: date-time */
+            ringing_at: string | null;
+            /** Format: date-time */
+            answered_at: string | null;
             /** Format: date-time */
             started_at: string | null;
             /** Format: date-time */
@@ -2878,6 +3159,49 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        CallDetail: {
+            id: number;
+            call_id: string;
+            phone_number_id?: string | null;
+            contact_id: number | null;
+            conversation_id: number | null;
+            /** @description Who answered the customer's call, or placed ours */
+            agent_id: number | null;
+            /** @description user_initiated, business_initiated or unknown */
+            direction: string;
+            from_number: string;
+            to_number: string;
+            status: components["schemas"]["Status3c3Enum"];
+            last_event: string;
+            /** Format: date-time */
+            ringing_at: string | null;
+            /** Format: date-time */
+            answered_at: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            duration_seconds: number | null;
+            error_code: number | null;
+            error_message: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The customer's offer (their call) or our browser's (ours) */
+            sdp_offer: string;
+            /** @description Our browser's answer (their call) or Meta's (ours: answer the browser's RTCPeerConnection with it) */
+            sdp_answer: string;
+        };
+        CallSettings: {
+            phone_number_id: string;
+            /** @description Meta's `calling` settings (reference §9.1): status, call_icon_visibility, callback_permission_status, call_hours, sip */
+            calling: unknown;
+            /** Format: date-time */
+            synced_at: string | null;
+            missed_call_reply_enabled: boolean;
+            missed_call_reply_text: string;
         };
         CampaignAudienceQueryRequest: {
             phone_number_id?: string;
@@ -3485,6 +3809,7 @@ export interface components {
                 billing: boolean;
                 manage_reseller_access: boolean;
                 view_audit_log: boolean;
+                business_data: boolean;
             };
             readonly tenant: components["schemas"]["TenantSummary"];
         };
@@ -3638,6 +3963,13 @@ export interface components {
             agents_see_all?: boolean;
             /** Format: date-time */
             readonly updated_at: string;
+        };
+        InputRequest: {
+            contact_id: number;
+            /** @description Meta's id of the number that calls; optional when the business has one */
+            phone_number_id?: string;
+            /** @description The browser's SDP offer (RFC 8866) */
+            sdp: string;
         };
         Invite: {
             /** Format: uuid */
@@ -4605,6 +4937,12 @@ export interface components {
             /** @description Agents see every conversation, not only theirs and unassigned ones */
             agents_see_all?: boolean;
         };
+        PatchedInputRequest: {
+            /** @description Meta's `calling` object: only the sections given change (call_hours replaces the hours as a whole) */
+            calling?: unknown;
+            missed_call_reply_enabled?: boolean;
+            missed_call_reply_text?: string;
+        };
         PatchedMemberUpdateRequest: {
             role: components["schemas"]["RoleEnum"];
         };
@@ -4643,6 +4981,29 @@ export interface components {
             events?: components["schemas"]["WebhookEventTypeEnum"][];
             description?: string;
         };
+        Permission: {
+            status: components["schemas"]["PermissionStatusEnum"];
+            /** Format: date-time */
+            expires_at: string | null;
+            /** @description reply, rejected, callback or meta: how we learned it */
+            source: string;
+            requests_24h: number;
+            requests_7d: number;
+            may_request: boolean;
+            /** Format: date-time */
+            next_request_at: string | null;
+            connected_calls_24h: number;
+            may_call: boolean;
+            /** Format: date-time */
+            next_call_at: string | null;
+        };
+        /**
+         * @description * `no_permission` - no_permission
+         *     * `temporary` - temporary
+         *     * `permanent` - permanent
+         * @enum {string}
+         */
+        PermissionStatusEnum: "no_permission" | "temporary" | "permanent";
         Person: {
             id: number;
             /** Format: email */
@@ -4878,6 +5239,18 @@ export interface components {
          * @enum {string}
          */
         StateEnum: "retrying" | "dead";
+        /**
+         * @description * `connecting` - Connecting
+         *     * `ringing` - Ringing
+         *     * `pre_accepted` - Being answered
+         *     * `accepted` - In progress
+         *     * `rejected` - Declined
+         *     * `missed` - Missed
+         *     * `completed` - Completed
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        Status3c3Enum: "connecting" | "ringing" | "pre_accepted" | "accepted" | "rejected" | "missed" | "completed" | "failed";
         /**
          * @description * `draft` - Draft
          *     * `scheduled` - Scheduled
@@ -5712,17 +6085,30 @@ export interface components {
          *     * `billing_feature_unavailable` - This installation's payment provider doesn't offer that (localstripe: no Checkout or Customer Portal).
          *     * `billing_unavailable` - The payment provider can't be reached or refused the call; try again later.
          *     * `business_suspended` - The business is suspended: resume it first.
+         *     * `call_in_progress` - A call with this customer is already in progress on this number.
+         *     * `call_limit` - At most 10 connected calls by the business per customer in 24 hours.
+         *     * `call_permission_exists` - The customer already allowed calls permanently: no request needed.
+         *     * `call_permission_request_limit` - Permission requests are limited to 1 per 24 hours and 2 per 7 days per customer; `errors` says when the next is possible.
+         *     * `call_permission_required` - The customer has not allowed this number to call them: ask first.
+         *     * `call_state` - The call's state does not allow this (it ended, or it must be answered first).
+         *     * `call_taken` - Another member answered the call first.
+         *     * `calling_disabled` - Calling is off on this WhatsApp number (or it uses SIP): enable it in the call settings.
+         *     * `calling_unavailable` - WhatsApp refused the calling request (prerequisites, limits, the number's quality); the message says why.
          *     * `choice_in_use` - Contacts still have a choice that the attribute change removes.
          *     * `conflict` - The request conflicts with the current state (Conflict's default when no code is given).
          *     * `contact_exists` - Another contact already has this phone number or WhatsApp user id.
          *     * `csrf_failed` - A cookie-authenticated write did not come from the site's own pages.
          *     * `daily_limit` - The audience is larger than what the portfolio's daily messaging limit has left; start again with split_across_days to send the rest on the following days.
+         *     * `deletion_scheduled` - The business is already scheduled for deletion.
          *     * `duplicate_columns` - Some column names appear twice.
          *     * `duplicate_mapping_target` - Several columns map to the same target.
          *     * `empty_file` - The file is empty.
          *     * `error` - Some other client error without a code of its own.
          *     * `events_service_busy` - The events service has too many live connections; try again shortly.
          *     * `events_service_only` - Live updates are served by the events service, not the API server.
+         *     * `export_expired` - The export's download period is over and its file was deleted; request a new one.
+         *     * `export_in_progress` - An export of the business is already being prepared; wait for it to finish.
+         *     * `export_not_ready` - The export is not ready to download (still being prepared, or it failed).
          *     * `file_too_large` - The uploaded file is larger than imports accept.
          *     * `idempotency_in_progress` - A request with this Idempotency-Key is still running; retry shortly.
          *     * `idempotency_key_invalid` - The Idempotency-Key header is empty, longer than 255 characters or not printable ASCII.
@@ -5743,6 +6129,7 @@ export interface components {
          *     * `method_not_allowed` - This endpoint does not accept the HTTP method.
          *     * `no_account_granted` - Meta's signup granted no WhatsApp Business Account.
          *     * `no_customer` - The business has no billing account yet: choose a plan first.
+         *     * `no_deletion_scheduled` - The business is not scheduled for deletion, so there is nothing to cancel.
          *     * `no_header` - The first row is not a row of column names.
          *     * `no_identity_column` - No column is mapped to phone or wa_user_id.
          *     * `no_number` - The business has no WhatsApp number connected to send from.
@@ -5786,7 +6173,7 @@ export interface components {
          * @example validation_error
          * @enum {string}
          */
-        ErrorCode: "already_connected" | "already_subscribed" | "api_key_not_allowed" | "api_key_scope" | "attribute_in_use" | "authentication_failed" | "bad_request" | "billing_feature_unavailable" | "billing_unavailable" | "business_suspended" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "daily_limit" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "file_too_large" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_mismatch" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invalid_transition" | "invite_not_pending" | "last_admin" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_customer" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "no_reseller" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "plan_limit" | "primary_domain" | "read_only" | "request_too_large" | "reseller_access_revoked" | "same_contact" | "server_error" | "template_edit_limit" | "template_invalid" | "template_not_editable" | "template_not_sendable" | "template_parameters" | "template_refused" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "wallet_empty" | "webhook_delivery_redacted" | "webhook_endpoint_limit" | "whatsapp_rejected" | "window_closed";
+        ErrorCode: "already_connected" | "already_subscribed" | "api_key_not_allowed" | "api_key_scope" | "attribute_in_use" | "authentication_failed" | "bad_request" | "billing_feature_unavailable" | "billing_unavailable" | "business_suspended" | "call_in_progress" | "call_limit" | "call_permission_exists" | "call_permission_request_limit" | "call_permission_required" | "call_state" | "call_taken" | "calling_disabled" | "calling_unavailable" | "choice_in_use" | "conflict" | "contact_exists" | "csrf_failed" | "daily_limit" | "deletion_scheduled" | "duplicate_columns" | "duplicate_mapping_target" | "empty_file" | "error" | "events_service_busy" | "events_service_only" | "export_expired" | "export_in_progress" | "export_not_ready" | "file_too_large" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_mismatch" | "import_running" | "invalid_mapping" | "invalid_request" | "invalid_signature" | "invalid_state" | "invalid_token" | "invalid_transition" | "invite_not_pending" | "last_admin" | "last_owner" | "malformed_request" | "media_failed" | "media_pending" | "method_not_allowed" | "no_account_granted" | "no_customer" | "no_deletion_scheduled" | "no_header" | "no_identity_column" | "no_number" | "no_recipient" | "no_reseller" | "not_acceptable" | "not_authenticated" | "not_found" | "not_inbound" | "number_disconnected" | "opted_out" | "permission_denied" | "plan_limit" | "primary_domain" | "read_only" | "request_too_large" | "reseller_access_revoked" | "same_contact" | "server_error" | "template_edit_limit" | "template_invalid" | "template_not_editable" | "template_not_sendable" | "template_parameters" | "template_refused" | "throttled" | "too_many_streams" | "unknown_columns" | "unknown_host" | "unknown_mapping_target" | "unreadable_csv" | "unsupported_encoding" | "unsupported_media_type" | "validation_error" | "verification_failed" | "wallet_empty" | "webhook_delivery_redacted" | "webhook_endpoint_limit" | "whatsapp_rejected" | "window_closed";
         /** @description A filter: {} for every contact, or a group. At most 50 conditions and 4 levels of groups. */
         FilterDocument: Record<string, never> | components["schemas"]["FilterGroup"];
         /** @description "all" (and) or "any" (or) of conditions and groups. */
@@ -6533,13 +6920,255 @@ export interface operations {
             };
         };
     };
+    business_deletion_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessDeletion"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    business_deletion_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessDeletionConfirmRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessDeletion"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    business_deletion_cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessDeletion"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    business_exports_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessExport"][];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    business_exports_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessExport"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    business_exports_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessExport"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    business_exports_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     calls_list: {
         parameters: {
             query?: {
+                agent?: number;
+                contact?: number;
+                conversation?: number;
                 /** @description The pagination cursor value. */
                 cursor?: string;
+                /**
+                 * @description * `user_initiated` - The customer called
+                 *     * `business_initiated` - The business called
+                 *     * `unknown` - Unknown
+                 */
+                direction?: "user_initiated" | "business_initiated" | "unknown";
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /**
+                 * @description * `connecting` - Connecting
+                 *     * `ringing` - Ringing
+                 *     * `pre_accepted` - Being answered
+                 *     * `accepted` - In progress
+                 *     * `rejected` - Declined
+                 *     * `missed` - Missed
+                 *     * `completed` - Completed
+                 *     * `failed` - Failed
+                 */
+                status?: "connecting" | "ringing" | "pre_accepted" | "accepted" | "rejected" | "missed" | "completed" | "failed";
             };
             header?: never;
             path?: never;
@@ -6553,6 +7182,320 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedCallList"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    calls_place: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    calls_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    calls_answer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    calls_hangup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    calls_reject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDetail"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    calls_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallSettings"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    calls_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallSettings"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    calls_permission: {
+        parameters: {
+            query: {
+                contact_id: number;
+                phone_number_id?: string;
+                refresh?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Permission"];
+                };
+            };
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    calls_permission_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first answer to this key is replayed for 24 hours (with `Idempotent-Replayed: true`) instead of doing the work again. The same key with another body is 422 `idempotency_mismatch`; while the first request runs, 409 `idempotency_in_progress`.
+                 * @example order-1234-confirmation
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Permission"];
                 };
             };
             /** @description Error */

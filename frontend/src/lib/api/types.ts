@@ -269,6 +269,12 @@ export type WebhookDelivery = Schemas["WebhookDelivery"];
 export type WebhookDeliveryDetail = Schemas["WebhookDeliveryDetail"];
 export type WebhookDeliveryStatus = Schemas["WebhookDeliveryStatusEnum"];
 
+// The business as a whole (apps/portability): its export and its deletion after a grace period.
+export type BusinessExport = Schemas["BusinessExport"];
+export type BusinessExportStatus = Schemas["BusinessExportStatusEnum"];
+export type BusinessDeletion = Schemas["BusinessDeletion"];
+export type BusinessDeletionConfirm = Schemas["BusinessDeletionConfirmRequest"];
+
 export type AuditEvent = Schemas["AuditEvent"];
 export type AuditAction = Schemas["AuditAction"];
 export type AuditActorType = Schemas["ActorTypeEnum"];

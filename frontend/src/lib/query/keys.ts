@@ -160,3 +160,9 @@ export const auditKeys = {
   actions: () => ["audit", "actions"] as const,
   events: (query: AuditQuery) => ["audit", "events", query] as const,
 };
+
+/** The business as a whole: its exports, and whether it is scheduled for deletion (the app-wide banner reads it). */
+export const businessDataKeys = {
+  exports: () => ["business", "exports"] as const,
+  deletion: () => ["business", "deletion"] as const,
+};

@@ -16,12 +16,13 @@ const NONE: Capabilities = {
   billing: false,
   manage_reseller_access: false,
   view_audit_log: false,
+  business_data: false,
 };
 
 export function capabilitiesOf(role: Role): Capabilities {
   if (role === "agent") return { ...NONE, send: true };
   const manager = Object.fromEntries(Object.keys(NONE).map((name) => [name, true])) as Capabilities;
-  return role === "owner" ? manager : { ...manager, billing: false, manage_reseller_access: false };
+  return role === "owner" ? manager : { ...manager, billing: false, manage_reseller_access: false, business_data: false };
 }
 
 export function testUser(role: Role = "owner", overrides: Partial<User> = {}): User {
