@@ -184,7 +184,7 @@ def _measure(size: int, args, url: str) -> dict:
     signups = []
     run = uuid.uuid4().hex[:6]  # a kept database has the slugs of earlier runs
     for i in range(-1, args.signups):  # -1: a warm-up, untimed (first use of the code paths)
-        slug = f"timed-{size}-{run}-{i}"
+        slug = f"timed-{size}-{run}-{i + 1}"
         started = time.perf_counter()
         response = public.post("/api/signup/", {"business_name": slug, "slug": slug, "email": f"{slug}@bench.example",
                                                 "password": PASSWORD}, content_type="application/json")
