@@ -70,6 +70,7 @@ def create_app(state: SandboxState | None = None, *, webhook_url: str | None = N
             if saver:
                 saver.cancel()
             await sandbox.dispatcher.stop()
+            await sandbox.calling.phones.close_all()  # hang up the phones: their UDP sockets and tasks end here
             if state.snapshot_path:
                 await asyncio.to_thread(state.save)
 

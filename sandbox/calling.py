@@ -9,6 +9,12 @@ call needs the customer's permission (138006), at most 10 connected business cal
 no call already in progress with them (138003); permission requests 1 per 24 h and 2 per 7 days, reset by a
 connected call (138009), none while a permanent permission exists (138017); accept's SDP must equal pre_accept's;
 a customer's call not accepted within `call_accept_timeout_s` (Meta: 30-60 s) ends with a terminate webhook.
+
+The customer's phone is a real WebRTC peer per call (sandbox/phone_peer.py): its SDP offer goes in the connect webhook
+of the customer's call, its SDP answer (Meta's) in the connect webhook of the business's call, and audio flows once
+the business applies it. An SDP the peer can't use (a hand-written one without ICE credentials, as the API tests
+send) is no signalling error, as Meta documents no such check: the call goes on without media, and the meters say
+why.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from .errors import GraphError, bad_param, invalid, missing
+from .phone_peer import PhonePeers
 from .state import Message, PhoneNumber, SandboxState
 from .webhooks import Dispatcher, Item
 
@@ -68,8 +75,8 @@ class SandboxCall:
 
 
 def opus_sdp(kind: str) -> str:
-    """A syntactically valid RFC 8866 offer or answer with one Opus audio m-line, as a WebRTC peer writes it (the
-    aiortc peer will send real ones)."""
+    """A syntactically valid RFC 8866 offer or answer with one Opus audio m-line, as a WebRTC peer writes it: what the
+    sandbox sends when its phone peer can't make a real one (it could not use the business's offer)."""
     session = secrets.randbelow(2**62)
     fingerprint = ":".join(f"{b:02X}" for b in secrets.token_bytes(32))
     lines = ["v=0", f"o=- {session} 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
@@ -210,9 +217,11 @@ class Calling:
         self.state = state
         self.dispatcher = dispatcher
         self.messaging = messaging
+        self.phones = PhonePeers()
         self.reset()
 
     def reset(self) -> None:
+        self.phones.reset()
         with self.state.lock:
             self.calls: dict[str, SandboxCall] = {}
             self.permissions: dict[tuple[str, str], dict] = {}  # (number, wa_id) -> {"status", "expires_at"}
@@ -321,7 +330,7 @@ class Calling:
         return self.messaging.inbound(number, wa_id, message, request.id)
 
     # --- the business's call actions ------------------------------------------------------------------------
-    def act(self, number: PhoneNumber, body) -> dict:
+    async def act(self, number: PhoneNumber, body) -> dict:
         if not isinstance(body, dict):
             raise GraphError(100, "The request body must be a JSON object.")
         if body.get("messaging_product") != "whatsapp":
@@ -331,7 +340,7 @@ class Calling:
             raise invalid("action", f"must be one of {', '.join(ACTIONS)}")
         self._callable(number)
         if action == "connect":
-            return self._connect(number, body)
+            return await self._connect(number, body)
         call = self.calls.get(str(body.get("call_id") or ""))
         if call is None or call.phone_number_id != number.id:
             raise invalid("call_id", "no call of this phone number has this id")
@@ -346,7 +355,9 @@ class Calling:
                 raise GraphError(100, "An accepted call can't be rejected: terminate it.")
             self._end(number, call)
         else:
-            self._answer(call, action, _session(body, "answer"))
+            sdp = _session(body, "answer")
+            self._answer(call, action, sdp)
+            await self.phones.accept(call.id, sdp)  # the customer's phone takes the answer: ICE, DTLS, audio
         return {"messaging_product": "whatsapp", "success": True}
 
     def _answer(self, call: SandboxCall, action: str, sdp: str) -> None:
@@ -362,7 +373,7 @@ class Calling:
                 raise invalid("session.sdp", "must be the SDP answer sent with pre_accept for this call")
             call.answer_sdp, call.status, call.accepted_at = sdp, "accepted", self.state.now()
 
-    def _connect(self, number: PhoneNumber, body: dict) -> dict:
+    async def _connect(self, number: PhoneNumber, body: dict) -> dict:
         to = str(body.get("to") or "").lstrip("+")
         if not to.isdigit():
             raise missing("to") if not to else invalid("to", "must be the customer's phone number")
@@ -378,9 +389,11 @@ class Calling:
             if any(c.status in LIVE and c.wa_id == to and c.phone_number_id == number.id for c in self.calls.values()):
                 raise GraphError(138003, "A call with this customer is already in progress.")
             call = SandboxCall(id=_call_id(), phone_number_id=number.id, wa_id=to, direction="BUSINESS_INITIATED",
-                               offer_sdp=offer, created_at=now, answer_sdp=opus_sdp("answer"),
-                               callback_data=body.get("biz_opaque_callback_data"))
-            self.calls[call.id] = call
+                               offer_sdp=offer, created_at=now, callback_data=body.get("biz_opaque_callback_data"))
+            self.calls[call.id] = call  # registered before the await: a second connect meanwhile is 138003
+        # Meta answers at once, for the phone that is only ringing (its mic muted until the customer picks up), so
+        # the media path is up before ACCEPTED, as at Meta (reference §9.4).
+        call.answer_sdp = await self.phones.answer(call.id, offer) or opus_sdp("answer")
         self.state.ensure_customer(to)
         self._emit_call(number, call, "connect", session={"sdp_type": "answer", "sdp": call.answer_sdp})
         self._emit_status(number, call, "RINGING")
@@ -393,6 +406,7 @@ class Calling:
                 return
             answered = call.accepted_at is not None
             call.status, call.ended_at = "ended", self.state.now()
+        self.phones.hang_up(call.id)
         extra: dict = {"status": status}
         if answered:
             extra.update({"start_time": str(int(call.accepted_at)), "end_time": str(int(call.ended_at)),
@@ -411,9 +425,10 @@ class Calling:
             self._end(number, call)
 
     # --- the customer's side --------------------------------------------------------------------------------
-    def customer_calls(self, number: PhoneNumber, wa_id: str, *, sdp: str | None = None,
-                       cta_payload: str | None = None, deeplink_payload: str | None = None) -> SandboxCall:
-        """The customer taps call: a `connect` webhook with their SDP offer, when the number takes calls now."""
+    async def customer_calls(self, number: PhoneNumber, wa_id: str, *, sdp: str | None = None,
+                             cta_payload: str | None = None, deeplink_payload: str | None = None) -> SandboxCall:
+        """The customer taps call: a `connect` webhook with their SDP offer, when the number takes calls now. The
+        offer is the phone peer's, unless `sdp` is given (then whoever gave it plays the phone's media)."""
         settings = self.settings(number)
         reason = closed_reason(settings, self.state.now())
         if reason is None and settings.get("call_icon_visibility") == "DISABLE_ALL" and not cta_payload:
@@ -428,8 +443,10 @@ class Calling:
                    for c in self.calls.values()):
                 raise CallRefused("busy", "This customer is already on a call with this number.")
             call = SandboxCall(id=_call_id(), phone_number_id=number.id, wa_id=wa_id, direction="USER_INITIATED",
-                               offer_sdp=sdp or opus_sdp("offer"), created_at=self.state.now())
-            self.calls[call.id] = call
+                               offer_sdp=sdp or "", created_at=self.state.now())
+            self.calls[call.id] = call  # registered before the await: a second call meanwhile is busy
+        if sdp is None:
+            call.offer_sdp = await self.phones.offer(call.id) or opus_sdp("offer")
         self.state.open_window(number.id, wa_id)  # a call opens the customer service window (reference §8.5)
         if settings.get("callback_permission_status") == "ENABLED":
             self.grant(number, wa_id, permanent=False)
@@ -455,6 +472,7 @@ class Calling:
             with self.state.lock:
                 call.status, call.accepted_at = "accepted", self.state.now()
                 self.connected.setdefault((number.id, call.wa_id), []).append(call.accepted_at)
+            self.phones.picked_up(call.id)  # the business hears the customer from now on
             self.state.open_window(number.id, call.wa_id)  # accepting the business's call opens it too
             self._emit_status(number, call, "ACCEPTED")
         elif action == "reject":

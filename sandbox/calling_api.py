@@ -28,7 +28,7 @@ async def post_settings(api, request: Request, auth, number: PhoneNumber) -> Res
 
 async def post_calls(api, request: Request, auth, number: PhoneNumber) -> Response:
     api._number_access(auth, number, MESSAGING)
-    return JSONResponse(api.sb.calling.act(number, await api._json(request)))
+    return JSONResponse(await api.sb.calling.act(number, await api._json(request)))
 
 
 async def get_call_permissions(api, request: Request, auth, number: PhoneNumber) -> Response:

@@ -1,5 +1,6 @@
 """The control API's side of calls (sandbox/calling.py holds the rules): the customer calls a number, answers a
-call permission request, answers, rejects or hangs up the business's call; tests list the calls."""
+call permission request, answers, rejects or hangs up the business's call; tests list the calls and read the media
+meters of the customer's phone peer."""
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -20,6 +21,7 @@ class CallControl:
             ("/customers/{wa_id}/call_permission", self.customer_permission, ["POST"]),
             ("/calls", self.calls, ["GET"]),
             ("/calls/{call_id}", self.call, ["GET"]),
+            ("/calls/{call_id}/media", self.media, ["GET"]),
             ("/calls/{call_id}/{action}", self.customer_acts, ["POST"]),
         ]
 
@@ -30,9 +32,9 @@ class CallControl:
         customer = self.control._customer(request.path_params["wa_id"])
         number = self.control._number(body.get("phone_number_id"))
         try:
-            call = self.calling.customer_calls(number, customer.wa_id, sdp=body.get("sdp"),
-                                               cta_payload=body.get("cta_payload"),
-                                               deeplink_payload=body.get("deeplink_payload"))
+            call = await self.calling.customer_calls(number, customer.wa_id, sdp=body.get("sdp"),
+                                                     cta_payload=body.get("cta_payload"),
+                                                     deeplink_payload=body.get("deeplink_payload"))
         except CallRefused as refused:
             return JSONResponse({"error": {"message": str(refused), "reason": refused.reason}}, status_code=409)
         return JSONResponse({"call": call.view()}, status_code=201)
@@ -59,6 +61,18 @@ class CallControl:
         if call is None:
             raise ControlError("no such call", 404)
         return JSONResponse(call.view())
+
+    async def media(self, request: Request) -> Response:
+        """The customer's phone in this call: `state` (the peer connection's: new, connecting, connected, closed;
+        failed, with `error`, when an SDP could not be used), `ice_state`, `frames_sent` (20 ms tone frames, silent
+        while `muted`), `frames_received` (decoded audio from the business). `state` "none": the customer's SDP was
+        given to the control API, so nothing in the sandbox plays the phone's media."""
+        call_id = request.path_params["call_id"]
+        if call_id not in self.calling.calls:
+            raise ControlError("no such call", 404)
+        meters = self.calling.phones.meters(call_id) or {
+            "state": "none", "ice_state": "none", "frames_sent": 0, "frames_received": 0, "muted": False, "error": None}
+        return JSONResponse({"call_id": call_id, **meters})
 
     async def customer_acts(self, request: Request) -> Response:
         """`answer`, `reject` or `hangup`: the customer's side of a call."""

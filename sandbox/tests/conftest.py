@@ -212,6 +212,8 @@ def make_live(sandbox_live, receiver, *, clock: FakeClock | None, config: dict |
 def stop_live(sandbox_live, live: Live) -> None:
     loop = sandbox_live[1]
     asyncio.run_coroutine_threadsafe(live.sb.dispatcher.stop(), loop).result(5)
+    # The session's server outlives the test's app: calls left open would keep their phone peers (sockets, tasks).
+    asyncio.run_coroutine_threadsafe(live.sb.calling.phones.close_all(), loop).result(5)
 
 
 @pytest.fixture
