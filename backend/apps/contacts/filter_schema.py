@@ -13,8 +13,9 @@ from apps.contacts import filters
 from apps.contacts.models import ConsentCategory, ConsentState
 
 REF = {"$ref": "#/components/schemas/FilterDocument"}
-# Must equal values.clean_tag's rules: not blank, at most 64 characters, no , ; or |.
-TAG = {"type": "string", "maxLength": 64, "pattern": r"^[^,;|\x00]*[^,;|\s\x00][^,;|\x00]*$"}
+# Must equal values.clean_tag's rules: not blank, at most 64 characters, no , ; or |. "Blank" is Python's strip():
+# it also removes \x1c-\x1f and \x85, which a JSON Schema (ECMAScript) \s does not match, so they are listed.
+TAG = {"type": "string", "maxLength": 64, "pattern": r"^[^,;|\x00]*[^,;|\s\x00\x1c-\x1f\x85][^,;|\x00]*$"}
 LANGUAGE = {"type": "string", "pattern": r"^[A-Za-z]{2,3}([-_]([A-Za-z]{2}|[A-Za-z]{4}|[0-9]{3}))?$"}
 ATTRIBUTE_KEY = {"type": "string", "pattern": r"^[a-z][a-z0-9_]{0,49}$"}
 MOMENT = {"type": "string", "format": "date",

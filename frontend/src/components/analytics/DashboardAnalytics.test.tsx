@@ -29,6 +29,7 @@ function overview(over: Partial<AnalyticsOverview> = {}): AnalyticsOverview {
       resolution_seconds_mean: 7500 }],
     spend: { basis: "rate_card", currency: "USD", total: "0.250000",
       by_category: [{ category: "marketing", billable: 10, amount: "0.250000" }] },
+    calls: { total: 5, inbound: 4, outbound: 1, answered: 3, missed: 1, rejected: 1, failed: 0, talk_seconds: 600 },
     campaigns: [{ id: 7, name: "Spring sale", status: "completed", started_at: "2026-03-01T09:00:00Z", recipients: 20,
       sent: 20, delivered: 18, read: 9, replied: 2, failed: 0 }],
     ...over,
@@ -60,6 +61,7 @@ describe("the dashboard's figures", () => {
     expect(screen.getByRole("img", { name: /Messages per day: 42 in 2 days/ })).toBeTruthy();
     expect(screen.getByText("Spring sale").getAttribute("href")).toBe("/campaigns/7");
     expect(screen.getByText(/days in Asia\/Kolkata/)).toBeTruthy();
+    expect(screen.getByText("3 answered, 1 missed")).toBeTruthy();
   });
 
   it("asks again for another range, and refuses a custom one backwards", async () => {

@@ -69,7 +69,7 @@ function rangeProblem(range: DateRange): string | null {
 
 /**
  * The dashboard's figures (GET /api/analytics/overview/): messages, delivery and read rates, response and resolution
- * times, a chart per day, open conversations, spend, campaigns and each person's figures. Days are the business's
+ * times, calls, a chart per day, open conversations, spend, campaigns and each person's figures. Days are the business's
  * (Settings → Inbox time zone). Agents who see only their conversations get their own figures.
  */
 export function DashboardAnalytics() {
@@ -128,13 +128,15 @@ function Figures({ data }: { data: AnalyticsOverview }) {
       {own ? (
         <p className="text-sm text-slate-600">Your own figures: messages you sent, your responses and resolutions.</p>
       ) : null}
-      <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
+      <dl className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-7">
         <Kpi label="Messages in" value={count(t.messages_in)} />
         <Kpi label="Messages out" value={count(t.messages_out)} hint={t.failed ? `${count(t.failed)} failed` : undefined} />
         <Kpi label="Delivery rate" value={rate(t.delivery_rate)} hint="delivered of sent" />
         <Kpi label="Read rate" value={rate(t.read_rate)} hint="read of delivered" />
         <Kpi label="First response" value={duration(t.first_response_seconds_mean)} hint={`mean of ${count(t.first_responses)}`} />
         <Kpi label="Resolution time" value={duration(t.resolution_seconds_mean)} hint={`mean of ${count(t.resolutions)}`} />
+        <Kpi label="Calls" value={count(data.calls.total)}
+          hint={`${count(data.calls.answered)} answered, ${count(data.calls.missed)} missed`} />
       </dl>
 
       <div className="grid gap-4 lg:grid-cols-3">
