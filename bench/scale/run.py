@@ -53,8 +53,10 @@ def main() -> int:
         import django
 
         django.setup()
-        rows = [_measure(size, args, url) for size in (int(s) for s in args.sizes.split(","))]
-    _print(rows, args)
+        print(f"\nmany businesses on one PostgreSQL ({os.cpu_count()} cores; {args.signups} signups, "
+              f"{args.requests} requests per business measured at each size)", flush=True)
+        for size in (int(s) for s in args.sizes.split(",")):
+            _print(_measure(size, args, url))  # each size as soon as it is measured: 10,000 takes long to reach
     return 0
 
 
@@ -261,25 +263,22 @@ def _ok(good: bool) -> str:
     return "ok" if good else "MISSED"
 
 
-def _print(rows: list[dict], args) -> None:
-    print(f"\nmany businesses on one PostgreSQL ({os.cpu_count()} cores; {args.signups} signups, {args.requests} "
-          "requests per business measured at each size)")
-    for r in rows:
-        standard_all = r["standard_each"] * r["schemas"]
-        print(f"\n{r['size']:,} businesses ({r['schemas']:,} schemas)")
-        print(f"  signup p50 / p99        {r['signup_p50']:.3f} s / {r['signup_p99']:.3f} s   aim < "
-              f"{AIM_SIGNUP_SECONDS} s  {_ok(r['signup_p99'] < AIM_SIGNUP_SECONDS)}  (of which hashing the password "
-              f"{r['hashing']:.3f} s)")
-        print(f"  API request p50         newest {r['latency_newest'] * 1000:.1f} ms, first "
-              f"{r['latency_first'] * 1000:.1f} ms: newest / first = {r['latency_newest'] / r['latency_first']:.2f}")
-        print(f"  process RSS             {r['rss_before']:.0f} MB, {r['rss_after']:.0f} MB after serving 200 "
-              "different businesses")
-        print(f"  catalog                 {r['relations']:,} relations (pg_class), database {r['db_mb']:,.0f} MB")
-        print(f"  no-op migrate_schemas   {r['noop_migrate']:.1f} s (public and every business; business schemas "
-              f"alone {r['noop_tenants']:.2f} s)   aim < {AIM_NOOP_MIGRATE_SECONDS:.0f} s at 1,000  "
-              f"{_ok(r['noop_migrate'] < AIM_NOOP_MIGRATE_SECONDS) if r['size'] == 1000 else ''}")
-        print(f"                          django-tenants' standard executor: {r['standard_each']:.3f} s a schema, "
-              f"~{standard_all:.0f} s for all = {standard_all / max(r['noop_tenants'], 1e-6):.0f}x the skip")
+def _print(r: dict) -> None:
+    standard_all = r["standard_each"] * r["schemas"]
+    print(f"\n{r['size']:,} businesses ({r['schemas']:,} schemas)")
+    print(f"  signup p50 / p99        {r['signup_p50']:.3f} s / {r['signup_p99']:.3f} s   aim < "
+          f"{AIM_SIGNUP_SECONDS} s  {_ok(r['signup_p99'] < AIM_SIGNUP_SECONDS)}  (of which hashing the password "
+          f"{r['hashing']:.3f} s)")
+    print(f"  API request p50         newest {r['latency_newest'] * 1000:.1f} ms, first "
+          f"{r['latency_first'] * 1000:.1f} ms: newest / first = {r['latency_newest'] / r['latency_first']:.2f}")
+    print(f"  process RSS             {r['rss_before']:.0f} MB, {r['rss_after']:.0f} MB after serving 200 "
+          "different businesses")
+    print(f"  catalog                 {r['relations']:,} relations (pg_class), database {r['db_mb']:,.0f} MB")
+    print(f"  no-op migrate_schemas   {r['noop_migrate']:.1f} s (public and every business; business schemas "
+          f"alone {r['noop_tenants']:.2f} s)   aim < {AIM_NOOP_MIGRATE_SECONDS:.0f} s at 1,000  "
+          f"{_ok(r['noop_migrate'] < AIM_NOOP_MIGRATE_SECONDS) if r['size'] == 1000 else ''}")
+    print(f"                          django-tenants' standard executor: {r['standard_each']:.3f} s a schema, "
+          f"~{standard_all:.0f} s for all = {standard_all / max(r['noop_tenants'], 1e-6):.0f}x the skip", flush=True)
 
 
 if __name__ == "__main__":
