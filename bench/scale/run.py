@@ -46,8 +46,9 @@ def main() -> int:
     parser.add_argument("--standard-sample", type=int, default=20, help="schemas the standard executor migrates")
     parser.add_argument("--keep", action="store_true",
                         help="keep the database for the next run, which then starts from the businesses it has")
+    parser.add_argument("--database", default="bench_scale", help="suffix of the database's name")
     args = parser.parse_args()
-    with bench_database("bench_scale", keep=args.keep) as url:
+    with bench_database(args.database, keep=args.keep) as url:
         os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="convonest.settings", DJANGO_DEBUG="1",
                           LOG_LEVEL="WARNING", CELERY_TASK_ALWAYS_EAGER="0")
         import django
