@@ -126,13 +126,13 @@ e2e: $(PIP_STAMP) node-deps ## end-to-end: Playwright + Debian chromium, on a fr
 
 api: $(PIP_STAMP) ## regenerate docs/api/openapi.yaml, the frontend's generated API types and Meta's limits
 	@mkdir -p docs/api
-	$(WITH_SERVICES) --purpose dev -- $(MANAGE) spectacular --urlconf $(SCHEMA_URLCONF) --file docs/api/openapi.yaml --validate
+	$(WITH_SERVICES) --purpose dev -- $(MANAGE) spectacular --urlconf $(SCHEMA_URLCONF) --file docs/api/openapi.yaml --validate --fail-on-warn
 	$(NPM) run gen:api
 	$(PY) $(LIMITS_EXPORT)
 
 check-api: $(PIP_STAMP) ## fail if docs/api/openapi.yaml, the generated API types or Meta's limits are stale
 	@tmp="$$(mktemp --suffix=.yaml)"; trap 'rm -f "$$tmp"' EXIT; \
-	$(WITH_SERVICES) --purpose test -- $(MANAGE) spectacular --urlconf $(SCHEMA_URLCONF) --file "$$tmp" --validate; \
+	$(WITH_SERVICES) --purpose test -- $(MANAGE) spectacular --urlconf $(SCHEMA_URLCONF) --file "$$tmp" --validate --fail-on-warn; \
 	if [ ! -f docs/api/openapi.yaml ] || ! cmp -s "$$tmp" docs/api/openapi.yaml; then \
 	  diff -u docs/api/openapi.yaml "$$tmp" | head -n 60 || true; \
 	  echo "error: docs/api/openapi.yaml does not match the code: run make api (and commit it)" >&2; \

@@ -32,6 +32,11 @@ export default defineConfig({
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        // WhatsApp calls (e2e/calls.spec.ts): a fake microphone that needs no prompt, and ICE over loopback to
+        // the sandbox's phone peer (Chromium gathers no 127.0.0.1 candidate otherwise).
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        "--allow-loopback-in-peer-connection",
       ],
     },
     viewport: { width: 1280, height: 800 },

@@ -192,7 +192,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["tenants.permissions.IsTenantMember"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.schema.AutoSchema",  # names nested InputSerializers after their view
     "EXCEPTION_HANDLER": "apps.core.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryEventTypeEnum": "apps.developer.webhooks_api.DELIVERY_EVENT_CHOICES",
         "ApiKeyScopeEnum": "apps.developer.models.ApiKeyScope",
         "BusinessExportStatusEnum": "apps.portability.models.BusinessExport.Status",
+        "CampaignStatusEnum": "apps.campaigns.models.Campaign.Status",
+        "CallStatusEnum": "apps.calls.models.Call.Status",
     },
     "PREPROCESSING_HOOKS": [],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,6 +1,6 @@
-import { expect, test, type Locator } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-import { ALICE, apiFromPage, DEMO_NUMBER_ID, flushWebhooks, logIn, SANDBOX, TENANT, waitForOpenWindow } from "./support";
+import { ALICE, apiFromPage, DEMO_NUMBER_ID, eventually, logIn, SANDBOX, TENANT, waitForOpenWindow } from "./support";
 
 /**
  * The live team inbox against the WhatsApp sandbox: a customer writes on the sandbox's phone page, the
@@ -8,14 +8,6 @@ import { ALICE, apiFromPage, DEMO_NUMBER_ID, flushWebhooks, logIn, SANDBOX, TENA
  * the answer and reads it, and the agent sees blue ticks.
  */
 test.skip(!SANDBOX, "needs the WhatsApp sandbox: run `make e2e`, which sets E2E_SANDBOX_URL");
-
-/** Waits for `locator`, giving the sandbox's webhook outbox a push now and then (it retries with backoff). */
-async function eventually(locator: Locator, request: Parameters<typeof flushWebhooks>[0], timeout = 30_000) {
-  await expect(async () => {
-    await flushWebhooks(request);
-    await expect(locator).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout });
-}
 
 test("a customer's message arrives live; the agent answers; the customer reads the answer", async ({ page, context }) => {
   test.setTimeout(120_000);

@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 
 /**
  * Shared by the browser tests that use the WhatsApp sandbox. `make e2e` (infra/dev/e2e.py) starts the
@@ -9,9 +9,10 @@ export const SANDBOX = process.env.E2E_SANDBOX_URL;
 export const TENANT = `http://${process.env.DEMO_TENANT_SLUG ?? "demo"}.localhost:${PORT}`;
 export const EMAIL = process.env.DEMO_EMAIL ?? "owner@demo.localhost";
 export const PASSWORD = process.env.DEMO_PASSWORD ?? "convonest-demo";
-/** The demo number connected to the demo business, and the sandbox's demo customer Alice. */
+/** The demo number connected to the demo business, and the sandbox's demo customers Alice and Ben. */
 export const DEMO_NUMBER_ID = "100000000000001";
 export const ALICE = "16505550101";
+export const BEN = "447700900123";
 
 export async function logIn(page: Page, next = "/dashboard") {
   await page.goto(`${TENANT}/login?next=${encodeURIComponent(next)}`);
@@ -21,9 +22,12 @@ export async function logIn(page: Page, next = "/dashboard") {
   await page.waitForURL(`${TENANT}${next}`);
 }
 
-/** Gives every webhook the sandbox holds one delivery attempt now, ignoring its backoff. */
-export async function flushWebhooks(request: APIRequestContext) {
-  const answer = await request.post(`${SANDBOX}/_sandbox/webhooks/flush`, { data: {} });
+/**
+ * Gives every webhook the sandbox holds one delivery attempt now, ignoring its backoff. It also runs the
+ * sandbox's scheduled jobs early, unless `dueOnly`: a ringing call's timeout is one (calls pass `dueOnly`).
+ */
+export async function flushWebhooks(request: APIRequestContext, { dueOnly = false } = {}) {
+  const answer = await request.post(`${SANDBOX}/_sandbox/webhooks/flush`, { data: dueOnly ? { include_scheduled: false } : {} });
   expect(answer.ok()).toBe(true);
 }
 
@@ -67,3 +71,12 @@ export async function waitForOpenWindow(page: Page, wa = ALICE) {
     )
     .toBe(true);
 }
+
+/** Waits for `locator`, giving the sandbox's webhook outbox a push now and then (it retries with backoff). */
+export async function eventually(locator: Locator, request: APIRequestContext, timeout = 30_000, { dueOnly = false } = {}) {
+  await expect(async () => {
+    await flushWebhooks(request, { dueOnly });
+    await expect(locator).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout });
+}
+

@@ -1,4 +1,5 @@
 """OpenAPI descriptions that drf-spectacular can't infer: our cookie auth and the error envelope."""
+from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 from apps.core.error_codes import error_code_schema
@@ -98,3 +99,20 @@ def request_rules(result, generator, request, public):
         if rules and not name.startswith("Patched"):
             schema.update(rules)
     return result
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Names a view's nested `InputSerializer` (or Output-, Filter-, Query-) after the view: `CallAnswerApi.
+    InputSerializer` → `CallAnswerInput`. Views share these class names (HackSoft's style); drf-spectacular names
+    components by class name alone, so they would all be one component and the document would describe all but one
+    body wrongly."""
+
+    GENERIC = frozenset({"InputSerializer", "OutputSerializer", "FilterSerializer", "QuerySerializer"})
+
+    def get_serializer_name(self, serializer, direction):
+        name = super().get_serializer_name(serializer, direction)
+        cls = type(serializer)
+        owner, dot, _ = cls.__qualname__.rpartition(".")
+        if dot and cls.__name__ in self.GENERIC and name == cls.__name__:
+            name = owner.rpartition(".")[2].removesuffix("Api").removesuffix("View") + name
+        return name

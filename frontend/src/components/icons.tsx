@@ -38,6 +38,13 @@ export const InboxIcon = (p: IconProps) => (
   </Svg>
 );
 
+/** A handset: Calls (/calls). */
+export const CallsIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M5 4.5h3.5l1.5 4-2 1.5a11 11 0 0 0 6 6l1.5-2 4 1.5V19a1.5 1.5 0 0 1-1.5 1.5A15.5 15.5 0 0 1 3.5 6 1.5 1.5 0 0 1 5 4.5z" />
+  </Svg>
+);
+
 /** A paper plane: Messages (sent one by one, /messages). */
 export const MessagesIcon = (p: IconProps) => (
   <Svg {...p}>

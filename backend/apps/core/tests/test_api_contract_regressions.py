@@ -154,3 +154,16 @@ def test_the_inbox_time_zone_is_one_of_the_listed_names_and_others_are_a_400(alp
         response = client.patch("/api/inbox/settings/", {"timezone": zone}, format="json",
                                 HTTP_ORIGIN=f"http://{alpha.host}")
         assert response.status_code == (200 if zone in zones else 400), (zone, response.content)
+
+
+def test_each_views_input_serializer_is_its_own_request_component():
+    """Views each have an `InputSerializer`; named by class alone they were one component, so all calls' bodies but
+    one were documented wrongly (a permission request required an SDP). Each is now named after its view."""
+    from apps.core.tests.test_api_contract_fuzz import _schema_dict
+
+    schema = _schema_dict()
+    place, answer = _component(schema, "/api/calls/", "post"), _component(schema, "/api/calls/{call_id}/answer/", "post")
+    ask = _component(schema, "/api/calls/permission/", "post")
+    assert sorted(place["required"]) == ["contact_id", "sdp"] and answer["required"] == ["sdp"]
+    assert ask["required"] == ["contact_id"] and "sdp" not in ask["properties"]
+    assert "InputRequest" not in schema["components"]["schemas"]

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from apps.calls.models import CallSettings
 from apps.whatsapp.client import GraphClient
 from apps.whatsapp.models import BusinessAccount, PhoneNumber
 from tenants.ingress.routes import tenant_for_phone_number, tenant_for_waba
@@ -219,3 +220,10 @@ def test_bootstrap_connects_the_demo_business_with_both_sandbox_numbers(alpha, g
 
     assert set(PhoneNumberRoute.objects.filter(tenant=alpha.tenant).values_list("phone_number_id", flat=True)) == {
         graph_sandbox.demo["phone_id"], graph_sandbox.demo["second_phone_id"]}
+    # Calling is on for the demo number, at Meta (the sandbox) and in our copy, with a missed-call reply.
+    with schema_context(alpha.tenant.schema_name):
+        number = PhoneNumber.objects.get(phone_number_id=graph_sandbox.demo["phone_id"])
+        at_meta = GraphClient(number.account.access_token).call_settings(number.phone_number_id)
+        row = CallSettings.objects.get(phone_number=number)
+    assert at_meta["status"] == row.calling["status"] == "ENABLED"
+    assert at_meta["callback_permission_status"] == "ENABLED" and row.missed_call_reply_enabled

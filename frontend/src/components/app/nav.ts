@@ -1,6 +1,6 @@
 import type { ComponentType, SVGProps } from "react";
 
-import { CampaignsIcon, ContactsIcon, DashboardIcon, InboxIcon, MessagesIcon, SettingsIcon, TemplatesIcon } from "@/components/icons";
+import { CallsIcon, CampaignsIcon, ContactsIcon, DashboardIcon, InboxIcon, MessagesIcon, SettingsIcon, TemplatesIcon } from "@/components/icons";
 
 export interface NavItem {
   href: string;
@@ -11,6 +11,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/dashboard", label: "Dashboard", icon: DashboardIcon },
   { href: "/inbox", label: "Inbox", icon: InboxIcon },
+  { href: "/calls", label: "Calls", icon: CallsIcon },
   { href: "/messages", label: "Messages", icon: MessagesIcon },
   { href: "/contacts", label: "Contacts", icon: ContactsIcon },
   { href: "/templates", label: "Templates", icon: TemplatesIcon },

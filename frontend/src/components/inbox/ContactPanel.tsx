@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 
+import { CallContactSection } from "@/components/calls/CallContactSection";
 import { CONSENT_LABELS, CONSENT_TONES } from "@/components/contacts/format";
 import { Badge, Button, cx } from "@/components/ui";
 import type { ConsentState, Conversation, Note } from "@/lib/api/types";
@@ -20,11 +21,18 @@ export function ContactPanel({
   notes,
   onAddNote,
   onClose,
+  canSend = false,
+  inCall = false,
+  onCall,
   className,
 }: {
   conversation: Conversation;
   notes: Note[];
   onAddNote: (body: string) => Promise<void>;
+  canSend?: boolean;
+  inCall?: boolean;
+  /** Places a WhatsApp call to the contact (absent: no calling here). */
+  onCall?: (contactId: number, phoneNumberId: string) => Promise<void>;
   onClose: () => void;
   className?: string;
 }) {
@@ -81,6 +89,8 @@ export function ContactPanel({
           Open contact
         </Link>
       </div>
+
+      {onCall ? <CallContactSection conversation={conversation} canSend={canSend} inCall={inCall} onCall={onCall} /> : null}
 
       <section aria-labelledby={`${noteId}-heading`} className="flex-1 p-4">
         <h2 id={`${noteId}-heading`} className="text-sm font-semibold text-slate-900">

@@ -2,6 +2,8 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import { call, permission } from "@/components/calls/testData";
+import * as callsApi from "@/lib/api/calls";
 import * as inboxApi from "@/lib/api/inbox";
 import * as templatesApi from "@/lib/api/templates";
 import type { User } from "@/lib/api/types";
@@ -27,6 +29,7 @@ vi.mock("@/lib/api/inbox", () => ({
   replyToConversation: vi.fn(),
   listCannedReplies: vi.fn(),
 }));
+vi.mock("@/lib/api/calls", () => ({ listCalls: vi.fn(), getCallPermission: vi.fn(), requestCallPermission: vi.fn() }));
 vi.mock("@/lib/api/templates", () => ({ listTemplates: vi.fn(), listApproved: vi.fn().mockResolvedValue([]) }));
 
 /** Stands in for the browser's EventSource: the test opens it and dispatches named events. */
@@ -76,6 +79,8 @@ beforeEach(() => {
   vi.mocked(inboxApi.markConversationRead).mockImplementation(async (id) => ({ ...(id === ALICE.id ? ALICE : BOB), unread_count: 0 }));
   vi.mocked(inboxApi.listCannedReplies).mockResolvedValue({ next: null, previous: null, results: [] });
   vi.mocked(templatesApi.listTemplates).mockResolvedValue({ next: null, previous: null, results: [] });
+  vi.mocked(callsApi.listCalls).mockResolvedValue({ next: null, previous: null, results: [] });
+  vi.mocked(callsApi.getCallPermission).mockResolvedValue(permission());
 });
 
 afterEach(() => {
@@ -230,3 +235,42 @@ describe("the conversation list", { timeout: 20_000 }, () => {
     expect(within(banner).getByRole("link", { name: "spring_sale (en_US)" }).getAttribute("href")).toBe("/templates/5");
   });
 });
+
+describe("InboxView's calls", { timeout: 20_000 }, () => {
+  it("rings when a customer calls, from the live event, and shows calls in the thread", async () => {
+    render(<InboxView initialConversationId={7} />);
+    expect(await screen.findByText("Hello there", { selector: "p" })).toBeTruthy();
+    expect(screen.queryByText("Incoming WhatsApp call")).toBeNull();
+    const ringing = call({ id: 12, status: "ringing" });
+    const missed = call({ id: 11, status: "missed", ringing_at: "2026-11-27T11:56:00Z" });
+    vi.mocked(callsApi.listCalls).mockImplementation(async (query) => ({ next: null, previous: null, results: query.conversation ? [missed] : [ringing] }));
+    const source = FakeEventSource.instances[0]!;
+    act(() => source.open());
+    act(() => source.emit("call", { kind: "call", call_id: 12, conversation_id: 7, assignee_id: null, status: "ringing", direction: "user_initiated", agent_id: null, has_sdp_answer: false }));
+    expect(await screen.findByText("Incoming WhatsApp call")).toBeTruthy();
+    expect(screen.getByRole("region", { name: "Call from +16505550101" })).toBeTruthy();
+    expect((await screen.findByTestId("thread-call")).textContent).toContain("Missed call");
+  });
+
+  it("offers to ask the customer's permission to call, and says when it may ask again", async () => {
+    const user = userEvent.setup();
+    vi.mocked(callsApi.requestCallPermission).mockResolvedValue(permission({ may_request: false, requests_24h: 1, next_request_at: "2026-11-28T12:00:00Z" }));
+    render(<InboxView initialConversationId={7} />);
+    const panel = await screen.findByRole("complementary", { name: "Contact and notes" });
+    expect((await within(panel).findByTestId("call-permission")).textContent).toBe("Hasn't allowed calls from this number.");
+    expect(within(panel).queryByTestId("call-place")).toBeNull();
+    await user.click(within(panel).getByRole("button", { name: "Ask permission to call" }));
+    expect(callsApi.requestCallPermission).toHaveBeenCalledWith(70, "100000000000001");
+    expect(await within(panel).findByText(/You can ask again/)).toBeTruthy();
+    expect((within(panel).getByRole("button", { name: "Ask permission to call" }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("lets an allowed contact be called", async () => {
+    vi.mocked(callsApi.getCallPermission).mockResolvedValue(permission({ status: "temporary", expires_at: "2026-12-01T12:00:00Z", may_call: true }));
+    render(<InboxView initialConversationId={7} />);
+    const panel = await screen.findByRole("complementary", { name: "Contact and notes" });
+    expect((await within(panel).findByTestId("call-permission")).textContent).toMatch(/^Allows your calls until /);
+    expect((within(panel).getByTestId("call-place") as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+

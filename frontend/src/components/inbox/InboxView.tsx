@@ -2,16 +2,21 @@
 
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 
 import { useSession } from "@/components/app/SessionProvider";
+import { CallDock } from "@/components/calls/CallDock";
+import { isEnded } from "@/components/calls/format";
+import { useCallCenter } from "@/components/calls/useCallCenter";
 import { useDebounced } from "@/hooks/useDebounced";
+import { useNow } from "@/hooks/useNow";
 import { AttentionBanner } from "@/components/templates/AttentionBanner";
 import { cx } from "@/components/ui";
+import { listCalls } from "@/lib/api/calls";
 import { createNote, listConversations, updateConversation, type ConversationQuery } from "@/lib/api/inbox";
 import { listAllMembers } from "@/lib/api/team";
 import type { Conversation, ConversationUpdate } from "@/lib/api/types";
-import { inboxKeys, teamKeys, templateKeys } from "@/lib/query/keys";
+import { callKeys, inboxKeys, teamKeys, templateKeys } from "@/lib/query/keys";
 import { useBatchedInvalidate } from "@/lib/query/useBatchedInvalidate";
 import { useCursorQuery } from "@/lib/query/useCursorQuery";
 import { ContactPanel } from "./ContactPanel";
@@ -21,16 +26,6 @@ import { liveLabel, useInboxEvents, type InboxEvent } from "./useInboxEvents";
 import { useThread } from "./useThread";
 
 const REFRESH_DEBOUNCE_MS = 250;
-
-/** The current time, ticking once a minute (window countdowns, "Yesterday"). */
-function useNow(everyMs = 60_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
-}
 
 /** A conversation can show up on two pages when it moved between loading them; it is listed once. */
 function uniqueById(conversations: Conversation[]): Conversation[] {
@@ -61,6 +56,13 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
   const conversations = useMemo(() => uniqueById(list.items), [list.items]);
   const { data: members = [] } = useQuery({ queryKey: teamKeys.allMembers(), queryFn: listAllMembers });
   const thread = useThread(selectedId);
+  const calls = useCallCenter();
+  const { onResync: resyncCalls } = calls;
+  const threadCalls = useQuery({
+    queryKey: callKeys.list({ conversation: selectedId ?? 0 }),
+    queryFn: () => listCalls({ conversation: selectedId ?? 0 }),
+    enabled: selectedId !== null,
+  });
 
   const invalidate = useBatchedInvalidate(REFRESH_DEBOUNCE_MS);
   const onEvent = useCallback(
@@ -70,6 +72,7 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
       if (event.kind === "message" || event.kind === "status") {
         invalidate(inboxKeys.messages(selectedId));
         invalidate(inboxKeys.conversation(selectedId), true); // the window, unread count and last message move with messages
+        invalidate(callKeys.permissions()); // a customer's answer to "may we call you?" is a message
       } else if (event.kind === "note") {
         invalidate(inboxKeys.notes(selectedId));
       } else {
@@ -79,13 +82,14 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
     [invalidate, selectedId],
   );
   const onResync = useCallback(() => {
+    resyncCalls();
     invalidate(inboxKeys.conversationLists());
     invalidate(templateKeys.attention());
     if (selectedId !== null) invalidate(inboxKeys.conversation(selectedId)); // with its messages and notes
-  }, [invalidate, selectedId]);
+  }, [invalidate, selectedId, resyncCalls]);
   // Templates changing (a rejection, a pause) update the attention banner.
   const onTemplate = useCallback(() => invalidate(templateKeys.attention()), [invalidate]);
-  const live = useInboxEvents({ onEvent, onTemplate, onResync });
+  const live = useInboxEvents({ onEvent, onTemplate, onCall: calls.onEvent, onResync });
 
   const select = (conversation: Conversation) => {
     setSelectedId(conversation.id);
@@ -139,6 +143,7 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
           <ThreadView
             conversation={conversation}
             messages={thread.messages}
+            calls={threadCalls.data?.results}
             loading={thread.loading}
             error={thread.error}
             hasOlder={thread.hasOlder}
@@ -166,6 +171,9 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
             conversation={conversation}
             notes={thread.notes}
             onAddNote={async (body) => thread.addNote(await createNote(conversation.id, body))}
+            canSend={user.capabilities.send}
+            inCall={calls.active !== null && !isEnded(calls.active.call.status)}
+            onCall={calls.place}
             onClose={() => setPanelOpen(false)}
             className={cx(
               "border-l",
@@ -175,6 +183,7 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
           />
         ) : null}
       </div>
+      <CallDock center={calls} />
     </div>
   );
 }

@@ -1,11 +1,13 @@
 "use client";
 
-import { Fragment, useLayoutEffect, useRef, useState } from "react";
+import { Fragment, useLayoutEffect, useMemo, useRef, useState } from "react";
 
+import { CallEntry } from "@/components/calls/CallEntry";
 import { Alert, Button, Select, Spinner } from "@/components/ui";
+import type { Call } from "@/lib/api/calls";
 import type { Conversation, ConversationStatus, ConversationUpdate, Member, Message } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
-import { conversationTitle, dayLabel, sameDay, STATUS_LABELS, windowIsOpen, windowText } from "./format";
+import { clockTime, conversationTitle, dayLabel, sameDay, STATUS_LABELS, windowIsOpen, windowText } from "./format";
 import { InboxComposer } from "./InboxComposer";
 import { MessageBubble, quotedWamid } from "./MessageBubble";
 
@@ -146,26 +148,62 @@ function ThreadHeader({
   );
 }
 
-/** The messages, oldest at the top; it follows the newest unless the agent scrolled up to read. */
-function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder }: { messages: Message[]; hasOlder: boolean; loadingOlder: boolean; onLoadOlder: () => void }) {
+const NO_CALLS: Call[] = [];
+
+type Entry = { at: string; message: Message; call?: never } | { at: string; call: Call; message?: never };
+
+/** Messages and calls in time order; calls older than the oldest loaded message wait for "Load older". */
+function entriesOf(messages: Message[], calls: Call[], hasOlder: boolean): Entry[] {
+  const since = hasOlder ? messages[0]?.created_at : undefined;
+  const entries: Entry[] = messages.map((message) => ({ at: message.created_at, message }));
+  for (const call of calls) {
+    const at = call.ringing_at ?? call.created_at;
+    if (!since || at >= since) entries.push({ at, call });
+  }
+  return entries.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** The messages and calls, oldest at the top; it follows the newest unless the agent scrolled up to read. */
+function MessageList({
+  messages,
+  calls,
+  members,
+  hasOlder,
+  loadingOlder,
+  onLoadOlder,
+}: {
+  messages: Message[];
+  calls: Call[];
+  members: Member[];
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder: () => void;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const seen = useRef<{ first?: string; last?: string; height: number; nearBottom: boolean }>({ height: 0, nearBottom: true });
   const byWamid = new Map(messages.filter((m) => m.wamid).map((m) => [m.wamid as string, m]));
+  const entries = useMemo(() => entriesOf(messages, calls, hasOlder), [messages, calls, hasOlder]);
+  const agentName = (id: number | null) => {
+    const member = members.find((m) => m.user_id === id);
+    return member ? memberName(member) : undefined;
+  };
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const first = messages[0]?.id;
-    const last = messages[messages.length - 1]?.id;
+    const keyOf = (entry: Entry | undefined) => (entry?.message ? entry.message.id : entry ? `call-${entry.call.id}` : undefined);
+    const first = keyOf(entries[0]);
+    const newest = entries[entries.length - 1];
+    const last = keyOf(newest);
     const before = seen.current;
     if (before.first && first !== before.first && last === before.last) {
       // Older messages were added above: keep what the agent was looking at in place.
       el.scrollTop += el.scrollHeight - before.height;
-    } else if (last !== before.last && (before.nearBottom || messages[messages.length - 1]?.direction === "out")) {
+    } else if (last !== before.last && (before.nearBottom || newest?.message?.direction === "out")) {
       el.scrollTop = el.scrollHeight;
     }
     seen.current = { first, last, height: el.scrollHeight, nearBottom: el.scrollHeight - el.scrollTop - el.clientHeight < 80 };
-  }, [messages]);
+  }, [entries]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -189,20 +227,23 @@ function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder }: { messag
           </Button>
         </div>
       ) : null}
-      {messages.length === 0 ? <p className="py-10 text-center text-sm text-slate-500">No messages in this conversation yet.</p> : null}
+      {entries.length === 0 ? <p className="py-10 text-center text-sm text-slate-500">No messages in this conversation yet.</p> : null}
       <ol aria-label="Messages" className="space-y-1.5">
-        {messages.map((message, i) => {
-          const previous = messages[i - 1];
-          const newDay = !previous || !sameDay(previous.created_at, message.created_at);
-          const quoted = byWamid.get(quotedWamid(message));
+        {entries.map((entry, i) => {
+          const previous = entries[i - 1];
+          const newDay = !previous || !sameDay(previous.at, entry.at);
           return (
-            <Fragment key={message.id}>
+            <Fragment key={entry.message ? entry.message.id : `call-${entry.call.id}`}>
               {newDay ? (
-                <li className="flex justify-center py-1" aria-label={dayLabel(message.created_at)}>
-                  <span className="rounded-md bg-white/90 px-2 py-0.5 text-[11px] font-medium uppercase text-slate-500 shadow-sm">{dayLabel(message.created_at)}</span>
+                <li className="flex justify-center py-1" aria-label={dayLabel(entry.at)}>
+                  <span className="rounded-md bg-white/90 px-2 py-0.5 text-[11px] font-medium uppercase text-slate-500 shadow-sm">{dayLabel(entry.at)}</span>
                 </li>
               ) : null}
-              <MessageBubble message={message} quoted={quoted} />
+              {entry.message ? (
+                <MessageBubble message={entry.message} quoted={byWamid.get(quotedWamid(entry.message))} />
+              ) : (
+                <CallEntry call={entry.call} agentName={agentName(entry.call.agent_id)} time={clockTime(entry.at)} />
+              )}
             </Fragment>
           );
         })}
@@ -214,6 +255,8 @@ function MessageList({ messages, hasOlder, loadingOlder, onLoadOlder }: { messag
 export interface ThreadViewProps {
   conversation: Conversation | null;
   messages: Message[];
+  /** The conversation's calls (newest first or not: they are put in time order). */
+  calls?: Call[];
   loading: boolean;
   error: string | null;
   hasOlder: boolean;
@@ -265,7 +308,12 @@ export function ThreadView(props: ThreadViewProps) {
         onBack={props.onBack}
       />
       {error ? <Alert className="m-2">{error}</Alert> : null}
-      <MessageList key={`messages-${conversation.id}`} messages={props.messages} hasOlder={props.hasOlder} loadingOlder={props.loadingOlder} onLoadOlder={props.onLoadOlder} />
+      <MessageList
+        key={`messages-${conversation.id}`}
+        messages={props.messages}
+        calls={props.calls ?? NO_CALLS}
+        members={props.members}
+        hasOlder={props.hasOlder} loadingOlder={props.loadingOlder} onLoadOlder={props.onLoadOlder} />
       <InboxComposer
         key={`composer-${conversation.id}`}
         conversation={conversation}

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 
+import { callEventOf, type CallLiveEvent } from "@/components/calls/format";
 import { getCurrentUser } from "@/lib/api/auth";
 import { INBOX_EVENTS_URL } from "@/lib/api/inbox";
 
@@ -37,6 +38,8 @@ export interface InboxEventsOptions {
   onEvent: (event: InboxEvent) => void;
   /** A template changed (the templates page, the inbox's attention banner). */
   onTemplate?: (event: TemplateLiveEvent) => void;
+  /** A call rang, was answered, ended, or got Meta's SDP answer (every member's stream carries it). */
+  onCall?: (event: CallLiveEvent) => void;
   /** Something may have been missed (a new stream, or the slow poll): refetch what is shown. */
   onResync: () => void;
   /** The slow poll, in case the stream is down or something between us buffers it. */
@@ -52,12 +55,12 @@ export interface InboxEventsOptions {
  * tabs already listen) do we refresh the session and open a
  * new stream, backing off, and ask for a resync because that stream starts from "now".
  */
-export function useInboxEvents({ onEvent, onTemplate, onResync, fallbackMs = 30_000, graceMs = 3_000 }: InboxEventsOptions): LiveState {
+export function useInboxEvents({ onEvent, onTemplate, onCall, onResync, fallbackMs = 30_000, graceMs = 3_000 }: InboxEventsOptions): LiveState {
   const [state, setState] = useState<LiveState>("connecting");
-  const handlers = useRef({ onEvent, onTemplate, onResync });
+  const handlers = useRef({ onEvent, onTemplate, onCall, onResync });
   useEffect(() => {
-    handlers.current = { onEvent, onTemplate, onResync };
-  }, [onEvent, onTemplate, onResync]);
+    handlers.current = { onEvent, onTemplate, onCall, onResync };
+  }, [onEvent, onTemplate, onCall, onResync]);
 
   useEffect(() => {
     let source: EventSource | null = null;
@@ -103,7 +106,7 @@ export function useInboxEvents({ onEvent, onTemplate, onResync, fallbackMs = 30_
         clearTimeout(graceTimer);
         graceTimer = setTimeout(() => setState("reconnecting"), graceMs);
       };
-      for (const kind of [...EVENT_KINDS, "template"] as const) {
+      for (const kind of [...EVENT_KINDS, "template", "call"] as const) {
         current.addEventListener(kind, (event) => {
           try {
             const data: unknown = JSON.parse((event as MessageEvent<string>).data);
@@ -111,6 +114,9 @@ export function useInboxEvents({ onEvent, onTemplate, onResync, fallbackMs = 30_
               // Business-wide (apps.messaging.live.publish_template): no conversation, every member gets it.
               const template = templateEventOf({ ...(data as object), kind });
               if (template) handlers.current.onTemplate?.(template);
+            } else if (kind === "call") {
+              const call = callEventOf(data);
+              if (call) handlers.current.onCall?.(call);
             } else {
               handlers.current.onEvent({ ...(data as InboxEvent), kind });
             }

@@ -8,7 +8,7 @@ import { useDebounced } from "@/hooks/useDebounced";
 import { listPlatformBusinesses, listPlatformResellers, type PlatformBusiness, type PlatformBusinessQuery } from "@/lib/api/platform";
 import { staffKeys } from "@/lib/query/keys";
 import { useCursorQuery } from "@/lib/query/useCursorQuery";
-import { CursorListFrame, ROW, TABLE, THEAD, Th } from "./CursorListFrame";
+import { CursorListFrame, ROW, TABLE, THEAD, Th } from "@/components/ui/CursorListFrame";
 import { formatCount, formatWhen, subscriptionInfo } from "./format";
 
 const RESELLER_CHOICES = 200;

@@ -9,7 +9,7 @@ import type { WebhookEventReplay } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
 import { staffKeys } from "@/lib/query/keys";
 import { useCursorQuery } from "@/lib/query/useCursorQuery";
-import { CursorListFrame, ROW, TABLE, THEAD, Th } from "./CursorListFrame";
+import { CursorListFrame, ROW, TABLE, THEAD, Th } from "@/components/ui/CursorListFrame";
 import { formatWhen, JOB_KINDS, jobKindLabel, jobStateInfo } from "./format";
 
 const STATES: ReadonlyArray<{ value: FailedJobQuery["state"] | "all"; label: string }> = [

@@ -8,7 +8,7 @@ import { useDebounced } from "@/hooks/useDebounced";
 import { listPlatformResellers, type PlatformReseller } from "@/lib/api/platform";
 import { staffKeys } from "@/lib/query/keys";
 import { useCursorQuery } from "@/lib/query/useCursorQuery";
-import { CursorListFrame, ROW, TABLE, THEAD, Th } from "./CursorListFrame";
+import { CursorListFrame, ROW, TABLE, THEAD, Th } from "@/components/ui/CursorListFrame";
 import { formatCount, formatWhen } from "./format";
 
 /** Every reseller, newest first, with its businesses (a link to them on the Businesses tab) and its people. */

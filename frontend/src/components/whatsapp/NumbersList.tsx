@@ -4,6 +4,7 @@ import { useProductName } from "@/components/BrandProvider";
 import Link from "next/link";
 import { useState } from "react";
 
+import { CallSettingsPanel } from "@/components/calls/CallSettingsPanel";
 import type { PhoneNumber } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
 import { Badge, Button, buttonClasses } from "@/components/ui";
@@ -22,6 +23,7 @@ function NumberCard({ number, canManage: manager, onRefresh, onDisconnect }: Omi
   const product = useProductName();
   const [busy, setBusy] = useState<"refresh" | "disconnect" | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [calling, setCalling] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const name = number.display_phone_number || number.phone_number_id;
 
@@ -92,6 +94,9 @@ function NumberCard({ number, canManage: manager, onRefresh, onDisconnect }: Omi
         <Link href={`/messages/new?from=${encodeURIComponent(number.phone_number_id)}`} className={buttonClasses("secondary", "sm")}>
           Send a message
         </Link>
+        <Button size="sm" variant="secondary" aria-expanded={calling} onClick={() => setCalling(!calling)} aria-label={`Calling settings of ${name}`}>
+          Calls
+        </Button>
         {manager ? (
           <>
             <Button
@@ -112,6 +117,12 @@ function NumberCard({ number, canManage: manager, onRefresh, onDisconnect }: Omi
           </>
         ) : null}
       </div>
+
+      {calling ? (
+        <div className="mt-4 border-t border-slate-100 pt-4">
+          <CallSettingsPanel numberId={number.id} canManage={manager} />
+        </div>
+      ) : null}
 
       {manager && confirming ? (
         <div role="alertdialog" aria-label={`Disconnect ${name}?`} className="mt-3 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900">

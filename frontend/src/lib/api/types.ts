@@ -278,3 +278,10 @@ export type BusinessDeletionConfirm = Schemas["BusinessDeletionConfirmRequest"];
 export type AuditEvent = Schemas["AuditEvent"];
 export type AuditAction = Schemas["AuditAction"];
 export type AuditActorType = Schemas["ActorTypeEnum"];
+// WhatsApp calls (issue 17): the log, one call with its SDPs, permission to call a contact.
+export type Call = Schemas["Call"];
+export type CallDetail = Schemas["CallDetail"];
+export type CallStatus = Schemas["CallStatusEnum"];
+export type PaginatedCallList = Schemas["PaginatedCallList"];
+export type CallPermission = Schemas["Permission"];
+export type CallSettingsRow = Schemas["CallSettings"];

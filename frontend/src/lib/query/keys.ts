@@ -4,6 +4,7 @@
  * every list under it.
  */
 import type { AuditQuery } from "@/lib/api/audit";
+import type { CallQuery } from "@/lib/api/calls";
 import type { RecipientQuery } from "@/lib/api/campaigns";
 import type { ContactQuery } from "@/lib/api/contacts";
 import type { DomainScope } from "@/lib/api/domains";
@@ -165,4 +166,15 @@ export const auditKeys = {
 export const businessDataKeys = {
   exports: () => ["business", "exports"] as const,
   deletion: () => ["business", "deletion"] as const,
+};
+
+/** Calls: a live `call` event invalidates `all()` (the log, the thread's calls, a contact's permission). */
+export const callKeys = {
+  all: () => ["calls"] as const,
+  lists: () => ["calls", "list"] as const,
+  list: (query: CallQuery) => ["calls", "list", query] as const,
+  detail: (id: number) => ["calls", "detail", id] as const,
+  settings: (numberId: number) => ["calls", "settings", numberId] as const,
+  permissions: () => ["calls", "permission"] as const,
+  permission: (contactId: number, phoneNumberId: string) => ["calls", "permission", contactId, phoneNumberId] as const,
 };

@@ -43,6 +43,7 @@ class Command(BaseCommand):
         Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": Role.OWNER})
         demo_trial_start(tenant)  # the demo business is on a trial (a fresh one once an old one ran out)
         self._connect_whatsapp(tenant)
+        self._calling_enable(tenant, user)
         self._templates_sync(tenant)
         self._customers_write(tenant)
         self._audience_seed(tenant)
@@ -90,6 +91,29 @@ class Command(BaseCommand):
                 return
         shown = ", ".join(n.display_phone_number for n in numbers)
         self.stdout.write(f"WhatsApp numbers {shown} connected to the demo business")
+
+    def _calling_enable(self, tenant, user) -> None:
+        """Turn WhatsApp calling on for the demo number, as its owner would in Settings, with a missed-call reply:
+        the sandbox's phone page can then call it and the inbox rings (docs/calls.md)."""
+        from apps.calls.call_settings import call_settings_update
+        from apps.core.errors import ApplicationError
+        from apps.whatsapp.models import PhoneNumber
+        from tenants.members import member_of
+
+        with schema_context(tenant.schema_name):
+            number = PhoneNumber.objects.filter(phone_number_id=settings.WHATSAPP_PHONE_ID).first()
+            if number is None:
+                return
+            try:
+                call_settings_update(
+                    actor=member_of(user=user, tenant=tenant), number=number,
+                    calling={"status": "ENABLED", "callback_permission_status": "ENABLED"},
+                    local={"missed_call_reply_enabled": True,
+                           "missed_call_reply_text": "Sorry we missed your call! We'll call you back shortly."})
+            except ApplicationError as exc:
+                self.stderr.write(f"WhatsApp calling not enabled on {number.display_phone_number}: {exc.detail}")
+                return
+        self.stdout.write(f"WhatsApp calling enabled on {number.display_phone_number}")
 
     def _templates_sync(self, tenant) -> None:
         """Import the demo account's templates now: connecting enqueued a sync, but the worker may not be up yet,

@@ -6,7 +6,7 @@ import { Alert, Button, Card, Spinner } from "@/components/ui";
 import type { CursorList } from "@/lib/query/useCursorQuery";
 
 /**
- * A cursor list's states, the same on every tab: loading, a failure (the envelope's message, with Retry), empty,
+ * A cursor list's states, the same on every list: loading, a failure (the envelope's message, with Retry), empty,
  * or the table with "Load more" while `next` has more.
  */
 export function CursorListFrame<T>({ list, what, empty, children }: { list: CursorList<T>; what: string; empty: ReactNode; children: ReactNode }) {
@@ -45,7 +45,7 @@ export function CursorListFrame<T>({ list, what, empty, children }: { list: Curs
   );
 }
 
-/** A table header cell as every staff list draws it. */
+/** A table header cell as every cursor list draws it. */
 export function Th({ children, className = "px-3" }: { children: ReactNode; className?: string }) {
   return (
     <th scope="col" className={`${className} py-2 font-medium`}>
