@@ -181,7 +181,7 @@ bench-analytics: $(PIP_STAMP) ## dashboard on 10M messages: overview p50/p95 ms 
 	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.analytics.run $(ARGS)
 
 bench-scale: $(PIP_STAMP) ## 1,000 and 10,000 businesses on one PostgreSQL: signup p50/p99, API latency, RSS, catalog, no-op migrate (~1 h; ARGS="--sizes 1000")
-	$(WITH_SERVICES) --purpose bench -- $(PY) -m bench.scale.run $(ARGS)
+	PG_SHARED_BUFFERS=4GB $(WITH_SERVICES) --purpose bench -- $(PY) -m bench.scale.run $(ARGS)
 
 k8s-validate: $(PIP_STAMP) ## validate deploy/k8s offline: Kubernetes schemas (kubernetes-validate) and our rules; make test runs it too
 	$(WITH_SERVICES) --purpose test -- $(VENV)/bin/pytest -q backend/convonest/tests/test_k8s_manifests.py

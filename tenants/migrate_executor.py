@@ -1,12 +1,13 @@
 """`migrate_schemas` at 10,000 businesses: skip the schemas already at the latest migration, migrate the rest in
 parallel, and let one failing business fail alone.
 
-django-tenants' executors run Django's `migrate` in every schema, even one with nothing to apply: about 0.1 s a
-schema, 17 minutes at 10,000 for a deploy that changes nothing in them. This one (codename `convonest`, the default:
-settings sets EXECUTOR) first reads which schemas lack one of the migration graph's leaves, a few queries for all of
-them; a schema holding every leaf holds everything before it, as Django applies a graph in order. Only those
-schemas are migrated, in a fork pool of TENANT_MULTIPROCESSING_MAX_PROCESSES. A schema whose migration raises is
-reported and the others go on; the command then fails, naming each failed schema, so a deploy notices.
+django-tenants' executors run Django's `migrate` in every schema (public included), even one with nothing to
+apply: about 0.1 s a schema, 17 minutes at 10,000 for a deploy that changes nothing in them. This one (codename
+`convonest`, the default: settings sets EXECUTOR) first reads which schemas lack one of the migration graph's
+leaves, a few queries for all of them; a schema holding every leaf holds everything before it, as Django applies a
+graph in order. Only those schemas are migrated, in a fork pool of TENANT_MULTIPROCESSING_MAX_PROCESSES. A schema
+whose migration raises is reported and the others go on; the command then fails, naming each failed schema, so a
+deploy notices.
 
 A targeted run (`migrate_schemas app 0007`, --fake, --plan, ...) goes through every schema, as before.
 """
@@ -73,8 +74,8 @@ class SkippingParallelExecutor(MigrationExecutor):
     def run_migrations(self, tenants=None):
         tenants = list(tenants or [])
         if self.PUBLIC_SCHEMA_NAME in tenants:
-            run_migrations(self.args, self.options, self.codename, self.PUBLIC_SCHEMA_NAME)
             tenants.remove(self.PUBLIC_SCHEMA_NAME)
+            self._migrate_public()
         if not tenants:
             return
         pending = tenants if self._targeted() else schemas_behind(tenants, using=self.TENANT_DB_ALIAS)
@@ -87,6 +88,21 @@ class SkippingParallelExecutor(MigrationExecutor):
                 sys.stderr.write(f"[{self.codename}:{schema_name}] migration failed:\n{trace}\n")
             raise CommandError(f"{len(failures)} of {len(pending)} business schemas failed to migrate (the others "
                                f"did): {', '.join(name for name, _ in failures)}")
+
+    def _migrate_public(self) -> None:
+        """Public too is skipped when it holds every leaf: Django's migrate lists the tables visible on the search
+        path first (MigrationRecorder.has_table), a scan of the whole catalog: 21 s of a no-op run at 10,000
+        businesses (2.8 M relations). What its post_migrate does without new migrations is the public site's host
+        (tenants.apps), done here instead."""
+        if self._targeted() or schemas_behind([self.PUBLIC_SCHEMA_NAME], using=self.TENANT_DB_ALIAS):
+            run_migrations(self.args, self.options, self.codename, self.PUBLIC_SCHEMA_NAME)
+            return
+        from tenants.services import public_site_ensure
+
+        connection.set_schema_to_public()
+        public_site_ensure()
+        if int(self.options.get("verbosity", 1)) >= 1:
+            sys.stdout.write(f"[{self.codename}] the public schema is already at the latest migration\n")
 
     def _targeted(self) -> bool:
         """A run that is not "every schema to the latest": a target, a fake, a plan, a prune..."""

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "convonest.observability.http.RequestMetricsMiddleware",  # outermost: every answer counts (docs/observability.md)
     "apps.core.middleware.TrustedProxyMiddleware",
     "apps.audit.middleware.AuditOriginMiddleware",  # the request id, and the real client's address for the audit log
+    "tenants.ingress.fast_lane.WebhookFastLaneMiddleware",  # Meta's webhook POSTs skip the rest (webhook-ingest.md)
     "tenants.hosts.HostMiddleware",  # resolves request.tenant (or the partner console); must precede everything else
     "apps.core.input_guards.RejectNulMiddleware",  # 400 for NUL in the path or query string
     "tenants.billing.middleware.ReadOnlyMiddleware",  # 402 read_only for writes of a business that stopped paying

@@ -1,10 +1,10 @@
 """WhatsApp calls (Business Calling API, reference §9): the calls themselves, as Meta's `calls` webhooks and our
 agents' actions move them through the signalling states (apps.calls.signalling), the customers' permission to be
 called, and each number's calling settings."""
-from django.conf import settings
 from django.db import models
 
 from apps.calls.signalling import Direction, State
+from apps.core.fields import user_reference
 
 
 class Call(models.Model):
@@ -33,8 +33,7 @@ class Call(models.Model):
     conversation = models.ForeignKey("messaging.Conversation", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="calls", help_text="The customer's thread with the number")
     # Who took the customer's call, or placed the business's: the log's "agent".
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    agent = user_reference(blank=True)
     direction = models.CharField(max_length=20, choices=Direction.choices, default=Direction.UNKNOWN)
     from_number = models.CharField(max_length=128, blank=True)
     to_number = models.CharField(max_length=128, blank=True)

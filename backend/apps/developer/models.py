@@ -7,6 +7,8 @@ brute-force), and the public `prefix` that lists show.
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from apps.core.fields import user_reference
+
 
 class ApiKeyScope(models.TextChoices):
     MESSAGES = "messages", "Send and read messages"
@@ -29,7 +31,7 @@ class ApiKey(models.Model):
     # Requests a minute; null: the setting API_KEY_RATE_LIMIT.
     rate_limit = models.PositiveIntegerField(null=True, blank=True)
     # The key acts as its creator, within its scopes: removing the creator (or their rights) stops the key.
-    created_by = models.ForeignKey("tenants.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = user_reference()
     created_by_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     rotated_at = models.DateTimeField(null=True, blank=True)

@@ -3,11 +3,12 @@
 import uuid
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from apps.core.fields import user_reference
 
 # Meta's customer service window: free-form messages only within 24 hours of the customer's last message.
 SERVICE_WINDOW = timedelta(hours=24)
@@ -24,8 +25,7 @@ class Conversation(models.Model):
     phone_number = models.ForeignKey("whatsapp.PhoneNumber", on_delete=models.PROTECT, related_name="conversations")
     contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, related_name="conversations")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    assignee = user_reference(blank=True)
     unread_count = models.PositiveIntegerField(default=0)
     last_message_at = models.DateTimeField(default=timezone.now)
     last_message_preview = models.CharField(max_length=200, blank=True)
@@ -94,8 +94,7 @@ class Message(models.Model):
     pricing_category = models.CharField(max_length=32, blank=True, help_text="marketing, utility, ...")
     pricing_type = models.CharField(max_length=32, blank=True, help_text="regular, free_customer_service, ...")
     billable = models.BooleanField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = user_reference(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker took it for sending")
@@ -152,7 +151,7 @@ class ConversationNote(models.Model):
     """An internal note on a conversation: seen by the team, never sent to the customer."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = user_reference()
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -169,7 +168,7 @@ class CannedReply(models.Model):
     shortcut = models.CharField(max_length=32, unique=True)
     title = models.CharField(max_length=100)
     body = models.TextField(max_length=4096)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = user_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,6 +4,8 @@ import uuid
 
 from django.db import models
 
+from apps.core.fields import user_reference
+
 
 class BusinessExport(models.Model):
     class Status(models.TextChoices):
@@ -16,7 +18,7 @@ class BusinessExport(models.Model):
     # A random id: the download URL names it, and ids say nothing about how many exports a business made.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    requested_by = models.ForeignKey("tenants.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = user_reference()
     requested_by_email = models.EmailField(blank=True)  # copied: the export's history outlives memberships
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

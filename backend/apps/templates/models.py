@@ -3,8 +3,9 @@
 Rows come from three places: a member submitting one (services), a sync of the WABA's list (sync), and Meta's
 template webhooks (a template we never saw is created from what the webhook carries).
 """
-from django.conf import settings
 from django.db import models
+
+from apps.core.fields import user_reference
 
 
 class Template(models.Model):
@@ -55,8 +56,7 @@ class Template(models.Model):
     # member acknowledges it; the inbox shows a banner while any template has one.
     attention = models.CharField(max_length=64, blank=True)
     attention_since = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = user_reference(blank=True)
     synced_at = models.DateTimeField(null=True, blank=True, help_text="When Meta's list last included it")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -162,7 +162,8 @@ def test_each_views_input_serializer_is_its_own_request_component():
     from apps.core.tests.test_api_contract_fuzz import _schema_dict
 
     schema = _schema_dict()
-    place, answer = _component(schema, "/api/calls/", "post"), _component(schema, "/api/calls/{call_id}/answer/", "post")
+    place = _component(schema, "/api/calls/", "post")
+    answer = _component(schema, "/api/calls/{call_id}/answer/", "post")
     ask = _component(schema, "/api/calls/permission/", "post")
     assert sorted(place["required"]) == ["contact_id", "sdp"] and answer["required"] == ["sdp"]
     assert ask["required"] == ["contact_id"] and "sdp" not in ask["properties"]

@@ -334,3 +334,40 @@ def test_a_customer_message_to_alphas_number_never_writes_in_beta(alpha, beta):
         assert not Message.objects.exists() and not Contact.objects.exists()
     with schema_context(alpha.tenant.schema_name):
         assert Message.objects.filter(wamid="wamid.ISO").exists()
+
+
+def test_the_fast_lane_stores_with_one_query_counts_the_route_and_keeps_the_request_id(db, settings,
+                                                                                        django_assert_num_queries):
+    """Meta's POSTs skip the middlewares after the request id (tenants.ingress.fast_lane): no host lookup, only the
+    insert (on the driver's cursor, so Django counts no query at all); the metrics still see the route, and the
+    answer still has its request id."""
+    from apps.core.metrics import HTTP_REQUESTS
+
+    settings.BASE_DOMAIN = "localhost"
+    before = HTTP_REQUESTS.labels("webhooks/whatsapp", "POST", "200")._value.get()
+    body = json.dumps(_status_payload(NUMBER_A, WABA_A, [_status("wamid.FAST", "sent")])).encode()
+    with django_assert_num_queries(0):  # the normal way looks the host's Domain up first
+        response = _post(body)
+    assert response.status_code == 200 and response["X-Request-ID"]
+    assert HTTP_REQUESTS.labels("webhooks/whatsapp", "POST", "200")._value.get() == before + 1
+    assert WebhookEvent.objects.filter(sha256=hashlib.sha256(body).hexdigest()).exists()
+
+
+def test_a_post_on_a_businesss_host_or_an_unknown_host_is_not_the_webhook(alpha):
+    body = json.dumps(_status_payload(NUMBER_A, WABA_A, [_status("wamid.HOST", "sent")])).encode()
+    signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    for host, status in (("alpha.localhost", 404), ("elsewhere.example", 404)):
+        response = APIClient(HTTP_HOST=host).post("/webhooks/whatsapp", body, content_type="application/json",
+                                                  HTTP_X_HUB_SIGNATURE_256=signature)
+        assert response.status_code == status, host
+    assert not WebhookEvent.objects.exists()
+
+
+def test_the_fast_lane_answers_in_the_public_schema_after_a_business_request(alpha, django_capture_on_commit_callbacks):
+    """The router task it wakes carries the connection's schema: a thread that last served a business must not send
+    it there."""
+    connection.set_tenant(alpha.tenant)
+    body = json.dumps(_status_payload(NUMBER_A, WABA_A, [_status("wamid.SCHEMA", "sent")])).encode()
+    with django_capture_on_commit_callbacks(execute=False):
+        assert _post(body).status_code == 200
+        assert connection.schema_name == "public"

@@ -56,6 +56,15 @@ describe("CallDock", () => {
     expect(dock.hangUp).toHaveBeenCalled();
   });
 
+  it("names the contact when the page knows them, and opens the call's chat", async () => {
+    const user = userEvent.setup();
+    const onOpen = vi.fn();
+    render(<CallDock center={center({ ringing: [call({ id: 5, conversation_id: 7 })] })} nameOf={() => "Alice Johnson"} onOpen={onOpen} />);
+    expect(screen.getByText("Alice Johnson")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Open chat" }));
+    expect(onOpen).toHaveBeenCalledWith(7);
+  });
+
   it("can't take a second call while on one, and says how an ended call ended", () => {
     const { rerender } = render(<CallDock center={center({ ringing: [call({ id: 6 })], active: { call: callDetail({ status: "accepted" }), meters: null, muted: false } })} />);
     expect((screen.getByTestId("call-answer") as HTMLButtonElement).disabled).toBe(true);

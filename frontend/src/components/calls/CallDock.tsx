@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 
 import { Button, cx } from "@/components/ui";
+import type { Call } from "@/lib/api/calls";
 import { customerNumber, duration, isEnded, STATUS_WORDS } from "./format";
 import type { CallCenter } from "./useCallCenter";
 
@@ -40,11 +41,31 @@ function Meters({ sent, received, level }: { sent: number; received: number; lev
  * Calls over the inbox, bottom right: customers' calls ringing (answer or decline), and the call this agent
  * is on (its state, time, audio meters, mute and hang up).
  */
-export function CallDock({ center }: { center: CallCenter }) {
+export function CallDock({
+  center,
+  nameOf = () => undefined,
+  onOpen,
+}: {
+  center: CallCenter;
+  /** The contact's name, when the page knows it (the number shows otherwise). */
+  nameOf?: (call: Call) => string | undefined;
+  /** Opens the call's conversation (its thread and contact). */
+  onOpen?: (conversationId: number) => void;
+}) {
   const { active, ringing, error, busy } = center;
   const inCall = active !== null && !isEnded(active.call.status);
   const elapsed = useElapsed(active?.call.answered_at, inCall && active?.call.status === "accepted");
   if (!active && ringing.length === 0 && !error) return null;
+  const who = (call: Call) => (
+    <p className="font-semibold text-slate-900">
+      {nameOf(call) ?? customerNumber(call)}
+      {onOpen && call.conversation_id ? (
+        <button type="button" className="ml-2 text-xs font-medium text-brand-700 hover:underline" onClick={() => onOpen(call.conversation_id!)}>
+          Open chat
+        </button>
+      ) : null}
+    </p>
+  );
 
   return (
     <div className="fixed right-4 bottom-4 z-30 w-80 space-y-2" aria-live="polite">
@@ -59,7 +80,7 @@ export function CallDock({ center }: { center: CallCenter }) {
       {active ? (
         <section aria-label="Current call" data-testid="call-active" className="rounded-xl border border-slate-200 bg-white p-3 shadow-lg">
           <p className="text-xs font-medium uppercase text-slate-500">{active.call.direction === "business_initiated" ? "Outgoing call" : "Incoming call"}</p>
-          <p className="font-semibold text-slate-900">{customerNumber(active.call)}</p>
+          {who(active.call)}
           <p className={cx("text-sm", isEnded(active.call.status) ? "text-slate-500" : "text-brand-700")} data-testid="call-status">
             {STATUS_WORDS[active.call.status]}
             {active.call.status === "accepted" ? ` · ${duration(elapsed)}` : ""}
@@ -84,7 +105,7 @@ export function CallDock({ center }: { center: CallCenter }) {
             <span aria-hidden="true" className="size-2 animate-pulse rounded-full bg-brand-500" />
             Incoming WhatsApp call
           </p>
-          <p className="font-semibold text-slate-900">{customerNumber(call)}</p>
+          {who(call)}
           <div className="mt-3 flex gap-2">
             <Button size="sm" loading={busy} disabled={inCall} onClick={() => void center.answer(call)} data-testid="call-answer">
               Answer

@@ -252,6 +252,15 @@ describe("InboxView's calls", { timeout: 20_000 }, () => {
     expect((await screen.findByTestId("thread-call")).textContent).toContain("Missed call");
   });
 
+  it("catches up when the first stream opens: a call that began ringing after the page loaded rings", async () => {
+    render(<InboxView initialConversationId={7} />);
+    expect(await screen.findByText("Hello there", { selector: "p" })).toBeTruthy();
+    await waitFor(() => expect(callsApi.listCalls).toHaveBeenCalled());
+    vi.mocked(callsApi.listCalls).mockResolvedValue({ next: null, previous: null, results: [call({ id: 13 })] });
+    act(() => FakeEventSource.instances[0]!.open()); // the stream starts from "now": its event was before
+    expect(await screen.findByText("Incoming WhatsApp call")).toBeTruthy();
+  });
+
   it("offers to ask the customer's permission to call, and says when it may ask again", async () => {
     const user = userEvent.setup();
     vi.mocked(callsApi.requestCallPermission).mockResolvedValue(permission({ may_request: false, requests_24h: 1, next_request_at: "2026-11-28T12:00:00Z" }));

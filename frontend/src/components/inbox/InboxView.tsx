@@ -91,12 +91,13 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
   const onTemplate = useCallback(() => invalidate(templateKeys.attention()), [invalidate]);
   const live = useInboxEvents({ onEvent, onTemplate, onCall: calls.onEvent, onResync });
 
-  const select = (conversation: Conversation) => {
-    setSelectedId(conversation.id);
+  const openConversation = (id: number) => {
+    setSelectedId(id);
     setPanelOpen(false);
     // The URL names the open conversation, so a reload or a shared link opens it again.
-    window.history.replaceState(null, "", `/inbox?c=${conversation.id}`);
+    window.history.replaceState(null, "", `/inbox?c=${id}`);
   };
+  const select = (conversation: Conversation) => openConversation(conversation.id);
 
   const update = async (patch: ConversationUpdate) => {
     if (!thread.conversation) return;
@@ -183,7 +184,11 @@ export function InboxView({ initialConversationId = null }: InboxViewProps) {
           />
         ) : null}
       </div>
-      <CallDock center={calls} />
+      <CallDock
+        center={calls}
+        nameOf={(call) => conversations.find((c) => c.id === call.conversation_id)?.contact.name || undefined}
+        onOpen={openConversation}
+      />
     </div>
   );
 }

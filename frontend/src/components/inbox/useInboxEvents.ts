@@ -66,7 +66,9 @@ export function useInboxEvents({ onEvent, onTemplate, onCall, onResync, fallback
     let source: EventSource | null = null;
     let stopped = false;
     let failures = 0;
-    let resyncOnOpen = false;
+    // The first stream too: it starts from "now", and what happened since the page fetched (a call that began
+    // ringing meanwhile) would otherwise wait for the slow poll.
+    let resyncOnOpen = true;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
