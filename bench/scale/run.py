@@ -217,9 +217,9 @@ def _measure(size: int, args, url: str) -> dict:
     # A users-table write on a new connection (its first use of the table builds the table's trigger list).
     from tenants.models import User
 
+    first_owner = first.memberships.order_by("id").first().user_id
     connection.close()
-    user_update = _timed(lambda: User.objects.filter(pk=first.memberships.order_by("id").first().user_id)
-                         .update(last_login=now()))
+    user_update = _timed(lambda: User.objects.filter(pk=first_owner).update(last_login=now()))
 
     # One process serving 200 different businesses: its resident memory.
     rss_before = _rss_mb()

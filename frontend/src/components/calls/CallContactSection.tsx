@@ -3,19 +3,16 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
+import { formatWhen } from "@/components/templates/format";
 import { Button } from "@/components/ui";
 import { getCallPermission, requestCallPermission, type CallPermission } from "@/lib/api/calls";
 import type { Conversation } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
 import { callKeys } from "@/lib/query/keys";
 
-function when(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-}
-
 function permissionText(permission: CallPermission): string {
   if (permission.status === "permanent") return "Always allows your calls.";
-  if (permission.status === "temporary") return permission.expires_at ? `Allows your calls until ${when(permission.expires_at)}.` : "Allows your calls.";
+  if (permission.status === "temporary") return permission.expires_at ? `Allows your calls until ${formatWhen(permission.expires_at)}.` : "Allows your calls.";
   return "Hasn't allowed calls from this number.";
 }
 
@@ -81,10 +78,10 @@ export function CallContactSection({
             </div>
           ) : null}
           {!permission.may_call && permission.status !== "no_permission" && permission.next_call_at ? (
-            <p className="mt-1 text-xs text-slate-500">WhatsApp allows the next call {when(permission.next_call_at)}.</p>
+            <p className="mt-1 text-xs text-slate-500">WhatsApp allows the next call {formatWhen(permission.next_call_at)}.</p>
           ) : null}
           {!permission.may_request && permission.status !== "permanent" && permission.next_request_at ? (
-            <p className="mt-1 text-xs text-slate-500">You can ask again {when(permission.next_request_at)}.</p>
+            <p className="mt-1 text-xs text-slate-500">You can ask again {formatWhen(permission.next_request_at)}.</p>
           ) : null}
           {sent ? <p className="mt-1 text-xs text-brand-700">Asked. The customer&apos;s answer shows here.</p> : null}
           {error ? (

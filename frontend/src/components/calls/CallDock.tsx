@@ -1,22 +1,10 @@
 "use client";
 
-import { useEffect, useState } from "react";
-
 import { Button, cx } from "@/components/ui";
+import { useNow } from "@/hooks/useNow";
 import type { Call } from "@/lib/api/calls";
 import { customerNumber, duration, isEnded, STATUS_WORDS } from "./format";
 import type { CallCenter } from "./useCallCenter";
-
-/** Seconds since `iso`, ticking. */
-function useElapsed(iso: string | null | undefined, running: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(timer);
-  }, [running]);
-  return iso ? (now - new Date(iso).getTime()) / 1000 : 0;
-}
 
 /** Sent and heard audio: packet counts that climb while audio flows, and the customer's level. */
 function Meters({ sent, received, level }: { sent: number; received: number; level: number }) {
@@ -54,7 +42,9 @@ export function CallDock({
 }) {
   const { active, ringing, error, busy } = center;
   const inCall = active !== null && !isEnded(active.call.status);
-  const elapsed = useElapsed(active?.call.answered_at, inCall && active?.call.status === "accepted");
+  const now = useNow(1_000, inCall && active?.call.status === "accepted");
+  const answeredAt = active?.call.answered_at;
+  const elapsed = answeredAt ? (now - new Date(answeredAt).getTime()) / 1000 : 0;
   if (!active && ringing.length === 0 && !error) return null;
   const who = (call: Call) => (
     <p className="font-semibold text-slate-900">

@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { PageHeader } from "@/components/app/PageHeader";
+import { memberName } from "@/components/inbox/format";
 import { CallsIcon } from "@/components/icons";
 import { formatWhen } from "@/components/templates/format";
 import { Badge, Button, Card, EmptyState, Select } from "@/components/ui";
@@ -62,7 +63,7 @@ export function CallLog() {
   const { data: members = [] } = useQuery({ queryKey: teamKeys.allMembers(), queryFn: listAllMembers });
   const agentName = (id: number | null) => {
     const m = members.find((member) => member.user_id === id);
-    return m ? `${m.first_name} ${m.last_name}`.trim() || m.email : undefined;
+    return m ? memberName(m) : undefined;
   };
   const filtered = Boolean(direction || status || agent);
 

@@ -120,7 +120,7 @@ export function useCallCenter(): CallCenter {
     try {
       await work();
     } catch (err) {
-      setError(err instanceof Error && !("code" in err) ? err.message : toApiError(err).message);
+      setError(toApiError(err).message); // an ApiError's sentence, or a plain Error's (the microphone's)
     } finally {
       setBusy(false);
       void client.invalidateQueries({ queryKey: callKeys.lists() });

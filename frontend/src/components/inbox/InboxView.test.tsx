@@ -241,11 +241,15 @@ describe("InboxView's calls", { timeout: 20_000 }, () => {
     render(<InboxView initialConversationId={7} />);
     expect(await screen.findByText("Hello there", { selector: "p" })).toBeTruthy();
     expect(screen.queryByText("Incoming WhatsApp call")).toBeNull();
+    const source = FakeEventSource.instances[0]!;
+    const before = vi.mocked(callsApi.listCalls).mock.calls.length;
+    act(() => source.open());
+    await waitFor(() => expect(vi.mocked(callsApi.listCalls).mock.calls.length).toBeGreaterThan(before)); // the open's resync
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(screen.queryByText("Incoming WhatsApp call")).toBeNull();
     const ringing = call({ id: 12, status: "ringing" });
     const missed = call({ id: 11, status: "missed", ringing_at: "2026-11-27T11:56:00Z" });
     vi.mocked(callsApi.listCalls).mockImplementation(async (query) => ({ next: null, previous: null, results: query.conversation ? [missed] : [ringing] }));
-    const source = FakeEventSource.instances[0]!;
-    act(() => source.open());
     act(() => source.emit("call", { kind: "call", call_id: 12, conversation_id: 7, assignee_id: null, status: "ringing", direction: "user_initiated", agent_id: null, has_sdp_answer: false }));
     expect(await screen.findByText("Incoming WhatsApp call")).toBeTruthy();
     expect(screen.getByRole("region", { name: "Call from +16505550101" })).toBeTruthy();

@@ -7,13 +7,9 @@ import { Alert, Button, Select, Spinner } from "@/components/ui";
 import type { Call } from "@/lib/api/calls";
 import type { Conversation, ConversationStatus, ConversationUpdate, Member, Message } from "@/lib/api/types";
 import { toApiError } from "@/lib/apiClient";
-import { clockTime, conversationTitle, dayLabel, sameDay, STATUS_LABELS, windowIsOpen, windowText } from "./format";
+import { clockTime, conversationTitle, dayLabel, memberName, sameDay, STATUS_LABELS, windowIsOpen, windowText } from "./format";
 import { InboxComposer } from "./InboxComposer";
 import { MessageBubble, quotedWamid } from "./MessageBubble";
-
-function memberName(member: Member): string {
-  return `${member.first_name} ${member.last_name}`.trim() || member.email;
-}
 
 /** Those who see every conversation pick anyone; agents may only take an unassigned conversation or let theirs go. */
 function AssigneeControl({

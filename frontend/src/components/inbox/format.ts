@@ -1,5 +1,5 @@
 /** Words and times for the inbox. Every function takes `now` so tests don't depend on the clock. */
-import type { Conversation, Person } from "@/lib/api/types";
+import type { Conversation, Member, Person } from "@/lib/api/types";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -8,6 +8,11 @@ const DAY = 24 * HOUR;
 export function conversationTitle(conversation: Pick<Conversation, "contact">): string {
   const { contact } = conversation;
   return contact.name || contact.phone || contact.wa_user_id || `Contact ${contact.id}`;
+}
+
+/** A teammate as the inbox names them: their name, else their email. */
+export function memberName(member: Pick<Member, "first_name" | "last_name" | "email">): string {
+  return `${member.first_name} ${member.last_name}`.trim() || member.email;
 }
 
 /** "Ada Lovelace" → "AL"; an email's first letter otherwise. */
