@@ -16,9 +16,11 @@ def signature(body: bytes) -> str:
 
 
 def status_body(number: str, statuses: list[tuple[str, str]], at: int) -> bytes:
-    """One `messages` change of `number` with these (wamid, status) pairs, as Meta sends it."""
+    """One `messages` change of `number` with these (wamid, status) pairs, as Meta sends it (since 2026 with the
+    customer in `contacts`)."""
     value = {"messaging_product": "whatsapp",
              "metadata": {"display_phone_number": "15550100001", "phone_number_id": number},
+             "contacts": [{"profile": {"name": "Bench Customer"}, "wa_id": "16505550101"}],
              "statuses": [{"id": wamid, "status": status, "timestamp": str(at), "recipient_id": "16505550101",
                            **({"pricing": PRICING} if status != "read" else {})} for wamid, status in statuses]}
     payload = {"object": "whatsapp_business_account",

@@ -7,7 +7,9 @@ inbound message, a failure) goes the one-event way, which records exactly what h
 """
 from dataclasses import dataclass, field
 
-STATUS_ONLY_KEYS = {"messaging_product", "metadata", "statuses"}
+# Since 2026 Meta lists the customers (`contacts`, their BSUIDs) beside sent, delivered and read statuses: still
+# nothing but statuses.
+STATUS_ONLY_KEYS = {"messaging_product", "metadata", "contacts", "statuses"}
 MAX_STATUSES = 100
 
 
@@ -19,7 +21,7 @@ def status_only(parsed: list[dict]) -> dict | None:
     value = change["value"]
     if (change["field"] != "messages" or change["problem"] or not change["phone_number_id"]
             or not isinstance(value, dict) or not set(value) <= STATUS_ONLY_KEYS
-            or not isinstance(value.get("statuses"), list)):
+            or not isinstance(value.get("statuses"), list) or not isinstance(value.get("contacts", []), list)):
         return None
     return change
 
@@ -36,5 +38,9 @@ class StatusRun:
         return sum(len(value["statuses"]) for value in self.values)
 
     def value(self) -> dict:
-        """One change's value holding every status of the run, in order (the first event's metadata)."""
-        return {**self.values[0], "statuses": [status for value in self.values for status in value["statuses"]]}
+        """One change's value holding every status of the run, in order, and every event's contacts (the first
+        event's metadata)."""
+        merged = {**self.values[0], "statuses": [status for value in self.values for status in value["statuses"]]}
+        if any("contacts" in value for value in self.values):
+            merged["contacts"] = [contact for value in self.values for contact in value.get("contacts", [])]
+        return merged

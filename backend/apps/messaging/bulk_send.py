@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from apps.contacts.models import Contact
 from apps.contacts.services import contacts_touch_outbound
+from apps.core.bulk_copy import copy_insert
 from apps.core.errors import ApplicationError
 from apps.core.metrics import SENDS
 from apps.messaging import statuses
@@ -99,14 +100,14 @@ def messages_queue(*, number: PhoneNumber, batch: list[Outgoing]) -> list[Queued
     require_within(connection.tenant, Limit.MESSAGES_PER_MONTH, adding=len(accepted))  # 402 for the whole batch
     conversations = _conversations_for(number, [item.contact.pk for _, item, _ in accepted])
     now = timezone.now()
-    rows = [Message(id=uuid.uuid4(), phone_number=number, to=item.to, type=payload["type"], payload=payload,
-                    contact_id=item.contact.pk, conversation_id=conversations[item.contact.pk])
+    rows = [{"id": uuid.uuid4(), "phone_number_id": number.pk, "to": item.to, "type": payload["type"],
+             "payload": payload, "contact_id": item.contact.pk, "conversation_id": conversations[item.contact.pk]}
             for _, item, payload in accepted]
-    Message.objects.bulk_create(rows)
-    MessageEvent.objects.bulk_create([MessageEvent(message_id=row.id, status=Status.QUEUED) for row in rows])
+    copy_insert(Message, rows)
+    copy_insert(MessageEvent, [{"message_id": row["id"], "status": Status.QUEUED} for row in rows])
     _conversations_on_outbound(rows, at=now)
     for (position, _, _), row in zip(accepted, rows, strict=True):
-        results[position] = Queued(message_id=row.id)
+        results[position] = Queued(message_id=row["id"])
     return results
 
 
@@ -125,9 +126,10 @@ def _conversations_for(number: PhoneNumber, contact_ids: list[int]) -> dict[int,
                 .values_list("contact_id", "pk"))
 
 
-def _conversations_on_outbound(rows: list[Message], *, at) -> None:
+def _conversations_on_outbound(rows: list[dict], *, at) -> None:
     """The threads' last message moves to the template (without reopening them or touching unread)."""
-    previews = [(row.conversation_id, preview_of(row)) for row in rows]
+    previews = [(row["conversation_id"], preview_of(Message(type=row["type"], payload=row["payload"])))
+                for row in rows]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""UPDATE {Conversation._meta.db_table} c
@@ -168,8 +170,8 @@ def messages_send(*, number: PhoneNumber, message_ids: list[uuid.UUID]) -> list[
     """Send queued messages from `number` (the caller has taken their tokens). Safe to call again with the same ids:
     only rows still `queued` are claimed; the others come back as `taken`."""
     claimed = _claim(message_ids)
-    MessageEvent.objects.bulk_create([MessageEvent(message_id=row[0], status=Status.SENDING,
-                                                   detail={"attempt": row[3]}) for row in claimed])
+    copy_insert(MessageEvent, [{"message_id": row[0], "status": Status.SENDING, "detail": {"attempt": row[3]}}
+                               for row in claimed])
     answers = GraphClient(number.account.access_token).send_messages(
         number.phone_number_id, [(to, payload, str(message_id)) for message_id, to, payload, _ in claimed])
     outcomes = _record(list(zip(claimed, answers, strict=True)))
@@ -186,7 +188,7 @@ def _record(answers) -> list[Sent]:
     for (message_id, _to, _payload, attempts), answer in answers:
         if isinstance(answer, SendResult):
             sent.append((message_id, answer.wamid))
-            events.append(MessageEvent(message_id=message_id, status=Status.SENT, detail={"wamid": answer.wamid}))
+            events.append({"message_id": message_id, "status": Status.SENT, "detail": {"wamid": answer.wamid}})
             outcomes.append(Sent(message_id, "sent"))
             continue
         # A BuilderError: the stored message no longer passes the builders' checks (never sent, never will be).
@@ -194,19 +196,19 @@ def _record(answers) -> list[Sent]:
         detail = exc.as_dict()
         if exc.ambiguous:
             unknown.append(message_id)
-            events.append(MessageEvent(message_id=message_id, status=Status.SENDING,
-                                       detail={"error": detail, "outcome": "unknown"}))
+            events.append({"message_id": message_id, "status": Status.SENDING,
+                           "detail": {"error": detail, "outcome": "unknown"}})
             outcomes.append(Sent(message_id, "unknown", exc.code, exc.title))
         elif exc.retryable and attempts < MAX_ATTEMPTS:
             backoff = exc.retry_after or (exc.backoff_hint or 1) * 2 ** (attempts - 1)
             retry.append(message_id)
-            events.append(MessageEvent(message_id=message_id, status=Status.QUEUED,
-                                       detail={"reason": "retryable_error", "error": detail}))
+            events.append({"message_id": message_id, "status": Status.QUEUED,
+                           "detail": {"reason": "retryable_error", "error": detail}})
             outcomes.append(Sent(message_id, "retry", exc.code, exc.title, min(backoff, 300)))
         else:
             failed.append((message_id, exc.code, exc.title[:300], exc.details or ""))
-            events.append(MessageEvent(message_id=message_id, status=Status.FAILED,
-                                       detail={"code": exc.code, "title": exc.title, "details": exc.details}))
+            events.append({"message_id": message_id, "status": Status.FAILED,
+                           "detail": {"code": exc.code, "title": exc.title, "details": exc.details}})
             outcomes.append(Sent(message_id, "failed", exc.code, exc.title))
     table = Message._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
@@ -238,7 +240,7 @@ def _record(answers) -> list[Sent]:
             cursor.execute(
                 f"""UPDATE {table} SET status = %s, claimed_at = NULL, updated_at = %s
                     WHERE id = ANY(%s::uuid[]) AND status = %s""", [Status.QUEUED, now, retry, Status.SENDING])
-        MessageEvent.objects.bulk_create(events)
+        copy_insert(MessageEvent, events)
         if moved:
             message_statuses_changed.send(sender=Message, changes=moved)
         if sent:

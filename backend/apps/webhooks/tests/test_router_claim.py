@@ -114,6 +114,41 @@ def test_a_numbers_status_events_are_handled_together_in_order(alpha, monkeypatc
     assert WebhookChange.objects.filter(status="handled").count() == 4
 
 
+def _status_with_contact(wamid: str, contacts) -> dict:
+    """A status as Meta sends it since 2026: the customer listed in `contacts` beside it (conformance payloads)."""
+    body = _status(NUMBER_A, WABA_A, wamid)
+    body["entry"][0]["changes"][0]["value"]["contacts"] = contacts
+    return body
+
+
+def test_statuses_listing_their_customers_as_meta_sends_them_are_handled_together(alpha, monkeypatch):
+    connect(alpha, NUMBER_A, WABA_A)
+    for i in range(3):
+        post(_status_with_contact(f"wamid.P{i}", [{"profile": {"name": f"Customer {i}"}, "wa_id": "16505550101",
+                                                   "user_id": f"US.{i}"}]))
+    values = []
+    monkeypatch.setitem(registry._HANDLERS, "messages", lambda value, **_: values.append(value))
+
+    assert webhook_events_route_due() == 3
+
+    assert len(values) == 1  # one change: the merged run
+    assert [s["id"] for s in values[0]["statuses"]] == ["wamid.P0", "wamid.P1", "wamid.P2"]
+    assert [c["user_id"] for c in values[0]["contacts"]] == ["US.0", "US.1", "US.2"]
+    assert WebhookChange.objects.filter(status="handled").count() == 3
+
+
+def test_a_status_event_whose_contacts_meta_would_never_send_goes_the_one_event_way(alpha, monkeypatch):
+    connect(alpha, NUMBER_A, WABA_A)
+    post(_status_with_contact("wamid.Q0", []))
+    post(_status_with_contact("wamid.Q1", "not a list"))
+    post(_status_with_contact("wamid.Q2", []))
+    calls = _recording(monkeypatch)
+
+    webhook_events_route_due()
+
+    assert calls == [["wamid.Q0"], ["wamid.Q1"], ["wamid.Q2"]]  # the odd one out splits the run, order kept
+
+
 def test_an_inbound_message_between_statuses_keeps_its_place(alpha, monkeypatch):
     connect(alpha, NUMBER_A, WABA_A)
     post(_status(NUMBER_A, WABA_A, "wamid.S1"))
