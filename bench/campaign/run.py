@@ -89,12 +89,18 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_seconds(pid: int, *, children_reaped: bool = False) -> float:
+    """utime + stime (and, with `children_reaped`, the exited children's: a server's short-lived workers)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / _TICK
+        ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children_reaped else 0)
+        return ticks / _TICK
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[1])
 
 
 def _status_kb(pid: int, key: str) -> int:
@@ -176,10 +182,12 @@ class Stack:
 
 
 class Backends:
-    """CPU of the PostgreSQL backends serving the bench database (and the shared Redis server's)."""
+    """CPU of PostgreSQL (the backends serving the bench database, and the rest of the server: WAL writer,
+    checkpointer, autovacuum, other databases' backends), of the shared Redis server, and of this process."""
 
     def __init__(self):
         self.seen: dict[int, float] = {}
+        self.postmaster = 0
 
     def cpu(self) -> dict[str, float]:
         from django.db import connection
@@ -192,9 +200,16 @@ class Backends:
                 seconds = _cpu_seconds(pid)
                 if seconds:
                     self.seen[pid] = seconds
+            if not self.postmaster:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.postmaster = _parent(cursor.fetchone()[0])
         info = redis_client().info("cpu")
-        return {"postgres (bench db)": sum(self.seen.values()),
-                "redis": float(info.get("used_cpu_user", 0)) + float(info.get("used_cpu_sys", 0))}
+        server = _cpu_seconds(self.postmaster, children_reaped=True) + sum(
+            _cpu_seconds(pid) for pid in _tree(self.postmaster) if pid != self.postmaster)
+        bench_db = sum(self.seen.values())
+        return {"postgres (bench db)": bench_db, "postgres (background, autovacuum)": server - bench_db,
+                "redis": float(info.get("used_cpu_user", 0)) + float(info.get("used_cpu_sys", 0)),
+                "this bench": _cpu_seconds(os.getpid())}
 
 
 # --- seeding -------------------------------------------------------------------------------------------------
@@ -512,7 +527,8 @@ def _print_summary(args, rows: list[dict], stack: Stack) -> None:
         if not r["settled"]:
             print("  !! the stack did not go idle within 180 s after the run")
         cores = r["cores"]
-        ours = sum(v for k, v in cores.items() if k not in ("machine (all)", "redis"))
+        ours = sum(v for k, v in cores.items() if k not in ("machine (all)", "redis", "this bench")
+                   and not k.startswith("postgres (background"))
         print("  CPU cores in the steady state: " + ", ".join(f"{k} {v:.2f}" for k, v in cores.items())
               + f" (the stack's processes and its PostgreSQL backends together {ours:.2f})")
     print(f"\naims: ratio >= {AIMS['ratio']} at both rates, 0 duplicates, 0 x 130429, lag p99 < {AIMS['lag_p99']} s")

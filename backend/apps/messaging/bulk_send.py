@@ -32,7 +32,7 @@ from apps.core.errors import ApplicationError
 from apps.core.metrics import SENDS
 from apps.messaging import statuses
 from apps.messaging.consent import ledger_categories, opted_out_of
-from apps.messaging.conversations import preview_of
+from apps.messaging.conversations import preview_of_payload
 from apps.messaging.models import Conversation, Message, MessageEvent
 from apps.messaging.outbox import MAX_ATTEMPTS
 from apps.messaging.signals import message_statuses_changed
@@ -128,8 +128,7 @@ def _conversations_for(number: PhoneNumber, contact_ids: list[int]) -> dict[int,
 
 def _conversations_on_outbound(rows: list[dict], *, at) -> None:
     """The threads' last message moves to the template (without reopening them or touching unread)."""
-    previews = [(row["conversation_id"], preview_of(Message(type=row["type"], payload=row["payload"])))
-                for row in rows]
+    previews = [(row["conversation_id"], preview_of_payload(row["type"], row["payload"])) for row in rows]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""UPDATE {Conversation._meta.db_table} c

@@ -41,7 +41,13 @@ Status = Conversation.Status
 
 def preview_of(message: Message) -> str:
     """A one-line summary for the conversation list."""
-    body = message.content
+    return preview_of_payload(message.type, message.payload)
+
+
+def preview_of_payload(kind: str, payload: dict | None) -> str:
+    """preview_of for a message not built as a model (Meta's message object and its type)."""
+    body = (payload or {}).get(kind)
+    body = body if isinstance(body, dict) else {}
     text = {
         "text": lambda: body.get("body"),
         "interactive": lambda: (body.get("body") or {}).get("text")
@@ -50,8 +56,8 @@ def preview_of(message: Message) -> str:
         "template": lambda: f"Template: {body.get('name', '')}",
         "reaction": lambda: f"Reacted {body.get('emoji', '')}".strip(),
         "location": lambda: body.get("name") or "Location",
-    }.get(message.type, lambda: body.get("caption") or body.get("filename"))()
-    return (text or message.type.capitalize())[:200]
+    }.get(kind, lambda: body.get("caption") or body.get("filename"))()
+    return (text or kind.capitalize())[:200]
 
 
 def conversation_for(*, contact, number) -> Conversation:
