@@ -55,7 +55,7 @@ class StatusIn:
     pricing: dict | None = None
 
 
-def _delivered_billable(message) -> bool:
+def _delivered_billable(message: _Locked) -> bool:
     """Meta charges a message when it is delivered, if its pricing says billable (read implies delivered)."""
     return message.billable is True and (message.delivered_at is not None or message.read_at is not None)
 
@@ -68,22 +68,22 @@ def _uuid(value) -> uuid.UUID | None:
 
 
 class _Batch:
-    def __init__(self, messages: list):
+    def __init__(self, messages: list[_Locked]):
         self.by_wamid = {m.wamid: m for m in messages if m.wamid}
         self.by_id = {m.pk: m for m in messages}
-        self.changed: dict = {}
+        self.changed: dict[uuid.UUID, _Locked] = {}
         self.events: list[dict] = []  # MessageEvent rows
         self.metrics: Counter = Counter()
         # Charged (or from before wallets) already: the rows are locked, so what they say now is final.
         self.billed_before = {m.pk for m in messages if _delivered_billable(m)}
 
-    def find(self, update):
+    def find(self, update) -> _Locked | None:
         found = self.by_wamid.get(update.wamid)
         if found is None and update.callback_data:
             found = self.by_id.get(_uuid(update.callback_data))
         return found
 
-    def apply(self, message, update) -> None:
+    def apply(self, message: _Locked, update) -> None:
         """outbox.message_status_apply's rules on the locked row, in memory."""
         at = update.at or timezone.now()
         if message.wamid is None:
@@ -160,7 +160,7 @@ def _lock(updates) -> list[_Locked]:
         return [_Locked(row) for row in cursor.fetchall()]
 
 
-def _save(changed: list) -> None:
+def _save(changed: list[_Locked]) -> None:
     columns = {name: [getattr(m, name) for m in changed] for name in _FIELDS}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -213,7 +213,7 @@ def statuses_apply(updates, *, hold: bool = True) -> list[uuid.UUID | None]:
     return found
 
 
-def _announce(changed: list) -> None:
+def _announce(changed: list[_Locked]) -> None:
     """The inbox's ticks move: live.publish's "status" event for each changed message, written after commit in one
     round trip to Redis (a change brings up to 100; an XADD each, each on a new connection, was a fifth of its time)."""
     events = [{"kind": "status", "conversation_id": m.conversation_id, "assignee_id": m.assignee_id,
