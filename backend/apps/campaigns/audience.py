@@ -199,6 +199,15 @@ def audience_preview(audience: dict, template: Template) -> Preview:
     return Preview(counts, by_country, sample)
 
 
+def recipients_analyze() -> None:
+    """Fresh planner statistics for the recipients table, once a campaign's recipients are committed. Autovacuum's
+    analyze comes minutes later; until then the planner thought the new campaign had one recipient, read each
+    batch through the campaign's index and sorted every recipient (24 ms a batch of 16 at 60,000 recipients,
+    ten batches a second), instead of reading the due rows in order from `campaign_recipient_due`."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE campaigns_campaignrecipient")
+
+
 def recipients_materialise(*, campaign, business_time_zone: str) -> Counts:
     """Insert the campaign's recipients (inside the caller's transaction) and return the counts."""
     variants = list(campaign.variants.order_by("index"))

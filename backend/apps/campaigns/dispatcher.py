@@ -156,6 +156,7 @@ class _Dispatcher:
             if campaign.materialised_at is None:
                 if not self._materialise(campaign):
                     return "completed"
+                audiences.recipients_analyze()
                 continue
             outcome = self._guard(campaign) or self._decide_ab(campaign)
             if outcome:

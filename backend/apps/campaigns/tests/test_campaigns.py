@@ -4,6 +4,7 @@ business's campaigns invisible to another."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from apps.campaigns.models import Campaign, CampaignRecipient
@@ -82,6 +83,20 @@ def test_opted_out_unreachable_and_duplicate_contacts_are_excluded_when_material
     assert detail["excluded"] == {"opted_out": 2, "unreachable": 2, "duplicates": 1}
     assert detail["counts"]["recipients"] == 5
     assert {m["wa_id"] for m in _outbound(graph_sandbox)} == {f"1650555{i:04d}" for i in range(5)}
+
+
+def test_the_planner_knows_a_campaign_s_recipients_before_its_first_batch(alpha, graph_sandbox, demo):
+    client, number_id, template = demo
+    add_contacts(alpha, 40)
+    created = create_campaign(client, number_id, template)
+    start(client, created["id"])
+
+    dispatch(alpha, created["id"])
+
+    with in_schema(alpha), connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'campaigns_campaignrecipient'::regclass")
+        # never analysed is -1; autovacuum's analyze would come minutes later
+        assert cursor.fetchone()[0] == CampaignRecipient.objects.count() == 40
 
 
 def test_the_audience_preview_counts_exclusions_estimates_cost_and_shows_the_daily_limit(alpha, graph_sandbox, demo):
