@@ -36,7 +36,10 @@ class WebhookEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "received_at"], name="webhook_event_pending"),
-                   # The router's claim: the events still to route, by order key and arrival.
+                   # The router's claim: the events still to route in arrival order (without wading through
+                   # the processed ones the table keeps), and by order key for the earlier ones still held.
+                   models.Index(fields=["id"], name="webhook_event_due_in_order",
+                                condition=models.Q(status__in=["received", "failed"])),
                    models.Index(fields=["order_key", "id"], name="webhook_event_due",
                                 condition=models.Q(status__in=["received", "failed"]))]
 

@@ -24,6 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from apps.core.bulk_copy import copy_insert
 from apps.core.metrics import WEBHOOK_EVENTS_ROUTED, WEBHOOK_LAG
 from tenants.ingress.claim import Claimed, webhook_events_claim
 from tenants.ingress.merge import MAX_STATUSES, StatusRun, status_only
@@ -157,10 +158,11 @@ def _route_statuses(run: StatusRun, tenant_of) -> list[int]:
     if tenant is not None and handler is not None:
         try:
             with tenant_context(tenant), transaction.atomic():
-                WebhookChange.objects.bulk_create([WebhookChange(
-                    event_id=event_id, position=0, field="messages", phone_number_id=run.phone_number_id[:32],
-                    waba_id=run.waba_id[:32], tenant=tenant, status=Change.HANDLED, handled_at=timezone.now())
-                    for event_id in ids])
+                now = timezone.now()
+                copy_insert(WebhookChange, [{
+                    "event_id": event_id, "position": 0, "field": "messages", "tenant_id": tenant.pk,
+                    "phone_number_id": run.phone_number_id[:32], "waba_id": run.waba_id[:32],
+                    "status": Change.HANDLED, "handled_at": now} for event_id in ids])
                 dropped = "; ".join(handler(run.value(), waba_id=run.waba_id) or [])[:2000]
                 if dropped:
                     WebhookChange.objects.filter(event_id__in=ids).update(error=dropped)
