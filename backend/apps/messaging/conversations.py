@@ -32,6 +32,7 @@ from apps.messaging.models import (
     ConversationNote,
     InboxSettings,
     Message,
+    content_of,
 )
 from tenants.members import Capability, Member, member_of
 from tenants.models import User
@@ -46,8 +47,7 @@ def preview_of(message: Message) -> str:
 
 def preview_of_payload(kind: str, payload: dict | None) -> str:
     """preview_of for a message not built as a model (Meta's message object and its type)."""
-    body = (payload or {}).get(kind)
-    body = body if isinstance(body, dict) else {}
+    body = content_of(kind, payload)
     text = {
         "text": lambda: body.get("body"),
         "interactive": lambda: (body.get("body") or {}).get("text")

@@ -48,6 +48,12 @@ class Conversation(models.Model):
         return self.last_inbound_at + SERVICE_WINDOW if self.last_inbound_at else None
 
 
+def content_of(kind: str, payload: dict | None) -> dict:
+    """The object Meta's message names by its type (payload["text"], payload["image"], ...), or {}."""
+    content = (payload or {}).get(kind)
+    return content if isinstance(content, dict) else {}
+
+
 class Message(models.Model):
     class Direction(models.TextChoices):
         OUTBOUND = "out", "Outbound"
@@ -112,9 +118,7 @@ class Message(models.Model):
 
     @property
     def content(self) -> dict:
-        """The object Meta's message names by its type (payload["text"], payload["image"], ...), or {}."""
-        content = (self.payload or {}).get(self.type)
-        return content if isinstance(content, dict) else {}
+        return content_of(self.type, self.payload)
 
 
 class MessageEvent(models.Model):
