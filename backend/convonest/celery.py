@@ -33,6 +33,18 @@ def _refuse_insecure_start(**kwargs) -> None:
         print(exc, file=sys.stderr)
         raise SystemExit(1) from exc
 
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_connections(task=None, **kwargs) -> None:
+    """What Django does around a request: close a database connection that is broken, left in a transaction, or
+    older than CONN_MAX_AGE, and keep the others (settings.CELERY_DB_REUSE_MAX stops Celery closing them all)."""
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        from django.db import close_old_connections
+
+        close_old_connections()
+
+
 app.conf.beat_schedule = {
     "refill-schema-pool": {"task": "tenants.tasks.schema_pool_refill", "schedule": 60.0},
     # The webhook router, besides its wake-ups after inserts: leases run out, back-offs end, Redis was down.

@@ -326,6 +326,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Celery's Django fixup closes every database connection before and after each task unless this is set; then it
+# closes them every 2 x this many tasks. convonest.celery closes them as Django does after a request instead
+# (CONN_MAX_AGE, or broken): a new PostgreSQL session for each of the router's short tasks, a dozen a second in a
+# campaign, cost a sixth of the machine.
+CELERY_DB_REUSE_MAX = 1_000_000
 # Redis redelivers a task not acked within the visibility timeout, and a countdown/ETA task is held unacked
 # until it runs: the timeout must exceed the longest retry delay (media back-off: 3600 s) or such tasks run
 # twice. It is also how long a task of a killed worker waits before another worker gets it (acks_late).

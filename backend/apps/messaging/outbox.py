@@ -255,11 +255,16 @@ def messages_reconcile() -> int:
     return _queued_sweep() + _sending_reconcile()
 
 
+def in_flight():
+    """Messages not yet accepted by Meta nor failed: the rows of the msg_in_flight index, whatever their number."""
+    return Message.objects.filter(wamid__isnull=True, failed_at__isnull=True)
+
+
 def _queued_sweep() -> int:
     now = timezone.now()
     recent = MessageEvent.objects.filter(
         message=OuterRef("pk"), created_at__gte=now - timedelta(seconds=settings.MESSAGE_QUEUED_SWEEP_AFTER_SECONDS))
-    idle = list(Message.objects.filter(status=Status.QUEUED).exclude(Exists(recent)).values_list("pk", flat=True)[:500])
+    idle = list(in_flight().filter(status=Status.QUEUED).exclude(Exists(recent)).values_list("pk", flat=True)[:500])
     for pk in idle:
         # The event is the sweep's own activity: the row isn't enqueued again until it idles once more.
         MessageEvent.objects.create(message_id=pk, status=Status.QUEUED, detail={"reason": "swept"})
@@ -269,7 +274,7 @@ def _queued_sweep() -> int:
 
 def _sending_reconcile() -> int:
     cutoff = timezone.now() - timedelta(seconds=settings.MESSAGE_RECONCILE_AFTER_SECONDS)
-    stuck = list(Message.objects.filter(status=Status.SENDING, wamid__isnull=True, claimed_at__lt=cutoff)
+    stuck = list(in_flight().filter(status=Status.SENDING, claimed_at__lt=cutoff)
                  .values_list("pk", "reconcile_attempts")[:500])
     for pk, resends in stuck:
         still_stuck = Message.objects.filter(pk=pk, status=Status.SENDING, wamid__isnull=True)

@@ -1,6 +1,7 @@
 """Campaigns end to end against the sandbox: materialised once, sent at the number's rate through the outbox, never
 twice; paused, resumed, retargeted and A/B-tested; opt-outs, quiet hours and the daily limit respected; and one
 business's campaigns invisible to another."""
+import time
 from datetime import timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from apps.campaigns.tests.support import (
     template_id,
 )
 from apps.contacts.models import Contact, Segment
+from apps.messaging import rate_limit
 from apps.messaging.models import Message
 from apps.messaging.outbox import message_status_apply
 from apps.messaging.tests.inbox_helpers import customer_writes
@@ -153,6 +155,29 @@ def test_pausing_stops_sending_and_resuming_finishes_with_everyone_messaged_once
     assert dispatch(alpha, created["id"]) == "completed"
     sent = _outbound(graph_sandbox)
     assert len(sent) == 30 and len({m["wa_id"] for m in sent}) == 30
+
+
+def test_at_a_low_throughput_the_dispatcher_sends_fewer_larger_batches_at_the_same_pace(alpha, graph_sandbox, demo,
+                                                                                          monkeypatch):
+    client, number_id, template = demo
+    add_contacts(alpha, 200)
+    created = create_campaign(client, number_id, template, throughput_cap=80)
+    start(client, created["id"])
+    takes = []  # (when, granted): each take from the number's bucket is one batch
+    real_take = rate_limit.number_take_many
+
+    def take(*args, **kwargs):
+        grant = real_take(*args, **kwargs)
+        takes.append((time.monotonic(), grant.granted))
+        return grant
+
+    monkeypatch.setattr(rate_limit, "number_take_many", take)
+    dispatch(alpha, created["id"], run_seconds=1.0)
+    sizes = [granted for _, granted in takes]
+    assert 2 <= len(sizes) <= 6 and min(sizes) >= 20, sizes  # 0.1 s takes: ten batches of 8
+    pace = sum(sizes[1:]) / (takes[-1][0] - takes[0][0])  # what accrued after the first take
+    assert 60 <= pace <= 100, pace  # still 80 msg/s
+    assert len(_outbound(graph_sandbox)) == sum(sizes)
 
 
 def test_a_template_paused_by_meta_mid_run_pauses_the_campaign_and_says_why(alpha, graph_sandbox, demo):
