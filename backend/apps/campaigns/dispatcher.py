@@ -38,6 +38,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from apps.audit.context import acting_as
@@ -111,6 +112,15 @@ def _lease_take(campaign_id: int, token: uuid.UUID) -> bool:
     return bool(Campaign.objects.filter(pk=campaign_id, status__in=[S.RUNNING, S.SCHEDULED])
                 .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now()))
                 .update(lease_token=token, lease_until=_lease_until()))
+
+
+def queued_again(campaign: Campaign, *, sending: list[uuid.UUID]):
+    """Ids of the campaign's messages queued again (a retry whose back-off is over, a crash before the send) and not
+    among `sending`. Through the business's in-flight messages (msg_in_flight), never all of the campaign's
+    recipients: the dispatcher asks before every batch."""
+    return (in_flight().filter(status=Message.Status.QUEUED, campaign_recipient__campaign=campaign,
+                               campaign_recipient__not_before__lte=Now())
+            .exclude(pk__in=sending).values_list("pk", flat=True))
 
 
 class _Dispatcher:
@@ -248,17 +258,10 @@ class _Dispatcher:
     @transaction.atomic
     def _batch(self, campaign: Campaign, n: int) -> list[uuid.UUID]:
         """Up to `n` message ids to send now: queued ones left by a crash or a retry first, then new ones."""
+        ids = list(queued_again(campaign, sending=[i for _, batch in self.inflight for i in batch])[:n])
+        if len(ids) >= n:
+            return ids
         with connection.cursor() as cursor:
-            # Through the business's in-flight messages (msg_in_flight), not the campaign's recipients.
-            cursor.execute("""SELECT m.id FROM messaging_message m
-                              JOIN campaigns_campaignrecipient r ON r.message_id = m.id
-                              WHERE m.wamid IS NULL AND m.failed_at IS NULL AND m.status = 'queued'
-                                AND r.campaign_id = %s AND r.not_before <= now()
-                                AND NOT m.id = ANY(%s::uuid[])
-                              LIMIT %s""", [campaign.pk, [i for _, batch in self.inflight for i in batch], n])
-            ids = [row[0] for row in cursor.fetchall()]
-            if len(ids) >= n:
-                return ids
             cursor.execute("""SELECT id, contact_id, variant FROM campaigns_campaignrecipient
                               WHERE campaign_id = %s AND state = 'pending' AND not_before <= now()
                               ORDER BY not_before, id LIMIT %s FOR UPDATE SKIP LOCKED""", [campaign.pk, n - len(ids)])
