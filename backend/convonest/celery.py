@@ -3,6 +3,7 @@
 tenant-schemas-celery stamps the current schema into each message's headers and switches the worker's
 connection to it before the task body runs; tasks sent from the public schema run in public.
 """
+import gc
 import os
 
 from celery import signals
@@ -32,6 +33,23 @@ def _refuse_insecure_start(**kwargs) -> None:
         # Celery logs and ignores a signal handler's exception; SystemExit is what stops it.
         print(exc, file=sys.stderr)
         raise SystemExit(1) from exc
+
+
+# Collections of the young generation only after this many new objects, and of the older two after this many of the
+# one below (Python's default: 700, 10, 10).
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
+@signals.worker_init.connect
+@signals.worker_process_init.connect
+def _tune_garbage_collection(**kwargs) -> None:
+    """Startup's objects (Django, its models, the imported code: ~200,000) leave the collector's view, and young
+    objects are collected less often. A campaign's dispatcher allocates a batch's payloads, rows and requests at
+    1,000 msg/s: with Python's defaults it spent a fifth of its CPU in the collector, each full collection walking
+    every object of the process (33 of them, 5.5 s, in a 30,000-message campaign). In the main process before the
+    pool forks (its children inherit it) and again in each child, for what it imported since."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 @signals.task_prerun.connect
