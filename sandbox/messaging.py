@@ -3,6 +3,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 
 from .errors import GraphError, invalid, missing, webhook_error
@@ -120,6 +121,7 @@ class Messaging:
                 wamid = message.id
                 self.dispatcher.schedule(state.config.delivery_delay_ms / 1000,
                                          lambda: self.set_status_by_id(wamid, "delivered"))
+                self._customer_engages(number, message)
         result: dict = {"messaging_product": "whatsapp",
                         "contacts": [{"input": out.to_input if out.to else out.recipient, "wa_id": wa_id}],
                         "messages": [{"id": message.id}]}
@@ -175,6 +177,23 @@ class Messaging:
                     target.reactions["business"] = reaction["emoji"]
                 else:
                     target.reactions.pop("business", None)
+
+    def _customer_engages(self, number: PhoneNumber, message: Message) -> None:
+        """What a simulated customer does with a delivered message (`read_share`, `reply_share`): opens it after a
+        while, and answers some. Which ones is decided by the message's id, not by chance."""
+        config = self.state.config
+        wamid, wa_id = message.id, message.wa_id
+        if config.read_share <= 0 or _share(wamid, "read") >= config.read_share:
+            return
+        read_after = (config.delivery_delay_ms + config.read_delay_ms * (0.5 + _share(wamid, "delay"))) / 1000
+        answers = _share(wamid, "reply") < config.reply_share
+
+        def read() -> None:
+            if self.set_status_by_id(wamid, "read") and answers:
+                self.dispatcher.schedule(config.reply_delay_ms / 1000, lambda: self.inbound(
+                    number, wa_id, {"type": "text", "text": {"body": "Thanks, got it!"}}, context_id=wamid))
+
+        self.dispatcher.schedule(read_after, read)
 
     # --- statuses -----------------------------------------------------------------------------------
     def set_status_by_id(self, wamid: str, status: str) -> bool:
@@ -337,3 +356,8 @@ class Messaging:
         self.dispatcher.enqueue(Item(field="messages", waba_id=number.waba_id, phone_number_id=number.id,
                                      message=msg, contact=contact))
         return message
+
+
+def _share(wamid: str, purpose: str) -> float:
+    """A number in [0, 1) fixed by the message id: the same message is read (or answered) however often it is asked."""
+    return int.from_bytes(hashlib.blake2b(f"{purpose}:{wamid}".encode(), digest_size=8).digest(), "big") / 2**64

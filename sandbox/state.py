@@ -54,6 +54,12 @@ class SandboxConfig:
     pair_burst: int = 45  # messages to one user allowed in a burst ...
     pair_interval_s: float = 6.0  # ... then one per this many seconds (131056)
     call_accept_timeout_s: float = 45.0  # a call not accepted (or answered) in time ends (Meta: 30-60 s)
+    # Simulated customers (make dev's demo sets them): a share of the business messages delivered is read, and a share
+    # of those is answered with a text, so a campaign's funnel fills past "delivered" without anyone at a phone page.
+    read_share: float = 0.0
+    read_delay_ms: int = 4000  # delivered -> read, spread from half to one and a half times this per message
+    reply_share: float = 0.0  # of the messages read
+    reply_delay_ms: int = 5000  # read -> the customer's answer
 
     @classmethod
     def from_env(cls) -> SandboxConfig:

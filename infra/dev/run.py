@@ -87,8 +87,12 @@ def default_procs(data_dir: Path, web_port: int, frontend_port: int, events_port
                   "NEXT_TELEMETRY_DISABLED": "1"}),
         # The WhatsApp sandbox stands in for Meta: started before setup (bootstrap_demo verifies the demo
         # number against it); its webhooks go to Django on the public host.
+        # Its simulated customers read 60% of what is delivered and answer a sixth of that, so a campaign's funnel
+        # fills past "delivered" (SANDBOX_READ_SHARE=0 leaves reading to the phone pages).
         Proc("sandbox", [PY, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(SANDBOX_PORT),
-                         "--webhook-url", f"http://localhost:{web_port}/webhooks/whatsapp"], port=SANDBOX_PORT),
+                         "--webhook-url", f"http://localhost:{web_port}/webhooks/whatsapp"], port=SANDBOX_PORT,
+             env={"SANDBOX_READ_SHARE": os.environ.get("SANDBOX_READ_SHARE", "0.6"),
+                  "SANDBOX_REPLY_SHARE": os.environ.get("SANDBOX_REPLY_SHARE", "0.17")}),
         # localstripe, with Stripe's hosted Checkout and portal pages (sandbox.stripe_hosted), stands in for Stripe
         # (docs/billing.md; it keeps its store in /tmp/localstripe.pickle), and `billing_seed` (a setup step)
         # creates the plans and registers our webhook at every start: localstripe forgets webhooks when it stops.

@@ -177,3 +177,27 @@ def test_throughput_default_80_per_second(sb):
         sb.anon.post(f"/_sandbox/customers/{wa_id}/window", json={"phone_number_id": PHONE})
     results = [sb.text(wa_id).status_code for wa_id in customers]
     assert results.count(200) == 80 and results[-1] == 400
+
+
+def test_simulated_customers_read_a_share_of_what_is_delivered_and_answer_a_share_of_that(sb):
+    sb.state.config.update({"read_share": 0.5, "reply_share": 0.5, "read_delay_ms": 100, "reply_delay_ms": 100})
+    sent = [sb.text(ALICE if i % 2 else BEN, f"m{i}").json()["messages"][0]["id"] for i in range(40)]
+    for _ in range(3):  # delivered, then read, then the answers: each scheduled by the one before
+        sb.flush()
+    read = {s["id"] for s in sb.receiver.statuses() if s["status"] == "read"}
+    assert {s["id"] for s in sb.receiver.statuses() if s["status"] == "delivered"} == set(sent)
+    assert 10 <= len(read) <= 30 and read < set(sent)
+    answers = [m for post in sb.receiver.ok() for change in post["entry"][0]["changes"]
+               for m in change["value"].get("messages", [])]
+    assert 2 <= len(answers) < len(read)
+    assert all(m["context"]["id"] in read and m["text"]["body"] for m in answers)  # each answers a message read
+    assert {m["from"] for m in answers} <= {ALICE, BEN}
+
+
+def test_simulated_customers_are_off_unless_configured(sb):
+    sb.text()
+    for _ in range(3):
+        sb.flush()
+    assert [s["status"] for s in sb.receiver.statuses()] == ["sent", "delivered"]
+    changes = [change for post in sb.receiver.ok() for change in post["entry"][0]["changes"]]
+    assert not any(change["value"].get("messages") for change in changes)
