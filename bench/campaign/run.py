@@ -2,7 +2,8 @@
 throughput (80 msg/s, and 1,000 after Meta's upgrade), the whole stack running as in production:
 
     the sandbox (its own uvicorn process; it enforces Meta's throughput, 130429, and pair rate, 131056, and sends
-    signed status webhooks, up to 100 statuses a POST)
+    signed status webhooks, up to 100 statuses a POST: sent, delivered, and read for `--read-share` of the messages,
+    1 by default, the issue's three statuses a message)
     -> gunicorn (gthread, as infra/docker/backend.Dockerfile) for Meta's webhooks and our API
     -> a Celery worker on the default queue (webhook routing: statuses applied a change at a time)
     ;  a Celery worker on the `campaigns` queue (the campaign's dispatcher)
@@ -30,7 +31,8 @@ thread kind, one report per process) to see where the time goes.
 
 Runs against its own database, `<DATABASE_URL's name>_bench_campaign`, created and dropped here.
 Usage (from the repository root, inside infra/dev/with_services.py --purpose bench, as `make bench-campaign` does):
-    python -m bench.campaign.run [--recipients 100000] [--rates 1000,80] [--window-80 60] [--full] [--profile DIR]
+    python -m bench.campaign.run [--recipients 100000] [--rates 1000,80] [--window-80 60] [--full] [--read-share 1]
+                                 [--profile DIR]
 """
 from __future__ import annotations
 
@@ -124,8 +126,9 @@ class Stack:
     """The processes of one run: sandbox, gunicorn, the routing worker and the dispatcher's worker."""
 
     def __init__(self, env: dict, *, web_workers: int, web_threads: int, routing_concurrency: int,
-                 profile: Path | None):
+                 profile: Path | None, read_share: float):
         self.env = env
+        self.read_share = read_share
         self.sandbox_port, self.web_port = _free_port(), _free_port()
         self.web_workers, self.web_threads, self.routing_concurrency = web_workers, web_threads, routing_concurrency
         self.profile = profile
@@ -146,7 +149,7 @@ class Stack:
             self._cmd("sandbox", "sandbox", "--host", "127.0.0.1", "--port", str(self.sandbox_port),
                       "--state-file", "none",
                       "--webhook-url", f"http://localhost:{self.web_port}/webhooks/whatsapp"),
-            env={**env, "LOG_LEVEL": "WARNING"}, cwd=REPO, **quiet)
+            env={**env, "LOG_LEVEL": "WARNING", "SANDBOX_READ_SHARE": str(self.read_share)}, cwd=REPO, **quiet)
         self.procs["web (gunicorn)"] = subprocess.Popen(
             self._cmd("web", "gunicorn", "convonest.wsgi", "-b", f"127.0.0.1:{self.web_port}",
                       "-w", str(self.web_workers), "--worker-class", "gthread", "--threads", str(self.web_threads),
@@ -441,6 +444,9 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn workers (production: 3)")
     parser.add_argument("--web-threads", type=int, default=32, help="gunicorn threads a worker (production: 32)")
     parser.add_argument("--routing-concurrency", type=int, default=2, help="Celery processes routing webhooks")
+    parser.add_argument("--read-share", type=float, default=1.0,
+                        help="share of delivered messages the sandbox's customers read (1: sent, delivered and read "
+                             "for every message, the issue's 3,000 statuses a second at 1,000 msg/s)")
     parser.add_argument("--profile", type=Path, default=None,
                         help="directory for per-process sampling profiles (bench/campaign/sampler.py)")
     args = parser.parse_args()
@@ -461,7 +467,8 @@ def main() -> int:
                "CELERY_TASK_DEFAULT_QUEUE": "celery", "CAMPAIGN_DISPATCH_SECONDS": "300",
                "WHATSAPP_APP_ID": demo["app_id"], "WHATSAPP_APP_SECRET": demo["app_secret"], "PYTHONPATH": str(REPO)}
         stack = Stack(env, web_workers=args.web_workers, web_threads=args.web_threads,
-                      routing_concurrency=args.routing_concurrency, profile=args.profile)
+                      routing_concurrency=args.routing_concurrency, profile=args.profile,
+                      read_share=args.read_share)
         env["WHATSAPP_GRAPH_URL"] = f"http://127.0.0.1:{stack.sandbox_port}"
         os.environ.update(env)
         import django
@@ -520,7 +527,8 @@ def _ok(good: bool) -> str:
 def _print_summary(args, rows: list[dict], stack: Stack) -> None:
     print(f"\ncampaign dispatch: {args.recipients:,} recipients, the sandbox enforcing Meta's limits; everything "
           f"(sandbox, gunicorn {args.web_workers}x{args.web_threads} gthread, routing worker -c "
-          f"{args.routing_concurrency}, dispatcher worker, PostgreSQL, Redis, this sampler) on {os.cpu_count()} cores")
+          f"{args.routing_concurrency}, dispatcher worker, PostgreSQL, Redis, this sampler) on {os.cpu_count()} cores; "
+          f"the sandbox's customers read {args.read_share:.0%} of what is delivered, a few seconds later")
     for r in rows:
         run = ("all recipients" if r["window"] is None
                else f"a {args.window_80:.0f} s steady window, then cancelled through the API")
@@ -541,7 +549,7 @@ def _print_summary(args, rows: list[dict], stack: Stack) -> None:
               f"({r['retries']['retries']} retried)")
         c = r["counts"]
         print(f"  our counts (API)        recipients {c['recipients']:,}, sent {c['sent']:,}, delivered "
-              f"{c['delivered']:,}, failed {c['failed']:,}, pending {c['pending']:,}")
+              f"{c['delivered']:,}, read {c['read']:,}, failed {c['failed']:,}, pending {c['pending']:,}")
         print("  rows updated (HOT)      " + ", ".join(
             f"{table} {updated:,} ({hot / updated:.0%})" for table, (updated, hot) in r["updates"].items() if updated))
         if r["unapplied"]:

@@ -277,7 +277,7 @@ def _sending_reconcile() -> int:
     stuck = list(in_flight().filter(status=Status.SENDING, claimed_at__lt=cutoff)
                  .values_list("pk", "reconcile_attempts")[:500])
     for pk, resends in stuck:
-        still_stuck = Message.objects.filter(pk=pk, status=Status.SENDING, wamid__isnull=True)
+        still_stuck = in_flight().filter(pk=pk, status=Status.SENDING)
         if resends >= settings.MESSAGE_RECONCILE_MAX_RESENDS:
             if still_stuck.update(status=Status.UNKNOWN, claimed_at=None):
                 MessageEvent.objects.create(message_id=pk, status=Status.UNKNOWN,

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.core.bulk_copy import copy_insert
+from apps.core.json_params import json_param
 from apps.core.redis import redis_client
 from apps.messaging import live
 from apps.messaging.models import Conversation, Message, MessageEvent, PendingStatus
@@ -155,13 +156,14 @@ def _lock(updates) -> list[_Locked]:
         cursor.execute(
             f"""SELECT m.id, m.wamid, m."to", m.conversation_id, c.assignee_id, {_RULE_COLUMNS}
                 FROM {message} m LEFT JOIN {conversation} c ON c.id = m.conversation_id
-                WHERE m.wamid = ANY(%s::text[]) OR m.id = ANY(%s::uuid[])
-                ORDER BY m.id FOR UPDATE OF m""", [sorted(set(wamids)), sorted(set(ids))])
+                WHERE m.wamid = ANY(ARRAY(SELECT json_array_elements_text(%s::json)))
+                   OR m.id = ANY(ARRAY(SELECT json_array_elements_text(%s::json)::uuid))
+                ORDER BY m.id FOR UPDATE OF m""", [json_param(sorted(set(wamids))), json_param(sorted(set(ids)))])
         return [_Locked(row) for row in cursor.fetchall()]
 
 
 def _save(changed: list[_Locked]) -> None:
-    columns = {name: [getattr(m, name) for m in changed] for name in _FIELDS}
+    rows = [{"id": m.pk, **{name: getattr(m, name) for name in _FIELDS}} for m in changed]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""UPDATE {Message._meta.db_table} m SET
@@ -170,13 +172,12 @@ def _save(changed: list[_Locked]) -> None:
                     error_title = v.error_title, error_details = v.error_details,
                     pricing_category = v.pricing_category, pricing_type = v.pricing_type, billable = v.billable,
                     updated_at = now()
-                FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::timestamptz[], %s::timestamptz[],
-                            %s::timestamptz[], %s::timestamptz[], %s::int[], %s::text[], %s::text[], %s::text[],
-                            %s::text[], %s::boolean[])
-                     AS v(id, status, wamid, sent_at, delivered_at, read_at, failed_at, error_code, error_title,
-                          error_details, pricing_category, pricing_type, billable)
+                FROM json_to_recordset(%s::json)
+                     AS v(id uuid, status text, wamid text, sent_at timestamptz, delivered_at timestamptz,
+                          read_at timestamptz, failed_at timestamptz, error_code int, error_title text,
+                          error_details text, pricing_category text, pricing_type text, billable boolean)
                 WHERE m.id = v.id""",
-            [[m.pk for m in changed], *(columns[name] for name in _FIELDS)])
+            [json_param(rows)])
 
 
 @transaction.atomic
