@@ -73,6 +73,7 @@ def test_retries_until_200_with_backoff(sb_realtime):
 
 
 def test_flush_retries_deterministically_and_gives_up(sb):
+    sb.state.config.webhook_batch_window_ms = 60_000  # only the flush sends: the attempts are its two rounds, then one
     sb.state.config.webhook_max_attempts = 3
     sb.receiver.script = [500, 500, 500]
     sb.text()
@@ -180,7 +181,8 @@ def test_throughput_default_80_per_second(sb):
 
 
 def test_simulated_customers_read_a_share_of_what_is_delivered_and_answer_a_share_of_that(sb):
-    sb.state.config.update({"read_share": 0.5, "reply_share": 0.5, "read_delay_ms": 100, "reply_delay_ms": 100})
+    sb.state.config.update({"read_share": 0.5, "reply_share": 0.5, "read_delay_ms": 100, "reply_delay_ms": 100,
+                            "webhook_batch_window_ms": 60_000})  # only the flushes send
     sent = [sb.text(ALICE if i % 2 else BEN, f"m{i}").json()["messages"][0]["id"] for i in range(40)]
     for _ in range(3):  # delivered, then read, then the answers: each scheduled by the one before
         sb.flush()
