@@ -47,7 +47,9 @@ def _tune_garbage_collection(**kwargs) -> None:
     objects are collected less often. A campaign's dispatcher allocates a batch's payloads, rows and requests at
     1,000 msg/s: with Python's defaults it spent a fifth of its CPU in the collector, each full collection walking
     every object of the process (33 of them, 5.5 s, in a 30,000-message campaign). In the main process before the
-    pool forks (its children inherit it) and again in each child, for what it imported since."""
+    pool forks (its children inherit it) and again in each child, for what it imported since. Garbage is collected
+    first: frozen, it would be kept for good (an unclosed database connection among it stays open)."""
+    gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
 

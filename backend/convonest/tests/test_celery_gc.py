@@ -4,6 +4,7 @@
 The handler is called directly: sending worker_init here would also run Celery's Django fixup, which takes over
 the test process's database connections."""
 import gc
+import weakref
 
 import pytest
 from celery import signals
@@ -15,6 +16,7 @@ from convonest.celery import GC_THRESHOLDS, _tune_garbage_collection
 def collector():
     thresholds = gc.get_threshold()
     yield
+    gc.enable()
     gc.unfreeze()
     gc.set_threshold(*thresholds)
 
@@ -43,3 +45,20 @@ def test_garbage_made_after_the_freeze_is_still_collected(collector):
     a.other, b.other = b, a  # a cycle: only the collector frees it
     del a, b
     assert gc.collect() >= 2
+
+
+def test_garbage_pending_at_the_tuning_is_collected_not_kept_for_good(collector):
+    """Frozen garbage stays: a dead thread's unclosed database connection among it would stay open (the test
+    suite's database teardown found one)."""
+    closed = []
+
+    class Connection:
+        pass
+
+    gc.disable()  # no collection of its own between here and the tuning
+    connection = Connection()
+    connection.itself = connection  # a cycle: only the collector frees it
+    weakref.finalize(connection, closed.append, "closed")
+    del connection
+    _tune_garbage_collection()
+    assert closed == ["closed"]
